@@ -1,0 +1,219 @@
+package io.redmap.command;
+
+import io.redmap.RedmapException;
+import io.redmap.protocol.AsciiNumbers;
+import io.redmap.protocol.Reply;
+import io.redmap.store.MappedArray;
+import io.redmap.type.ElementCodec;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+import static io.redmap.command.CommandFlag.DENYOOM;
+import static io.redmap.command.CommandFlag.FAST;
+import static io.redmap.command.CommandFlag.READONLY;
+import static io.redmap.command.CommandFlag.WRITE;
+import static io.redmap.command.CommandSpec.command;
+
+/** The RedisMMap element commands: read, write, append, pop and describe an array's elements. */
+final class ArrayCommands {
+    private static final RedmapException INDEX_NOT_INTEGER = RedmapException.err("index argument must be integer");
+    private static final RedmapException INDEX_EXCEEDS = RedmapException.err("index exceeds size");
+
+    private ArrayCommands() {
+    }
+
+    static List<CommandSpec> specs() {
+        return List.of(
+                command("vget").arity(3).flags(READONLY, FAST).keys(KeySpec.FIRST).group("module")
+                        .syntax("key index").summary("Returns the element at an index.")
+                        .handler(ArrayCommands::vget),
+                command("vmget").arity(-3).flags(READONLY, FAST).keys(KeySpec.FIRST).group("module")
+                        .syntax("key index [index ...]").complexity("O(N) where N is the number of indices")
+                        .summary("Returns the elements at several indices.").handler(ArrayCommands::vmget),
+                command("vset").arity(-4).flags(WRITE, DENYOOM, FAST).keys(KeySpec.FIRST).group("module")
+                        .syntax("key index value [index value ...]").complexity("O(N) where N is the number of values")
+                        .summary("Sets elements at indices; replies how many were set.").handler(ArrayCommands::vset),
+                command("vadd").arity(-3).flags(WRITE, DENYOOM, FAST).keys(KeySpec.FIRST).group("module")
+                        .syntax("key value [value ...]").complexity("O(N) where N is the number of values")
+                        .summary("Appends elements; replies how many were appended.").handler(ArrayCommands::vadd),
+                command("vpop").arity(2).flags(WRITE, FAST).keys(KeySpec.FIRST).group("module")
+                        .syntax("key").summary("Removes and returns the last element; nil when empty.")
+                        .handler(ArrayCommands::vpop),
+                command("vcount").arity(2).flags(READONLY, FAST).keys(KeySpec.FIRST).group("module")
+                        .syntax("key").summary("Returns the number of elements.").handler(ArrayCommands::vcount),
+                command("vclear").arity(2).flags(WRITE).keys(KeySpec.FIRST).group("module")
+                        .syntax("key").summary("Truncates the file to no elements; replies the count before.")
+                        .handler(ArrayCommands::vclear),
+                command("vall").arity(2).flags(READONLY).keys(KeySpec.FIRST).group("module")
+                        .syntax("key").complexity("O(N) where N is the number of elements")
+                        .summary("Returns every element.").handler(ArrayCommands::vall),
+                command("vtype").arity(2).flags(READONLY, FAST).keys(KeySpec.FIRST).group("module")
+                        .syntax("key").summary("Returns the element type.").handler(ArrayCommands::vtype),
+                command("vsize").arity(2).flags(READONLY, FAST).keys(KeySpec.FIRST).group("module")
+                        .syntax("key").summary("Returns the size of one value in bytes.").handler(ArrayCommands::vsize),
+                command("vfilepath").arity(2).flags(READONLY, FAST).keys(KeySpec.FIRST).group("module")
+                        .syntax("key").summary("Returns the file path as given to MMAP.")
+                        .handler(ArrayCommands::vfilepath));
+    }
+
+    static void vget(CommandContext ctx) {
+        MappedArray array = ctx.array(1);
+        long row = index(ctx.arg(2), array.count());
+        replyRow(array, row, ctx.reply());
+    }
+
+    static void vmget(CommandContext ctx) {
+        MappedArray array = ctx.array(1);
+        long count = array.count();
+        long[] rows = new long[ctx.argc() - 2];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = index(ctx.arg(i + 2), count);
+        }
+        Reply reply = ctx.reply();
+        reply.arrayHeader(rows.length);
+        for (long row : rows) {
+            replyRow(array, row, reply);
+        }
+    }
+
+    static void vset(CommandContext ctx) {
+        MappedArray array = ctx.array(1);
+        requireWritable(array);
+        int group = 1 + array.dim();
+        int pairs = (ctx.argc() - 2) / group;
+        if ((ctx.argc() - 2) % group != 0) {
+            throw wrongValueCount(ctx, array.dim(), "an index and");
+        }
+        long count = array.count();
+        long[] rows = new long[pairs];
+        MemorySegment staged = Staging.of(pairs * array.rowBytes());
+        for (int p = 0; p < pairs; p++) {
+            int at = 2 + p * group;
+            rows[p] = index(ctx.arg(at), count);
+            parseRow(ctx, at + 1, array, staged, p * array.rowBytes());
+        }
+        for (int p = 0; p < pairs; p++) {
+            array.writeRow(rows[p], staged, p * array.rowBytes());
+        }
+        array.written();
+        ctx.reply().integer(pairs);
+    }
+
+    static void vadd(CommandContext ctx) {
+        MappedArray array = ctx.array(1);
+        requireWritable(array);
+        int values = ctx.argc() - 2;
+        if (values % array.dim() != 0) {
+            throw wrongValueCount(ctx, array.dim(), "");
+        }
+        int rows = values / array.dim();
+        MemorySegment staged = Staging.of(rows * array.rowBytes());
+        for (int r = 0; r < rows; r++) {
+            parseRow(ctx, 2 + r * array.dim(), array, staged, r * array.rowBytes());
+        }
+        array.append(staged);
+        array.written();
+        ctx.reply().integer(rows);
+    }
+
+    static void vpop(CommandContext ctx) {
+        MappedArray array = ctx.array(1);
+        requireWritable(array);
+        long count = array.count();
+        if (count == 0) {
+            ctx.reply().nil();
+            return;
+        }
+        array.requireWholeRows();
+        replyRow(array, count - 1, ctx.reply());
+        array.truncateRows(count - 1);
+        array.written();
+    }
+
+    static void vcount(CommandContext ctx) {
+        ctx.reply().integer(ctx.array(1).refreshCount());
+    }
+
+    static void vclear(CommandContext ctx) {
+        MappedArray array = ctx.array(1);
+        requireWritable(array);
+        long before = array.count();
+        array.truncateRows(0);
+        array.written();
+        ctx.reply().integer(before);
+    }
+
+    static void vall(CommandContext ctx) {
+        MappedArray array = ctx.array(1);
+        long count = array.count();
+        Reply reply = ctx.reply();
+        reply.arrayHeader(count);
+        for (long row = 0; row < count; row++) {
+            replyRow(array, row, reply);
+        }
+    }
+
+    static void vtype(CommandContext ctx) {
+        ctx.reply().bulk(ctx.array(1).codec().type().canonicalName());
+    }
+
+    static void vsize(CommandContext ctx) {
+        ctx.reply().integer(ctx.array(1).codec().size());
+    }
+
+    static void vfilepath(CommandContext ctx) {
+        ctx.reply().bulk(ctx.array(1).givenPath());
+    }
+
+    /** Parses an index argument and checks it against the count (no multiplication can overflow after). */
+    static long index(byte[] text, long count) {
+        long index;
+        try {
+            index = AsciiNumbers.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw INDEX_NOT_INTEGER;
+        }
+        if (index < 0 || index >= count) {
+            throw INDEX_EXCEEDS;
+        }
+        return index;
+    }
+
+    /** One element: a value, or for rows (DIM n) an array of n values. */
+    static void replyRow(MappedArray array, long row, Reply reply) {
+        ElementCodec codec = array.codec();
+        MemorySegment segment = array.segment();
+        long offset = array.offsetOf(row);
+        if (array.dim() == 1) {
+            codec.reply(segment, offset, reply);
+            return;
+        }
+        reply.arrayHeader(array.dim());
+        for (int i = 0; i < array.dim(); i++) {
+            codec.reply(segment, offset + (long) i * codec.size(), reply);
+        }
+    }
+
+    /** Parses the {@code dim} values of one row, from argument {@code first} on, into the staging buffer. */
+    private static void parseRow(CommandContext ctx, int first, MappedArray array, MemorySegment staged, long offset) {
+        ElementCodec codec = array.codec();
+        for (int i = 0; i < array.dim(); i++) {
+            codec.parse(ctx.arg(first + i), staged, offset + (long) i * codec.size());
+        }
+    }
+
+    private static void requireWritable(MappedArray array) {
+        if (!array.isWritable()) {
+            throw io.redmap.store.Errors.NOT_WRITABLE;
+        }
+    }
+
+    private static RedmapException wrongValueCount(CommandContext ctx, int dim, String what) {
+        if (dim == 1) {
+            return RedmapException.err("wrong number of arguments for '" + ctx.keyword(0) + "' command");
+        }
+        return RedmapException.err("each row needs " + what + (what.isEmpty() ? "" : " ") + dim
+                + " values (the key has DIM " + dim + ")");
+    }
+}

@@ -1,0 +1,97 @@
+package io.redmap.command;
+
+import io.redmap.RedmapException;
+import io.redmap.keyspace.ByteKey;
+import io.redmap.keyspace.Keyspace;
+import io.redmap.protocol.AsciiNumbers;
+import io.redmap.protocol.Reply;
+import io.redmap.server.ClientSession;
+import io.redmap.server.ServerState;
+import io.redmap.store.MappedArray;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/** What a handler sees: its arguments, the client, the server, and where to reply. */
+public final class CommandContext {
+    private static final RedmapException NOT_AN_INTEGER =
+            RedmapException.err("value is not an integer or out of range");
+
+    private final ServerState server;
+    private final CommandDispatcher dispatcher;
+    private final ClientSession session;
+    private final byte[][] args;
+    private final Reply reply;
+
+    CommandContext(ServerState server, CommandDispatcher dispatcher, ClientSession session, byte[][] args, Reply reply) {
+        this.server = server;
+        this.dispatcher = dispatcher;
+        this.session = session;
+        this.args = args;
+        this.reply = reply;
+    }
+
+    public ServerState server() {
+        return server;
+    }
+
+    CommandDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public ClientSession session() {
+        return session;
+    }
+
+    public Keyspace keyspace() {
+        return server.keyspace();
+    }
+
+    public Reply reply() {
+        return reply;
+    }
+
+    /** Words in the request, the command name included. */
+    public int argc() {
+        return args.length;
+    }
+
+    public byte[][] args() {
+        return args;
+    }
+
+    public byte[] arg(int index) {
+        return args[index];
+    }
+
+    public String string(int index) {
+        return new String(args[index], StandardCharsets.UTF_8);
+    }
+
+    /** The argument in lower case, for matching keywords. */
+    public String keyword(int index) {
+        return string(index).toLowerCase(Locale.ROOT);
+    }
+
+    public ByteKey key(int index) {
+        return ByteKey.wrap(args[index]);
+    }
+
+    /** An integer argument, or Redis's {@code ERR value is not an integer or out of range}. */
+    public long integer(int index) {
+        try {
+            return AsciiNumbers.parseLong(args[index]);
+        } catch (NumberFormatException e) {
+            throw NOT_AN_INTEGER;
+        }
+    }
+
+    /** The array of the key at {@code index} in the client's database, or {@code You must do MMAP first}. */
+    public MappedArray array(int index) {
+        return server.keyspace().require(session.db(), key(index));
+    }
+
+    public static RedmapException syntaxError() {
+        return RedmapException.err("syntax error");
+    }
+}

@@ -1,0 +1,181 @@
+package io.redmap.command;
+
+import io.redmap.RedmapException;
+import io.redmap.keyspace.ByteKey;
+import io.redmap.protocol.Reply;
+import io.redmap.server.ClientSession;
+import io.redmap.server.Log;
+import io.redmap.server.ServerState;
+import io.redmap.store.MappedArray;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Runs one request: finds the command, checks authentication and arity once for all commands,
+ * queues it inside MULTI, executes it under the command lock, and turns any refusal into an
+ * error reply. A failed command leaves no partial reply behind.
+ */
+public final class CommandDispatcher {
+    private final ServerState server;
+
+    public CommandDispatcher(ServerState server) {
+        this.server = server;
+    }
+
+    /** Executes a request from a client and writes its reply. */
+    public void dispatch(ClientSession session, byte[][] args, Reply reply) {
+        int mark = reply.buffer().writerIndex();
+        CommandSpec spec = null;
+        try {
+            spec = resolve(session, args);
+            session.touched(spec.name());
+            if (session.inMulti() && !spec.has(CommandFlag.TRANSACTION_CONTROL)) {
+                if (spec.has(CommandFlag.NO_MULTI)) {
+                    throw RedmapException.err("Command not allowed inside a transaction");
+                }
+                session.queue(args);
+                reply.simple("QUEUED");
+                return;
+            }
+            if (spec.has(CommandFlag.LOCK_FREE)) {
+                spec.handler().execute(new CommandContext(server, this, session, args, reply));
+            } else {
+                ReentrantLock lock = server.commandLock();
+                lock.lock();
+                try {
+                    execute(spec, session, args, reply);
+                } finally {
+                    lock.unlock();
+                }
+            }
+        } catch (RedmapException e) {
+            // A command that could not even be queued dooms the transaction (EXECABORT).
+            if (session.inMulti() && (spec == null || !spec.has(CommandFlag.TRANSACTION_CONTROL))) {
+                session.failMulti();
+            }
+            replyError(reply, mark, e.replyText());
+        }
+    }
+
+    /**
+     * Executes a resolved command; the caller holds the command lock (EXEC calls this for each
+     * queued command, so that the transaction runs as one).
+     */
+    void execute(CommandSpec spec, ClientSession session, byte[][] args, Reply reply) {
+        int mark = reply.buffer().writerIndex();
+        try {
+            spec.handler().execute(new CommandContext(server, this, session, args, reply));
+            server.stats().commandsProcessed.increment();
+            if (spec.has(CommandFlag.WRITE) && !server.watches().isEmpty()) {
+                for (int position : spec.keys().positions(args.length)) {
+                    server.watches().touch(session.db(), ByteKey.wrap(args[position]));
+                }
+            }
+        } catch (RedmapException e) {
+            replyError(reply, mark, e.replyText());
+        } catch (InternalError e) {
+            // The JVM turns SIGBUS on a mapped page into an InternalError: the file was truncated
+            // or replaced behind our back. Resync lengths and report it; the server goes on.
+            replyError(reply, mark, fileChanged(session, spec, args).replyText());
+        } catch (RuntimeException e) {
+            Log.warning("command " + spec.name() + " failed: " + e);
+            replyError(reply, mark, "ERR internal error: " + e.getMessage());
+        }
+    }
+
+    /** Finds the command (or subcommand) and checks access and arity. */
+    CommandSpec resolve(ClientSession session, byte[][] args) {
+        String name = new String(args[0], StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+        CommandSpec spec = server.commands().find(name);
+        if (spec == null) {
+            throw RedmapException.err(unknownCommand(name, args));
+        }
+        if (!session.authenticated() && !spec.has(CommandFlag.NO_AUTH)) {
+            throw new RedmapException("NOAUTH", "Authentication required.");
+        }
+        if (spec.isContainer()) {
+            if (args.length < 2) {
+                throw wrongArity(spec.name());
+            }
+            String sub = new String(args[1], StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+            CommandSpec subSpec = findSub(spec, sub);
+            if (subSpec == null) {
+                throw RedmapException.err("unknown subcommand '" + abbreviate(new String(args[1], StandardCharsets.UTF_8))
+                        + "'. Try " + spec.name().toUpperCase(Locale.ROOT) + " HELP.");
+            }
+            spec = subSpec;
+        }
+        if (!spec.arityAccepts(args.length)) {
+            throw wrongArity(spec.name());
+        }
+        return spec;
+    }
+
+    private static CommandSpec findSub(CommandSpec container, String sub) {
+        for (CommandSpec candidate : container.subcommands()) {
+            if (candidate.shortName().equals(sub)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private RedmapException fileChanged(ClientSession session, CommandSpec spec, byte[][] args) {
+        for (var file : server.keyspace().store().files().openFiles()) {
+            try {
+                file.refreshLength();
+            } catch (Exception ignored) {
+                // Reported below as a changed file either way.
+            }
+        }
+        int[] keys = spec.keys().positions(args.length);
+        if (keys.length > 0) {
+            MappedArray array = server.keyspace().get(session.db(), ByteKey.wrap(args[keys[0]]));
+            if (array != null) {
+                return array.fileChanged();
+            }
+        }
+        return RedmapException.err("file changed on disk");
+    }
+
+    static RedmapException wrongArity(String name) {
+        return RedmapException.err("wrong number of arguments for '" + name + "' command");
+    }
+
+    private static String unknownCommand(String name, byte[][] args) {
+        StringBuilder text = new StringBuilder("unknown command '").append(abbreviate(name))
+                .append("', with args beginning with: ");
+        for (int i = 1; i < args.length && text.length() < 512; i++) {
+            text.append('\'').append(abbreviate(new String(args[i], StandardCharsets.UTF_8))).append("' ");
+        }
+        return text.toString();
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 128 ? text.substring(0, 128) : text;
+    }
+
+    private void replyError(Reply reply, int mark, String text) {
+        reply.buffer().writerIndex(mark);
+        reply.error(text);
+        server.stats().errorReplies.increment();
+    }
+
+    /** For EXEC: runs the queued requests as one, under the lock the caller holds. */
+    void executeQueued(ClientSession session, List<byte[][]> queued, Reply reply) {
+        reply.arrayHeader(queued.size());
+        for (byte[][] request : queued) {
+            CommandSpec spec;
+            try {
+                spec = resolve(session, request);
+            } catch (RedmapException e) {
+                replyError(reply, reply.buffer().writerIndex(), e.replyText());
+                continue;
+            }
+            execute(spec, session, request, reply);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.redmap.command;
+
+import java.util.Locale;
+
+/** Command flags as COMMAND INFO reports them; some also steer the dispatcher. */
+public enum CommandFlag {
+    WRITE,
+    READONLY,
+    DENYOOM,
+    ADMIN,
+    NOSCRIPT,
+    LOADING,
+    STALE,
+    FAST,
+    /** Allowed before AUTH (AUTH, HELLO, QUIT...). */
+    NO_AUTH,
+    /** Refused inside MULTI (Redis: "Command not allowed inside a transaction"). */
+    NO_MULTI,
+    /** Executed at once inside MULTI instead of queued (EXEC, DISCARD, MULTI, WATCH...). */
+    TRANSACTION_CONTROL,
+    /** Touches no shared state: runs without the command lock (PING, ECHO). */
+    LOCK_FREE;
+
+    /** The name in COMMAND INFO; flags that are only ours are not shown. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public boolean shownInCommandInfo() {
+        return this != TRANSACTION_CONTROL && this != LOCK_FREE;
+    }
+}

@@ -1,0 +1,133 @@
+package io.redmap.command;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * One command's metadata and handler: the single record from which dispatch, arity errors,
+ * COMMAND, COMMAND INFO/DOCS/COUNT/GETKEYS and the README's command list all come.
+ *
+ * @param name lower case; a subcommand's is {@code parent|sub}, as Redis's fullname
+ * @param arity the argument count including the name; negative means "at least -arity"
+ * @param syntax the arguments after the name, in Redis's documentation style
+ * @param subcommands for container commands (CONFIG, CLIENT, COMMAND), else empty
+ */
+public record CommandSpec(String name, int arity, Set<CommandFlag> flags, KeySpec keys, String group,
+                          String summary, String syntax, String complexity, Handler handler,
+                          List<CommandSpec> subcommands) {
+
+    public boolean has(CommandFlag flag) {
+        return flags.contains(flag);
+    }
+
+    public boolean isContainer() {
+        return !subcommands.isEmpty();
+    }
+
+    /** Whether {@code argc} words (name included) satisfy the arity. */
+    public boolean arityAccepts(int argc) {
+        return arity >= 0 ? argc == arity : argc >= -arity;
+    }
+
+    /** The name without the container's prefix ("get" for "config|get"). */
+    public String shortName() {
+        return name.substring(name.indexOf('|') + 1);
+    }
+
+    public static Builder command(String name) {
+        return new Builder(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** Reads like the table it builds: {@code command("vget").arity(3).flags(READONLY, FAST)...}. */
+    public static final class Builder {
+        private final String name;
+        private int arity;
+        private final Set<CommandFlag> flags = EnumSet.noneOf(CommandFlag.class);
+        private KeySpec keys = KeySpec.NONE;
+        private String group = "generic";
+        private String summary = "";
+        private String syntax = "";
+        private String complexity = "O(1)";
+        private List<CommandSpec> subcommands = List.of();
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        public Builder arity(int arity) {
+            this.arity = arity;
+            return this;
+        }
+
+        public Builder flags(CommandFlag... flags) {
+            this.flags.addAll(List.of(flags));
+            return this;
+        }
+
+        public Builder keys(KeySpec keys) {
+            this.keys = keys;
+            return this;
+        }
+
+        public Builder group(String group) {
+            this.group = group;
+            return this;
+        }
+
+        public Builder summary(String summary) {
+            this.summary = summary;
+            return this;
+        }
+
+        public Builder syntax(String syntax) {
+            this.syntax = syntax;
+            return this;
+        }
+
+        public Builder complexity(String complexity) {
+            this.complexity = complexity;
+            return this;
+        }
+
+        /** Makes this a container: {@code name} dispatches on its first argument. */
+        public Builder subcommands(Builder... subcommands) {
+            this.subcommands = java.util.Arrays.stream(subcommands)
+                    .map(sub -> sub.asSubcommandOf(name))
+                    .toList();
+            return this;
+        }
+
+        private CommandSpec asSubcommandOf(String parent) {
+            return new CommandSpec(parent + "|" + name, arity, Set.copyOf(flags), keys, group, summary, syntax,
+                    complexity, handler, List.of());
+        }
+
+        private Handler handler;
+
+        public CommandSpec handler(Handler handler) {
+            this.handler = handler;
+            return build();
+        }
+
+        /** For a subcommand: its handler, still a builder for the container to adopt. */
+        public Builder runs(Handler handler) {
+            this.handler = handler;
+            return this;
+        }
+
+        /** A container's own handler is never called: it dispatches to its subcommands. */
+        public CommandSpec container() {
+            return build();
+        }
+
+        private CommandSpec build() {
+            if (arity == 0) {
+                throw new IllegalStateException(name + " has no arity");
+            }
+            return new CommandSpec(name, arity, flags.isEmpty() ? Set.of() : EnumSet.copyOf(flags), keys, group,
+                    summary, syntax, complexity, handler, subcommands);
+        }
+    }
+}

@@ -1,0 +1,314 @@
+package io.redmap.command;
+
+import io.redmap.RedmapException;
+import io.redmap.protocol.Reply;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import static io.redmap.command.CommandFlag.LOADING;
+import static io.redmap.command.CommandFlag.STALE;
+import static io.redmap.command.CommandSpec.command;
+
+/** COMMAND and its subcommands, all rendered from the command table. */
+final class IntrospectionCommands {
+    private IntrospectionCommands() {
+    }
+
+    static List<CommandSpec> specs() {
+        // Not a container: COMMAND with no argument must run too, so it dispatches its own
+        // subcommands (COUNT, INFO, DOCS, LIST, GETKEYS, HELP).
+        return List.of(command("command").arity(-1).flags(LOADING, STALE).group("server")
+                .syntax("[COUNT | INFO [command-name ...] | DOCS [command-name ...] | LIST | GETKEYS command [arg ...]]")
+                .summary("Returns detailed information about all commands.")
+                .complexity("O(N) where N is the total number of commands")
+                .handler(IntrospectionCommands::all));
+    }
+
+    static void all(CommandContext ctx) {
+        if (ctx.argc() > 1) {
+            subcommand(ctx);
+            return;
+        }
+        Collection<CommandSpec> commands = visible(ctx);
+        ctx.reply().arrayHeader(commands.size());
+        for (CommandSpec spec : commands) {
+            writeInfo(spec, ctx.reply());
+        }
+    }
+
+    private static Collection<CommandSpec> visible(CommandContext ctx) {
+        return ctx.server().commands().all().stream().filter(spec -> !spec.name().contains("|")).toList();
+    }
+
+    private static void subcommand(CommandContext ctx) {
+        switch (ctx.keyword(1)) {
+            case "count" -> {
+                requireArity(ctx, 2, "command|count");
+                ctx.reply().integer(visible(ctx).size());
+            }
+            case "info" -> info(ctx);
+            case "docs" -> docs(ctx);
+            case "list" -> list(ctx);
+            case "getkeys" -> getkeys(ctx);
+            case "help" -> {
+                String[] help = {"COMMAND [<subcommand> [<arg> [value] [opt] ...]]. Subcommands are:",
+                        "(no subcommand)", "    Return details about all commands.", "COUNT",
+                        "    Return the total number of commands.", "INFO [<command-name> ...]",
+                        "    Return details about the given commands, or all.", "DOCS [<command-name> ...]",
+                        "    Return documentation details about the given commands, or all.", "LIST",
+                        "    Return a list of all command names.", "GETKEYS <full-command>",
+                        "    Return the keys from a full command."};
+                ctx.reply().arrayHeader(help.length);
+                for (String line : help) {
+                    ctx.reply().simple(line);
+                }
+            }
+            default -> throw RedmapException.err("unknown subcommand '" + ctx.string(1) + "'. Try COMMAND HELP.");
+        }
+    }
+
+    private static void requireArity(CommandContext ctx, int argc, String name) {
+        if (ctx.argc() != argc) {
+            throw CommandDispatcher.wrongArity(name);
+        }
+    }
+
+    private static void info(CommandContext ctx) {
+        List<CommandSpec> specs = selected(ctx);
+        ctx.reply().arrayHeader(specs.size());
+        for (CommandSpec spec : specs) {
+            if (spec == null) {
+                ctx.reply().nilArray();
+            } else {
+                writeInfo(spec, ctx.reply());
+            }
+        }
+    }
+
+    /** The commands named after the subcommand (null for unknown names), or all of them. */
+    private static List<CommandSpec> selected(CommandContext ctx) {
+        if (ctx.argc() == 2) {
+            return new ArrayList<>(visible(ctx));
+        }
+        List<CommandSpec> specs = new ArrayList<>();
+        for (int i = 2; i < ctx.argc(); i++) {
+            specs.add(lookup(ctx, ctx.keyword(i)));
+        }
+        return specs;
+    }
+
+    private static CommandSpec lookup(CommandContext ctx, String name) {
+        int bar = name.indexOf('|');
+        CommandSpec spec = ctx.server().commands().find(bar < 0 ? name : name.substring(0, bar));
+        if (spec == null || bar < 0) {
+            return spec;
+        }
+        for (CommandSpec sub : spec.subcommands()) {
+            if (sub.name().equals(name)) {
+                return sub;
+            }
+        }
+        return null;
+    }
+
+    static void writeInfo(CommandSpec spec, Reply reply) {
+        reply.arrayHeader(10);
+        reply.bulk(spec.name());
+        reply.integer(spec.arity());
+        List<String> flags = spec.flags().stream().filter(CommandFlag::shownInCommandInfo).map(CommandFlag::wireName).toList();
+        reply.setHeader(flags.size());
+        for (String flag : flags) {
+            reply.simple(flag);
+        }
+        reply.integer(spec.keys().first());
+        reply.integer(spec.keys().last());
+        reply.integer(spec.keys().step());
+        Set<String> categories = aclCategories(spec);
+        reply.setHeader(categories.size());
+        for (String category : categories) {
+            reply.simple(category);
+        }
+        reply.arrayHeader(0);
+        writeKeySpecs(spec, reply);
+        reply.arrayHeader(spec.subcommands().size());
+        for (CommandSpec sub : spec.subcommands()) {
+            writeInfo(sub, reply);
+        }
+    }
+
+    private static void writeKeySpecs(CommandSpec spec, Reply reply) {
+        if (!spec.keys().hasKeys()) {
+            reply.arrayHeader(0);
+            return;
+        }
+        KeySpec keys = spec.keys();
+        reply.arrayHeader(1);
+        reply.mapHeader(3);
+        reply.bulk("flags");
+        List<String> flags = spec.has(CommandFlag.WRITE) ? List.of("RW", "UPDATE") : List.of("RO", "ACCESS");
+        reply.arrayHeader(flags.size());
+        for (String flag : flags) {
+            reply.simple(flag);
+        }
+        reply.bulk("begin_search");
+        reply.mapHeader(2);
+        reply.bulk("type");
+        reply.bulk("index");
+        reply.bulk("spec");
+        reply.mapHeader(1);
+        reply.bulk("index");
+        reply.integer(keys.first());
+        reply.bulk("find_keys");
+        reply.mapHeader(2);
+        reply.bulk("type");
+        reply.bulk("range");
+        reply.bulk("spec");
+        reply.mapHeader(3);
+        reply.bulk("lastkey");
+        reply.integer(keys.last() < 0 ? keys.last() : keys.last() - keys.first());
+        reply.bulk("keystep");
+        reply.integer(keys.step());
+        reply.bulk("limit");
+        reply.integer(0);
+    }
+
+    private static Set<String> aclCategories(CommandSpec spec) {
+        Set<String> categories = new LinkedHashSet<>();
+        if (spec.has(CommandFlag.WRITE)) {
+            categories.add("@write");
+        }
+        if (spec.has(CommandFlag.READONLY)) {
+            categories.add("@read");
+        }
+        if (spec.has(CommandFlag.ADMIN)) {
+            categories.add("@admin");
+            categories.add("@dangerous");
+        }
+        categories.add(spec.has(CommandFlag.FAST) ? "@fast" : "@slow");
+        switch (spec.group()) {
+            case "generic" -> categories.add("@keyspace");
+            case "connection" -> categories.add("@connection");
+            case "transactions" -> categories.add("@transaction");
+            case "module" -> categories.add("@mmap");
+            default -> { }
+        }
+        return categories;
+    }
+
+    private static void docs(CommandContext ctx) {
+        List<CommandSpec> specs = selected(ctx).stream().filter(java.util.Objects::nonNull).toList();
+        Reply reply = ctx.reply();
+        reply.mapHeader(specs.size());
+        for (CommandSpec spec : specs) {
+            reply.bulk(spec.name());
+            writeDoc(spec, reply);
+        }
+    }
+
+    private static void writeDoc(CommandSpec spec, Reply reply) {
+        List<CommandDocs.Argument> arguments = CommandDocs.arguments(spec.syntax());
+        int fields = 4 + (arguments.isEmpty() ? 0 : 1) + (spec.isContainer() ? 1 : 0);
+        reply.mapHeader(fields);
+        reply.bulk("summary");
+        reply.bulk(spec.summary());
+        reply.bulk("since");
+        reply.bulk("1.0.0");
+        reply.bulk("group");
+        reply.bulk(spec.group());
+        reply.bulk("complexity");
+        reply.bulk(spec.complexity());
+        if (!arguments.isEmpty()) {
+            reply.bulk("arguments");
+            CommandDocs.write(arguments, reply);
+        }
+        if (spec.isContainer()) {
+            reply.bulk("subcommands");
+            reply.mapHeader(spec.subcommands().size());
+            for (CommandSpec sub : spec.subcommands()) {
+                reply.bulk(sub.name());
+                writeDoc(sub, reply);
+            }
+        }
+    }
+
+    private static void list(CommandContext ctx) {
+        List<String> names = new ArrayList<>();
+        String pattern = null;
+        if (ctx.argc() > 2) {
+            if (ctx.argc() != 5 || !ctx.keyword(2).equals("filterby")) {
+                throw CommandContext.syntaxError();
+            }
+            String filter = ctx.keyword(3);
+            if (filter.equals("pattern")) {
+                pattern = ctx.string(4);
+            } else if (filter.equals("aclcat")) {
+                String category = "@" + ctx.keyword(4);
+                for (CommandSpec spec : visible(ctx)) {
+                    if (aclCategories(spec).contains(category)) {
+                        names.add(spec.name());
+                    }
+                }
+                writeNames(ctx, names);
+                return;
+            } else if (filter.equals("module")) {
+                writeNames(ctx, names);
+                return;
+            } else {
+                throw CommandContext.syntaxError();
+            }
+        }
+        for (CommandSpec spec : visible(ctx)) {
+            addName(names, spec.name(), pattern);
+            for (CommandSpec sub : spec.subcommands()) {
+                addName(names, sub.name(), pattern);
+            }
+        }
+        writeNames(ctx, names);
+    }
+
+    private static void addName(List<String> names, String name, String pattern) {
+        if (pattern == null || GlobMatcher.matches(pattern.getBytes(StandardCharsets.UTF_8),
+                name.getBytes(StandardCharsets.UTF_8), true)) {
+            names.add(name);
+        }
+    }
+
+    private static void writeNames(CommandContext ctx, List<String> names) {
+        ctx.reply().arrayHeader(names.size());
+        for (String name : names) {
+            ctx.reply().bulk(name);
+        }
+    }
+
+    private static void getkeys(CommandContext ctx) {
+        if (ctx.argc() < 3) {
+            throw CommandDispatcher.wrongArity("command|getkeys");
+        }
+        byte[][] request = java.util.Arrays.copyOfRange(ctx.args(), 2, ctx.argc());
+        CommandSpec spec = ctx.server().commands().find(new String(request[0], StandardCharsets.UTF_8));
+        if (spec == null) {
+            throw RedmapException.err("Invalid command specified");
+        }
+        if (spec.isContainer() && request.length > 1) {
+            CommandSpec sub = lookup(ctx, spec.name() + "|" + new String(request[1], StandardCharsets.UTF_8).toLowerCase(Locale.ROOT));
+            spec = sub == null ? spec : sub;
+        }
+        if (!spec.arityAccepts(request.length)) {
+            throw RedmapException.err("Invalid number of arguments specified for command");
+        }
+        int[] positions = spec.keys().positions(request.length);
+        if (positions.length == 0) {
+            throw RedmapException.err("The command has no key arguments");
+        }
+        ctx.reply().arrayHeader(positions.length);
+        for (int position : positions) {
+            ctx.reply().bulk(request[position]);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.redmap.command;
+
+import io.redmap.RedmapException;
+import io.redmap.protocol.AsciiNumbers;
+import io.redmap.store.ArraySpec;
+import io.redmap.store.MappedArray;
+import io.redmap.type.ElementType;
+
+import java.util.List;
+
+import static io.redmap.command.CommandFlag.DENYOOM;
+import static io.redmap.command.CommandFlag.WRITE;
+import static io.redmap.command.CommandSpec.command;
+
+/**
+ * {@code MMAP key path [type [value_size] [DIM n] [WRITABLE]]}: makes a key of a file.
+ * The two-argument form is the seed form: a writable double array, created if missing.
+ */
+final class MmapCommand {
+    static final int MAX_STRING_SIZE = 1 << 20;
+    static final int MAX_DIM = 1 << 20;
+
+    private MmapCommand() {
+    }
+
+    static List<CommandSpec> specs() {
+        return List.of(command("mmap").arity(-3).flags(WRITE, DENYOOM).keys(KeySpec.FIRST).group("module")
+                .syntax("key path [type [value_size] [DIM n] [WRITABLE]]")
+                .summary("Maps a file of typed values to a key; replies the element count.")
+                .handler(MmapCommand::mmap));
+    }
+
+    static void mmap(CommandContext ctx) {
+        ArraySpec spec = parse(ctx);
+        boolean create = spec.writable() && ctx.server().config().mmapCreateAllowed();
+        MappedArray array = ctx.keyspace().map(ctx.session().db(), ctx.key(1), spec, create);
+        ctx.reply().integer(array.count());
+    }
+
+    /** Reads and checks every option before anything is opened. */
+    static ArraySpec parse(CommandContext ctx) {
+        String path = ctx.string(2);
+        if (ctx.argc() == 3) {
+            return new ArraySpec(path, ElementType.DOUBLE, 8, 1, true);
+        }
+        ElementType type = ElementType.require(ctx.string(3));
+        int valueSize = 0;
+        int dim = 1;
+        boolean writable = false;
+        for (int i = 4; i < ctx.argc(); i++) {
+            String word = ctx.keyword(i);
+            if (word.equals("writable")) {
+                writable = true;
+            } else if (word.equals("dim")) {
+                if (i + 1 >= ctx.argc()) {
+                    throw CommandContext.syntaxError();
+                }
+                dim = parseDim(ctx.arg(++i));
+            } else {
+                valueSize = parseValueSize(ctx.arg(i));
+            }
+        }
+        if (type.hasFixedSize()) {
+            if (valueSize != 0 && valueSize != type.fixedSize()) {
+                throw RedmapException.err("invalid value_size");
+            }
+            valueSize = type.fixedSize();
+        } else if (valueSize == 0) {
+            throw RedmapException.err("string type must has value_size");
+        }
+        return new ArraySpec(path, type, valueSize, dim, writable);
+    }
+
+    private static int parseValueSize(byte[] word) {
+        long size;
+        try {
+            size = AsciiNumbers.parseLong(word);
+        } catch (NumberFormatException e) {
+            throw RedmapException.err("Arguments must be \"writable\" or integer");
+        }
+        if (size <= 0) {
+            throw RedmapException.err("value_size must be positive");
+        }
+        if (size > MAX_STRING_SIZE) {
+            throw RedmapException.err("value_size must be between 1 and " + MAX_STRING_SIZE);
+        }
+        return (int) size;
+    }
+
+    private static int parseDim(byte[] word) {
+        long dim;
+        try {
+            dim = AsciiNumbers.parseLong(word);
+        } catch (NumberFormatException e) {
+            throw RedmapException.err("DIM must be a positive integer");
+        }
+        if (dim <= 0 || dim > MAX_DIM) {
+            throw RedmapException.err("DIM must be between 1 and " + MAX_DIM);
+        }
+        return (int) dim;
+    }
+}

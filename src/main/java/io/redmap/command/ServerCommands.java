@@ -1,0 +1,77 @@
+package io.redmap.command;
+
+import io.redmap.RedmapException;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static io.redmap.command.CommandFlag.ADMIN;
+import static io.redmap.command.CommandFlag.FAST;
+import static io.redmap.command.CommandFlag.LOADING;
+import static io.redmap.command.CommandFlag.NOSCRIPT;
+import static io.redmap.command.CommandFlag.NO_MULTI;
+import static io.redmap.command.CommandFlag.STALE;
+import static io.redmap.command.CommandSpec.command;
+
+/** INFO, TIME, SAVE and friends, SHUTDOWN. */
+final class ServerCommands {
+    private ServerCommands() {
+    }
+
+    static List<CommandSpec> specs() {
+        return List.of(
+                command("info").arity(-1).flags(LOADING, STALE).group("server").syntax("[section [section ...]]")
+                        .summary("Returns information and statistics about the server, with a # Mmap section.")
+                        .handler(ServerCommands::info),
+                command("time").arity(1).flags(LOADING, STALE, FAST).group("server")
+                        .summary("Returns the server time (seconds and microseconds).").handler(ServerCommands::time),
+                command("save").arity(1).flags(ADMIN, NOSCRIPT, NO_MULTI).group("server")
+                        .summary("Syncs every array to disk and writes the catalogue.").handler(ctx -> {
+                            ctx.server().save();
+                            ctx.reply().ok();
+                        }),
+                command("bgsave").arity(-1).flags(ADMIN, NOSCRIPT).group("server").syntax("[SCHEDULE]")
+                        .summary("Like SAVE (the catalogue is small; it is written at once).").handler(ctx -> {
+                            ctx.server().save();
+                            ctx.reply().simple("Background saving started");
+                        }),
+                command("lastsave").arity(1).flags(LOADING, STALE, FAST).group("server")
+                        .summary("Returns the time of the last SAVE.")
+                        .handler(ctx -> ctx.reply().integer(ctx.server().lastSaveSeconds())),
+                command("shutdown").arity(-1).flags(ADMIN, NOSCRIPT, LOADING, STALE, NO_MULTI).group("server")
+                        .syntax("[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]")
+                        .summary("Syncs arrays, writes the catalogue and stops the server.")
+                        .handler(ServerCommands::shutdown));
+    }
+
+    static void info(CommandContext ctx) {
+        Set<String> sections = new HashSet<>();
+        for (int i = 1; i < ctx.argc(); i++) {
+            sections.add(ctx.keyword(i));
+        }
+        ctx.reply().verbatim(InfoReport.render(ctx.server(), sections));
+    }
+
+    static void time(CommandContext ctx) {
+        long micros = System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000;
+        ctx.reply().arrayHeader(2);
+        ctx.reply().bulk(Long.toString(micros / 1_000_000));
+        ctx.reply().bulk(Long.toString(micros % 1_000_000));
+    }
+
+    static void shutdown(CommandContext ctx) {
+        for (int i = 1; i < ctx.argc(); i++) {
+            switch (ctx.keyword(i)) {
+                case "nosave", "save", "now", "force" -> { }
+                case "abort" -> throw RedmapException.err("No shutdown in progress.");
+                default -> throw CommandContext.syntaxError();
+            }
+        }
+        // Arrays live in their files and the catalogue is always current: NOSAVE and SAVE both
+        // sync what was written and stop. Redis closes the connection without a reply.
+        ctx.server().save();
+        ctx.session().closeAfterReply(true);
+        ctx.server().requestShutdown();
+    }
+}

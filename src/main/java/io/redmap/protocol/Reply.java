@@ -1,0 +1,208 @@
+package io.redmap.protocol;
+
+import io.netty.buffer.ByteBuf;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes replies for one client in the RESP version it chose with HELLO.
+ *
+ * <p>Commands say <em>what</em> to reply ({@link #nil()}, {@link #doubleText}, {@link #bigNumber},
+ * {@link #mapHeader}); this class picks the RESP2 or RESP3 wire form, the way Redis's
+ * {@code addReply*} functions do. It writes straight into the connection's output buffer: no
+ * reply objects are built.
+ */
+public final class Reply {
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NIL2 = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NIL_ARRAY2 = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NIL3 = "_\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EMPTY_ARRAY = "*0\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    /** Pre-encoded {@code :n\r\n} for the integers replies use most (counts, 0 and 1). */
+    private static final int SHARED_INTEGERS = 1024;
+    private static final byte[][] INTEGERS = new byte[SHARED_INTEGERS][];
+
+    static {
+        for (int i = 0; i < SHARED_INTEGERS; i++) {
+            INTEGERS[i] = (":" + i + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    private final ByteBuf out;
+    private final int protocol;
+
+    public Reply(ByteBuf out, int protocol) {
+        this.out = out;
+        this.protocol = protocol;
+    }
+
+    public boolean resp3() {
+        return protocol >= 3;
+    }
+
+    public ByteBuf buffer() {
+        return out;
+    }
+
+    public void ok() {
+        out.writeBytes(OK);
+    }
+
+    public void simple(String text) {
+        out.writeByte('+');
+        writeAscii(text);
+        out.writeBytes(CRLF);
+    }
+
+    /** An error line; {@code codeAndMessage} starts with its code, e.g. {@code ERR syntax error}. */
+    public void error(String codeAndMessage) {
+        out.writeByte('-');
+        // A newline inside an error would desynchronise the client: Redis replaces them too.
+        writeAscii(codeAndMessage.replace('\r', ' ').replace('\n', ' '));
+        out.writeBytes(CRLF);
+    }
+
+    public void integer(long value) {
+        if (value >= 0 && value < SHARED_INTEGERS) {
+            out.writeBytes(INTEGERS[(int) value]);
+            return;
+        }
+        out.writeByte(':');
+        AsciiNumbers.writeLong(out, value);
+        out.writeBytes(CRLF);
+    }
+
+    public void bulk(byte[] value) {
+        bulk(value, 0, value.length);
+    }
+
+    public void bulk(byte[] value, int offset, int length) {
+        out.writeByte('$');
+        AsciiNumbers.writeLong(out, length);
+        out.writeBytes(CRLF);
+        out.writeBytes(value, offset, length);
+        out.writeBytes(CRLF);
+    }
+
+    public void bulk(String value) {
+        bulk(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A bulk string copied from a mapped segment. */
+    public void bulk(MemorySegment source, long offset, int length) {
+        out.writeByte('$');
+        AsciiNumbers.writeLong(out, length);
+        out.writeBytes(CRLF);
+        out.ensureWritable(length);
+        int at = out.writerIndex();
+        MemorySegment target = out.hasArray()
+                ? MemorySegment.ofArray(out.array()).asSlice(out.arrayOffset() + at, length)
+                : MemorySegment.ofBuffer(out.nioBuffer(at, length));
+        MemorySegment.copy(source, offset, target, 0, length);
+        out.writerIndex(at + length);
+        out.writeBytes(CRLF);
+    }
+
+    /** The null reply: {@code $-1} in RESP2, {@code _} in RESP3. */
+    public void nil() {
+        out.writeBytes(resp3() ? NIL3 : NIL2);
+    }
+
+    /** The null array: {@code *-1} in RESP2 (EXEC after a failed WATCH), {@code _} in RESP3. */
+    public void nilArray() {
+        out.writeBytes(resp3() ? NIL3 : NIL_ARRAY2);
+    }
+
+    public void arrayHeader(long length) {
+        if (length == 0) {
+            out.writeBytes(EMPTY_ARRAY);
+            return;
+        }
+        aggregateHeader('*', length);
+    }
+
+    /** A map of {@code pairs} entries: {@code %} in RESP3, a flat array of 2n in RESP2. */
+    public void mapHeader(long pairs) {
+        if (resp3()) {
+            aggregateHeader('%', pairs);
+        } else {
+            arrayHeader(pairs * 2);
+        }
+    }
+
+    /** A set: {@code ~} in RESP3, an array in RESP2. */
+    public void setHeader(long length) {
+        if (resp3()) {
+            aggregateHeader('~', length);
+        } else {
+            arrayHeader(length);
+        }
+    }
+
+    /**
+     * A floating-point value already formatted as ASCII ({@code 1.5}, {@code inf}, {@code nan}):
+     * RESP3 double {@code ,1.5}, RESP2 bulk string.
+     */
+    public void doubleText(byte[] ascii, int length) {
+        if (resp3()) {
+            out.writeByte(',');
+            out.writeBytes(ascii, 0, length);
+            out.writeBytes(CRLF);
+        } else {
+            bulk(ascii, 0, length);
+        }
+    }
+
+    public void doubleText(String ascii) {
+        byte[] bytes = ascii.getBytes(StandardCharsets.US_ASCII);
+        doubleText(bytes, bytes.length);
+    }
+
+    /** An integer beyond a signed 64-bit: RESP3 big number, RESP2 bulk string of its digits. */
+    public void bigNumber(String digits) {
+        if (resp3()) {
+            out.writeByte('(');
+            writeAscii(digits);
+            out.writeBytes(CRLF);
+        } else {
+            bulk(digits.getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    /** Free text such as INFO: RESP3 verbatim string ({@code txt}), RESP2 bulk string. */
+    public void verbatim(String text) {
+        if (!resp3()) {
+            bulk(text);
+            return;
+        }
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        out.writeByte('=');
+        AsciiNumbers.writeLong(out, bytes.length + 4);
+        out.writeBytes(CRLF);
+        writeAscii("txt:");
+        out.writeBytes(bytes);
+        out.writeBytes(CRLF);
+    }
+
+    /** A boolean: RESP3 {@code #t}/{@code #f}, RESP2 integer 1/0. */
+    public void bool(boolean value) {
+        if (resp3()) {
+            out.writeBytes(value ? "#t\r\n".getBytes(StandardCharsets.US_ASCII) : "#f\r\n".getBytes(StandardCharsets.US_ASCII));
+        } else {
+            integer(value ? 1 : 0);
+        }
+    }
+
+    private void aggregateHeader(char type, long length) {
+        out.writeByte(type);
+        AsciiNumbers.writeLong(out, length);
+        out.writeBytes(CRLF);
+    }
+
+    private void writeAscii(String text) {
+        out.writeCharSequence(text, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,208 @@
+package io.redmap.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Turns bytes into requests ({@code byte[][]}: the command name and its arguments), for RESP
+ * multibulk requests and inline (telnet) commands alike.
+ *
+ * <p>An explicit state machine: when the bytes of a request are not all there yet it returns,
+ * remembering where it was (the argument count, the arguments read, how far a line was already
+ * searched for its end), so that no byte is parsed twice however the request is split.
+ *
+ * <p>A request that breaks the protocol or a limit is emitted as a {@link ProtocolException};
+ * every byte after it is ignored, since the stream can no longer be trusted.
+ */
+public final class RespDecoder extends ByteToMessageDecoder {
+    private enum State { START, ARGUMENT_COUNT, BULK_LENGTH, BULK_DATA, INLINE, BROKEN }
+
+    private final Supplier<DecoderLimits> limits;
+    private State state = State.START;
+    private byte[][] arguments;
+    private int argumentIndex;
+    private int expected;
+    private int bulkLength;
+    /** Bytes of the current line already searched for its '\n'. */
+    private int lineSearched;
+
+    public RespDecoder(Supplier<DecoderLimits> limits) {
+        this.limits = limits;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        try {
+            while (in.isReadable()) {
+                Object request = decodeOne(in);
+                if (request == null) {
+                    return;
+                }
+                out.add(request);
+            }
+        } catch (ProtocolException e) {
+            state = State.BROKEN;
+            arguments = null;
+            in.skipBytes(in.readableBytes());
+            out.add(e);
+        }
+    }
+
+    /** @return a complete request, or null when more bytes are needed */
+    private Object decodeOne(ByteBuf in) throws ProtocolException {
+        DecoderLimits limit = limits.get();
+        while (true) {
+            switch (state) {
+                case START -> {
+                    state = in.getByte(in.readerIndex()) == '*' ? State.ARGUMENT_COUNT : State.INLINE;
+                }
+                case ARGUMENT_COUNT -> {
+                    int lineEnd = findLineEnd(in, limit, "too big mbulk count string");
+                    if (lineEnd < 0) {
+                        return null;
+                    }
+                    long count = parseLength(in, in.readerIndex() + 1, lineEnd, "invalid multibulk length");
+                    in.readerIndex(lineEnd + 2);
+                    if (count <= 0) {
+                        // "*0" and "*-1" are empty requests: Redis skips them.
+                        state = State.START;
+                        if (!in.isReadable()) {
+                            return null;
+                        }
+                        continue;
+                    }
+                    if (count > limit.maxArguments()) {
+                        throw new ProtocolException("invalid multibulk length");
+                    }
+                    // Grown as arguments arrive: a claimed count costs nothing until it is sent.
+                    arguments = new byte[(int) Math.min(count, 16)][];
+                    argumentIndex = 0;
+                    expected = (int) count;
+                    state = State.BULK_LENGTH;
+                }
+                case BULK_LENGTH -> {
+                    if (!in.isReadable()) {
+                        return null;
+                    }
+                    byte type = in.getByte(in.readerIndex());
+                    if (type != '$') {
+                        throw new ProtocolException("expected '$', got '" + printable(type) + "'");
+                    }
+                    int lineEnd = findLineEnd(in, limit, "too big bulk count string");
+                    if (lineEnd < 0) {
+                        return null;
+                    }
+                    long length = parseLength(in, in.readerIndex() + 1, lineEnd, "invalid bulk length");
+                    if (length < 0 || length > limit.maxBulkLength() || length > Integer.MAX_VALUE - 8) {
+                        throw new ProtocolException("invalid bulk length");
+                    }
+                    in.readerIndex(lineEnd + 2);
+                    bulkLength = (int) length;
+                    state = State.BULK_DATA;
+                }
+                case BULK_DATA -> {
+                    if (in.readableBytes() < bulkLength + 2) {
+                        return null;
+                    }
+                    byte[] argument = new byte[bulkLength];
+                    in.readBytes(argument);
+                    // Redis does not check the two bytes after the data either: it skips them.
+                    in.skipBytes(2);
+                    if (argumentIndex == arguments.length) {
+                        arguments = Arrays.copyOf(arguments, (int) Math.min((long) expected, arguments.length * 2L));
+                    }
+                    arguments[argumentIndex++] = argument;
+                    if (argumentIndex == expected) {
+                        byte[][] request = arguments;
+                        arguments = null;
+                        state = State.START;
+                        return request;
+                    }
+                    state = State.BULK_LENGTH;
+                }
+                case INLINE -> {
+                    int lineEnd = findInlineEnd(in, limit);
+                    if (lineEnd < 0) {
+                        return null;
+                    }
+                    int start = in.readerIndex();
+                    int end = lineEnd > start && in.getByte(lineEnd - 1) == '\r' ? lineEnd - 1 : lineEnd;
+                    byte[] line = new byte[end - start];
+                    in.getBytes(start, line);
+                    in.readerIndex(lineEnd + 1);
+                    state = State.START;
+                    byte[][] request = InlineParser.split(line);
+                    if (request.length > 0) {
+                        return request;
+                    }
+                    if (!in.isReadable()) {
+                        return null;
+                    }
+                }
+                case BROKEN -> {
+                    in.skipBytes(in.readableBytes());
+                    return null;
+                }
+            }
+        }
+    }
+
+    /** Index of the '\r' of "\r\n" ending the line at the reader index, or -1 when not there yet. */
+    private int findLineEnd(ByteBuf in, DecoderLimits limit, String tooBig) throws ProtocolException {
+        int start = in.readerIndex();
+        int from = start + lineSearched;
+        int newline = in.indexOf(from, in.writerIndex(), (byte) '\n');
+        if (newline < 0) {
+            lineSearched = in.writerIndex() - start;
+            if (lineSearched > limit.maxInlineLength()) {
+                throw new ProtocolException(tooBig);
+            }
+            return -1;
+        }
+        lineSearched = 0;
+        if (newline == start || in.getByte(newline - 1) != '\r') {
+            // RESP lines end in "\r\n"; a bare '\n' means the peer is not speaking RESP.
+            throw new ProtocolException(tooBig.contains("mbulk") ? "invalid multibulk length" : "invalid bulk length");
+        }
+        return newline - 1;
+    }
+
+    /** Index of the '\n' ending an inline command, or -1 when not there yet. */
+    private int findInlineEnd(ByteBuf in, DecoderLimits limit) throws ProtocolException {
+        int start = in.readerIndex();
+        int newline = in.indexOf(start + lineSearched, in.writerIndex(), (byte) '\n');
+        if (newline < 0) {
+            lineSearched = in.writerIndex() - start;
+            if (lineSearched > limit.maxInlineLength()) {
+                throw new ProtocolException("too big inline request");
+            }
+            return -1;
+        }
+        lineSearched = 0;
+        return newline;
+    }
+
+    /** Parses the digits of a length line ({@code *3}, {@code $5}) between the type byte and '\r'. */
+    private static long parseLength(ByteBuf in, int from, int to, String error) throws ProtocolException {
+        int length = to - from;
+        if (length <= 0 || length > 19) {
+            throw new ProtocolException(error);
+        }
+        byte[] digits = new byte[length];
+        in.getBytes(from, digits);
+        try {
+            return AsciiNumbers.parseLong(digits);
+        } catch (NumberFormatException e) {
+            throw new ProtocolException(error);
+        }
+    }
+
+    private static String printable(byte b) {
+        return b >= 32 && b < 127 ? String.valueOf((char) b) : String.format("\\x%02x", b & 0xff);
+    }
+}

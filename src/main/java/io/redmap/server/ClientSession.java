@@ -1,0 +1,184 @@
+package io.redmap.server;
+
+import io.netty.channel.Channel;
+import io.redmap.keyspace.ByteKey;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One client connection's state: protocol version, name, selected database, authentication,
+ * and transaction state (MULTI queue, WATCHed keys).
+ */
+public final class ClientSession {
+    private final long id;
+    private final Channel channel;
+    private final long createdMillis = System.currentTimeMillis();
+    private volatile long lastInteractionMillis = createdMillis;
+    private volatile String name = "";
+    private volatile String libName = "";
+    private volatile String libVersion = "";
+    private volatile int db;
+    private volatile int protocol = 2;
+    private volatile boolean authenticated;
+    private volatile String lastCommand = "NULL";
+    private List<byte[][]> multiQueue;
+    private boolean multiFailed;
+    private final Set<WatchedKey> watched = new HashSet<>();
+    private volatile boolean watchedKeyTouched;
+    private volatile boolean closeAfterReply;
+
+    /** A key watched by this client, in the database it was watched in. */
+    public record WatchedKey(int db, ByteKey key) {
+    }
+
+    public ClientSession(long id, Channel channel, boolean authenticated) {
+        this.id = id;
+        this.channel = channel;
+        this.authenticated = authenticated;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    public long createdMillis() {
+        return createdMillis;
+    }
+
+    public long lastInteractionMillis() {
+        return lastInteractionMillis;
+    }
+
+    public void touched(String command) {
+        lastInteractionMillis = System.currentTimeMillis();
+        lastCommand = command;
+    }
+
+    public String lastCommand() {
+        return lastCommand;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public void name(String name) {
+        this.name = name;
+    }
+
+    public String libName() {
+        return libName;
+    }
+
+    public void libName(String libName) {
+        this.libName = libName;
+    }
+
+    public String libVersion() {
+        return libVersion;
+    }
+
+    public void libVersion(String libVersion) {
+        this.libVersion = libVersion;
+    }
+
+    public int db() {
+        return db;
+    }
+
+    public void db(int db) {
+        this.db = db;
+    }
+
+    public int protocol() {
+        return protocol;
+    }
+
+    public void protocol(int protocol) {
+        this.protocol = protocol;
+    }
+
+    public boolean authenticated() {
+        return authenticated;
+    }
+
+    public void authenticated(boolean authenticated) {
+        this.authenticated = authenticated;
+    }
+
+    public boolean inMulti() {
+        return multiQueue != null;
+    }
+
+    public void beginMulti() {
+        multiQueue = new ArrayList<>();
+        multiFailed = false;
+    }
+
+    public void queue(byte[][] request) {
+        multiQueue.add(request);
+    }
+
+    /** A command could not be queued: EXEC will refuse the whole transaction. */
+    public void failMulti() {
+        multiFailed = true;
+    }
+
+    public boolean multiFailed() {
+        return multiFailed;
+    }
+
+    /** Ends MULTI and returns what was queued. */
+    public List<byte[][]> endMulti() {
+        List<byte[][]> queued = multiQueue;
+        multiQueue = null;
+        multiFailed = false;
+        return queued;
+    }
+
+    public Set<WatchedKey> watched() {
+        return watched;
+    }
+
+    public boolean watchedKeyTouched() {
+        return watchedKeyTouched;
+    }
+
+    public void watchedKeyTouched(boolean touched) {
+        this.watchedKeyTouched = touched;
+    }
+
+    /** QUIT and CLIENT KILL of oneself: the connection closes once the reply is written. */
+    public boolean closeAfterReply() {
+        return closeAfterReply;
+    }
+
+    public void closeAfterReply(boolean close) {
+        this.closeAfterReply = close;
+    }
+
+    public String address() {
+        return format(channel == null ? null : channel.remoteAddress());
+    }
+
+    public String localAddress() {
+        return format(channel == null ? null : channel.localAddress());
+    }
+
+    private static String format(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            String host = inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
+            return host + ":" + inet.getPort();
+        }
+        return String.valueOf(address);
+    }
+}

@@ -1,0 +1,67 @@
+package io.redmap.server;
+
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+
+/**
+ * One configuration directive: its name (as in redis.conf), default, whether CONFIG SET may
+ * change it at run time, and the check that turns a given value into its normal form.
+ *
+ * @param normalizer returns the value to store, or throws {@link IllegalArgumentException}
+ *     with the reason it is refused
+ */
+public record ConfigOption(String name, String defaultValue, boolean mutable, UnaryOperator<String> normalizer) {
+
+    static ConfigOption string(String name, String defaultValue, boolean mutable) {
+        return new ConfigOption(name, defaultValue, mutable, UnaryOperator.identity());
+    }
+
+    static ConfigOption bool(String name, boolean defaultValue, boolean mutable) {
+        return new ConfigOption(name, defaultValue ? "yes" : "no", mutable, value -> switch (value.toLowerCase(Locale.ROOT)) {
+            case "yes", "true", "1" -> "yes";
+            case "no", "false", "0" -> "no";
+            default -> throw new IllegalArgumentException("argument must be 'yes' or 'no'");
+        });
+    }
+
+    static ConfigOption integer(String name, long defaultValue, long min, long max, boolean mutable) {
+        return new ConfigOption(name, Long.toString(defaultValue), mutable, value -> {
+            long parsed = parseMemory(value);
+            if (parsed < min || parsed > max) {
+                throw new IllegalArgumentException("argument must be between " + min + " and " + max + " inclusive");
+            }
+            return Long.toString(parsed);
+        });
+    }
+
+    static ConfigOption choice(String name, String defaultValue, boolean mutable, String... choices) {
+        return new ConfigOption(name, defaultValue, mutable, value -> {
+            for (String choice : choices) {
+                if (choice.equalsIgnoreCase(value)) {
+                    return choice;
+                }
+            }
+            throw new IllegalArgumentException("argument(s) must be one of the following: " + String.join(", ", choices));
+        });
+    }
+
+    /** Numbers with Redis's memory units: 1k = 1000, 1kb = 1024, up to g/gb. */
+    static long parseMemory(String value) {
+        String text = value.trim().toLowerCase(Locale.ROOT);
+        long multiplier = 1;
+        String[][] units = {{"gb", "1073741824"}, {"mb", "1048576"}, {"kb", "1024"}, {"g", "1000000000"},
+                {"m", "1000000"}, {"k", "1000"}, {"b", "1"}};
+        for (String[] unit : units) {
+            if (text.endsWith(unit[0]) && text.length() > unit[0].length()) {
+                multiplier = Long.parseLong(unit[1]);
+                text = text.substring(0, text.length() - unit[0].length());
+                break;
+            }
+        }
+        try {
+            return Math.multiplyExact(Long.parseLong(text), multiplier);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("argument couldn't be parsed into an integer");
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package io.redmap.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.redmap.command.CommandDispatcher;
+import io.redmap.command.CommandTable;
+import io.redmap.keyspace.Keyspace;
+import io.redmap.persistence.Catalogue;
+import io.redmap.protocol.DecoderLimits;
+import io.redmap.protocol.RespDecoder;
+import io.redmap.store.ArrayStore;
+import io.redmap.store.PathPolicy;
+import io.redmap.store.SyncMode;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The redmap server, embeddable: {@code try (var server = RedmapServer.start(config)) {...}}.
+ * Start it on port 0 and ask {@link #port()} which port it got. {@link #close()} stops it the
+ * way SHUTDOWN does: arrays synced, catalogue written, files unmapped.
+ */
+public final class RedmapServer implements AutoCloseable {
+    private final ServerState state;
+    private final Keyspace keyspace;
+    private final EventLoopGroup acceptors;
+    private final EventLoopGroup workers;
+    private final List<Channel> listeners;
+    private final ScheduledExecutorService background;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private RedmapServer(ServerState state, Keyspace keyspace, EventLoopGroup acceptors, EventLoopGroup workers,
+                         List<Channel> listeners, ScheduledExecutorService background) {
+        this.state = state;
+        this.keyspace = keyspace;
+        this.acceptors = acceptors;
+        this.workers = workers;
+        this.listeners = listeners;
+        this.background = background;
+    }
+
+    public static RedmapServer start(ServerConfig config) throws IOException, InterruptedException {
+        Log.notice("redmap version=" + ServerState.VERSION + " (Redis " + ServerState.REDIS_VERSION
+                + " protocol), bits=64, pid=" + ProcessHandle.current().pid() + ", just started");
+        Path dir = config.dir();
+        Files.createDirectories(dir);
+        PathPolicy policy = new PathPolicy(dir, config.allowedPaths());
+        ArrayStore store = new ArrayStore(policy, config.fileMode(), SyncMode.find(config.get("mmap-sync")));
+        Keyspace keyspace = new Keyspace((int) config.getLong("databases"), store,
+                new Catalogue(policy.dir().resolve(config.get("dbfilename"))));
+        long loadStart = System.nanoTime();
+        Keyspace.LoadReport report = keyspace.load();
+        for (String problem : report.problems()) {
+            Log.warning("catalogue: " + problem);
+        }
+        Log.notice("DB loaded from disk: " + report.loaded() + " keys in "
+                + (System.nanoTime() - loadStart) / 1_000_000 + " ms" + (report.problems().isEmpty() ? ""
+                : " (" + report.problems().size() + " entries could not be loaded, see above)"));
+
+        RedmapServer[] self = new RedmapServer[1];
+        ServerState state = new ServerState(config, keyspace, CommandTable.standard(),
+                () -> Thread.ofPlatform().name("redmap-shutdown").start(() -> self[0].close()));
+        CommandDispatcher dispatcher = new CommandDispatcher(state);
+
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, io);
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup((int) config.getLong("io-threads"), io);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptors, workers)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, (int) config.getLong("tcp-backlog"))
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, config.getLong("tcp-keepalive") > 0)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channel.pipeline().addLast(
+                                new RespDecoder(() -> decoderLimits(config)),
+                                new ConnectionHandler(state, dispatcher));
+                    }
+                });
+        List<Channel> listeners = new ArrayList<>();
+        int port = config.port();
+        try {
+            for (String address : config.bindAddresses()) {
+                try {
+                    Channel channel = bootstrap.bind(new InetSocketAddress(address, port)).sync().channel();
+                    listeners.add(channel);
+                    port = ((InetSocketAddress) channel.localAddress()).getPort();
+                } catch (Exception e) {
+                    // Like Redis: an address that cannot be bound (say ::1 without IPv6) is a warning
+                    // while another one works.
+                    Log.warning("Could not create server TCP listening socket " + address + ":" + port + ": " + e.getMessage());
+                }
+            }
+            if (listeners.isEmpty()) {
+                throw new IOException("could not listen on any of " + config.bindAddresses() + " port " + config.port());
+            }
+        } catch (IOException e) {
+            acceptors.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            keyspace.close();
+            throw e;
+        }
+        state.port(port);
+        ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("redmap-sync").daemon().factory());
+        RedmapServer server = new RedmapServer(state, keyspace, acceptors, workers, listeners, background);
+        self[0] = server;
+        background.scheduleWithFixedDelay(server::everySecond, 1, 1, TimeUnit.SECONDS);
+        writePidFile(config);
+        Log.notice("Running mode=standalone, port=" + port + ", transport=" + (epoll ? "epoll" : "nio")
+                + ", io-threads=" + config.getLong("io-threads"));
+        Log.notice("dir=" + policy.dir() + ", mmap-sync=" + config.get("mmap-sync") + ", keys loaded=" + report.loaded());
+        Log.notice("Ready to accept connections tcp");
+        return server;
+    }
+
+    private static DecoderLimits decoderLimits(ServerConfig config) {
+        return new DecoderLimits(config.getLong("proto-max-bulk-len"), DecoderLimits.DEFAULT.maxArguments(),
+                DecoderLimits.DEFAULT.maxInlineLength());
+    }
+
+    /** The once-a-second work: flush dirty arrays under {@code mmap-sync everysec}. */
+    private void everySecond() {
+        if (SyncMode.find(state.config().get("mmap-sync")) != SyncMode.EVERYSEC) {
+            return;
+        }
+        state.commandLock().lock();
+        try {
+            keyspace.store().syncDirty(message -> Log.warning("background sync failed: " + message));
+        } catch (RuntimeException e) {
+            Log.warning("background sync failed: " + e);
+        } finally {
+            state.commandLock().unlock();
+        }
+    }
+
+    private static void writePidFile(ServerConfig config) {
+        String pidFile = config.get("pidfile");
+        if (!pidFile.isEmpty()) {
+            try {
+                Files.writeString(Path.of(pidFile), ProcessHandle.current().pid() + "\n");
+            } catch (IOException e) {
+                Log.warning("Failed to write PID file: " + e.getMessage());
+            }
+        }
+    }
+
+    public int port() {
+        return state.port();
+    }
+
+    public ServerState state() {
+        return state;
+    }
+
+    /** Blocks until the server has stopped (SHUTDOWN, SIGTERM or {@link #close()}). */
+    public void awaitShutdown() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            awaitQuietly();
+            return;
+        }
+        Log.notice("User requested shutdown...");
+        try {
+            for (Channel listener : listeners) {
+                listener.close().syncUninterruptibly();
+            }
+            background.shutdownNow();
+            state.commandLock().lock();
+            try {
+                state.save();
+                keyspace.close();
+            } finally {
+                state.commandLock().unlock();
+            }
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            String pidFile = state.config().get("pidfile");
+            if (!pidFile.isEmpty()) {
+                Files.deleteIfExists(Path.of(pidFile));
+            }
+            Log.notice("redmap is now ready to exit, bye bye...");
+        } catch (IOException | RuntimeException e) {
+            Log.warning("error during shutdown: " + e);
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private void awaitQuietly() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package io.redmap.server;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The server's configuration: redis.conf syntax in a file, {@code --name value} on the command
+ * line (later wins), CONFIG GET/SET at run time. Only options that redmap really has are
+ * accepted, plus a few that Redis tools ask for ({@code save}, {@code appendonly}) with the
+ * values that describe what redmap does.
+ */
+public final class ServerConfig {
+    private static final Map<String, ConfigOption> OPTIONS = new LinkedHashMap<>();
+
+    static {
+        for (ConfigOption option : List.of(
+                ConfigOption.integer("port", 6379, 0, 65535, false),
+                ConfigOption.string("bind", "127.0.0.1 ::1", false),
+                ConfigOption.string("dir", "", false),
+                ConfigOption.string("dbfilename", "redmap.catalog", false),
+                ConfigOption.integer("databases", 16, 1, 1_000_000, false),
+                ConfigOption.string("requirepass", "", true),
+                ConfigOption.bool("protected-mode", true, true),
+                ConfigOption.integer("maxclients", 10000, 1, 1_000_000, true),
+                ConfigOption.integer("timeout", 0, 0, Integer.MAX_VALUE, true),
+                ConfigOption.integer("tcp-keepalive", 300, 0, Integer.MAX_VALUE, true),
+                ConfigOption.integer("tcp-backlog", 511, 0, Integer.MAX_VALUE, false),
+                ConfigOption.integer("proto-max-bulk-len", 512L * 1024 * 1024, 1024 * 1024, Integer.MAX_VALUE - 8, true),
+                ConfigOption.integer("client-query-buffer-limit", 1024L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE, true),
+                ConfigOption.choice("mmap-sync", "everysec", true, "always", "everysec", "no"),
+                ConfigOption.string("mmap-allow-path", "", false),
+                new ConfigOption("mmap-file-mode", "0600", false, ServerConfig::octalMode),
+                ConfigOption.bool("enable-mmap-create", true, true),
+                ConfigOption.choice("loglevel", "notice", true, "debug", "verbose", "notice", "warning", "nothing"),
+                ConfigOption.string("logfile", "", false),
+                ConfigOption.string("pidfile", "", false),
+                ConfigOption.bool("daemonize", false, false),
+                ConfigOption.integer("io-threads", 2, 1, 128, false),
+                ConfigOption.integer("hz", 10, 1, 500, true),
+                // Asked by redis-benchmark and other tools; redmap keeps arrays in their files, so
+                // there is no snapshot or AOF to configure: these read as Redis would with them off.
+                ConfigOption.string("save", "", true),
+                ConfigOption.choice("appendonly", "no", true, "no"),
+                ConfigOption.choice("appendfsync", "everysec", true, "always", "everysec", "no"))) {
+            OPTIONS.put(option.name(), option);
+        }
+    }
+
+    private final Map<String, String> values = new ConcurrentHashMap<>();
+    private volatile Path configFile;
+
+    private ServerConfig() {
+        for (ConfigOption option : OPTIONS.values()) {
+            values.put(option.name(), option.defaultValue());
+        }
+    }
+
+    public static ServerConfig defaults() {
+        return new ServerConfig();
+    }
+
+    /**
+     * Parses a command line the way redis-server does: an optional config file first, then
+     * {@code --name value [value ...]} pairs.
+     */
+    public static ServerConfig fromArgs(String... args) throws IOException {
+        ServerConfig config = new ServerConfig();
+        int i = 0;
+        if (args.length > 0 && !args[0].startsWith("--")) {
+            config.load(Path.of(args[0]));
+            i = 1;
+        }
+        while (i < args.length) {
+            String name = args[i];
+            if (!name.startsWith("--") || name.length() == 2) {
+                throw new IllegalArgumentException("expected --name value, found '" + name + "'");
+            }
+            List<String> words = new ArrayList<>();
+            i++;
+            while (i < args.length && !args[i].startsWith("--")) {
+                words.add(args[i++]);
+            }
+            config.set(name.substring(2), String.join(" ", words));
+        }
+        return config;
+    }
+
+    /** Reads a redis.conf-syntax file: one directive per line, '#' comments, quoted values allowed. */
+    public void load(Path file) throws IOException {
+        configFile = file.toAbsolutePath();
+        int lineNumber = 0;
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            lineNumber++;
+            String trimmed = line.strip();
+            if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                continue;
+            }
+            List<String> words = ConfigLine.split(trimmed);
+            if (words.isEmpty()) {
+                continue;
+            }
+            try {
+                set(words.getFirst(), String.join(" ", words.subList(1, words.size())));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ":" + lineNumber + ": '" + trimmed + "': " + e.getMessage());
+            }
+        }
+    }
+
+    /** The file the server was started with, or null (CONFIG REWRITE needs one). */
+    public Path configFile() {
+        return configFile;
+    }
+
+    /**
+     * CONFIG REWRITE: writes the current values into the config file, keeping its comments and
+     * layout; options changed from their default and not in the file are appended.
+     */
+    public void rewrite() throws IOException {
+        if (configFile == null) {
+            throw new IllegalStateException("The server is running without a config file");
+        }
+        List<String> lines = Files.exists(configFile) ? Files.readAllLines(configFile, StandardCharsets.UTF_8) : List.of();
+        List<String> out = new ArrayList<>();
+        java.util.Set<String> written = new java.util.HashSet<>();
+        for (String line : lines) {
+            List<String> words = line.strip().startsWith("#") ? List.of() : ConfigLine.split(line.strip());
+            String name = words.isEmpty() ? null : words.getFirst().toLowerCase(Locale.ROOT);
+            if (name != null && OPTIONS.containsKey(name)) {
+                if (written.add(name)) {
+                    out.add(name + " " + quote(get(name)));
+                }
+            } else {
+                out.add(line);
+            }
+        }
+        for (ConfigOption option : OPTIONS.values()) {
+            if (!written.contains(option.name()) && !get(option.name()).equals(option.defaultValue())) {
+                out.add(option.name() + " " + quote(get(option.name())));
+            }
+        }
+        Path temp = configFile.resolveSibling(configFile.getFileName() + ".tmp");
+        Files.write(temp, out, StandardCharsets.UTF_8);
+        Files.move(temp, configFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static String quote(String value) {
+        return value.isEmpty() || value.contains(" ") ? "\"" + value.replace("\"", "\\\"") + "\"" : value;
+    }
+
+    /** Sets an option at start (any option) after checking its value. */
+    public ServerConfig set(String name, String value) {
+        ConfigOption option = option(name);
+        values.put(option.name(), option.normalizer().apply(value));
+        return this;
+    }
+
+    /** CONFIG SET: only options that can change while the server runs. */
+    public void setAtRuntime(String name, String value) {
+        ConfigOption option = option(name);
+        if (!option.mutable()) {
+            throw new IllegalArgumentException("can't set immutable config");
+        }
+        values.put(option.name(), option.normalizer().apply(value));
+    }
+
+    public static boolean exists(String name) {
+        return OPTIONS.containsKey(name.toLowerCase(Locale.ROOT));
+    }
+
+    public static java.util.Collection<ConfigOption> options() {
+        return OPTIONS.values();
+    }
+
+    private static ConfigOption option(String name) {
+        ConfigOption option = OPTIONS.get(name.toLowerCase(Locale.ROOT));
+        if (option == null) {
+            throw new IllegalArgumentException("Bad directive or wrong number of arguments");
+        }
+        return option;
+    }
+
+    public String get(String name) {
+        return values.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    public long getLong(String name) {
+        return Long.parseLong(get(name));
+    }
+
+    public boolean getBool(String name) {
+        return "yes".equals(get(name));
+    }
+
+    public int port() {
+        return (int) getLong("port");
+    }
+
+    public List<String> bindAddresses() {
+        return List.of(get("bind").trim().split("\\s+"));
+    }
+
+    /** The working directory: relative paths resolve against it; the catalogue lives in it. */
+    public Path dir() {
+        String dir = get("dir");
+        return dir.isEmpty() ? Path.of("").toAbsolutePath() : Path.of(dir).toAbsolutePath();
+    }
+
+    public List<Path> allowedPaths() {
+        String paths = get("mmap-allow-path").trim();
+        if (paths.isEmpty()) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(paths.split("\\s+")).map(Path::of).toList();
+    }
+
+    public int fileMode() {
+        return Integer.parseInt(get("mmap-file-mode"), 8);
+    }
+
+    public boolean mmapCreateAllowed() {
+        return getBool("enable-mmap-create");
+    }
+
+    private static String octalMode(String value) {
+        try {
+            int mode = Integer.parseInt(value, 8);
+            if (mode < 0 || mode > 0777) {
+                throw new IllegalArgumentException("argument must be an octal file mode such as 0600");
+            }
+            return String.format("%04o", mode);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("argument must be an octal file mode such as 0600");
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.redmap.server;
+
+import io.redmap.command.CommandTable;
+import io.redmap.keyspace.Keyspace;
+
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The running server's shared parts, as command handlers see them. Commands that touch the
+ * keyspace or the files run one at a time under {@link #commandLock()}, like Redis's single
+ * command thread; decoding, encoding and network I/O run in parallel around it.
+ */
+public final class ServerState {
+    public static final String VERSION = "0.1.0";
+    /** The Redis version redmap answers as (INFO, HELLO): clients pick features by it. */
+    public static final String REDIS_VERSION = "7.2.0";
+
+    private final ServerConfig config;
+    private final Keyspace keyspace;
+    private final CommandTable commands;
+    private final ClientRegistry clients = new ClientRegistry();
+    private final WatchRegistry watches = new WatchRegistry();
+    private final ServerStats stats = new ServerStats();
+    private final ReentrantLock commandLock = new ReentrantLock();
+    private final long startMillis = System.currentTimeMillis();
+    private final String runId;
+    private final Runnable shutdown;
+    private volatile int port;
+    private volatile long lastSaveSeconds = System.currentTimeMillis() / 1000;
+
+    public ServerState(ServerConfig config, Keyspace keyspace, CommandTable commands, Runnable shutdown) {
+        this.config = config;
+        this.keyspace = keyspace;
+        this.commands = commands;
+        this.shutdown = shutdown;
+        byte[] random = new byte[20];
+        ThreadLocalRandom.current().nextBytes(random);
+        this.runId = HexFormat.of().formatHex(random);
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public Keyspace keyspace() {
+        return keyspace;
+    }
+
+    public CommandTable commands() {
+        return commands;
+    }
+
+    public ClientRegistry clients() {
+        return clients;
+    }
+
+    public WatchRegistry watches() {
+        return watches;
+    }
+
+    public ServerStats stats() {
+        return stats;
+    }
+
+    public ReentrantLock commandLock() {
+        return commandLock;
+    }
+
+    public long startMillis() {
+        return startMillis;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    void port(int port) {
+        this.port = port;
+    }
+
+    public long lastSaveSeconds() {
+        return lastSaveSeconds;
+    }
+
+    /** SAVE: the catalogue is already current after every change; this writes it again and syncs the arrays. */
+    public void save() {
+        keyspace.store().syncDirty(message -> Log.warning("sync failed: " + message));
+        keyspace.persist();
+        lastSaveSeconds = System.currentTimeMillis() / 1000;
+    }
+
+    /** CONFIG SET changed an option: apply it where it is not read afresh each time. */
+    public void configChanged(String name) {
+        switch (name) {
+            case "mmap-sync" -> keyspace.store().durability().mode(io.redmap.store.SyncMode.find(config.get(name)));
+            case "loglevel" -> Log.level(config.get(name));
+            default -> { }
+        }
+    }
+
+    /** SHUTDOWN: asks the server to stop once the current reply is sent. */
+    public void requestShutdown() {
+        shutdown.run();
+    }
+}

@@ -1,0 +1,24 @@
+package io.redmap.server;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters for INFO stats; CONFIG RESETSTAT zeroes them. */
+public final class ServerStats {
+    public final LongAdder connectionsReceived = new LongAdder();
+    public final LongAdder connectionsRejected = new LongAdder();
+    public final LongAdder commandsProcessed = new LongAdder();
+    public final LongAdder errorReplies = new LongAdder();
+    public final LongAdder protocolErrors = new LongAdder();
+    public final LongAdder bytesRead = new LongAdder();
+    public final LongAdder bytesWritten = new LongAdder();
+
+    public void reset() {
+        connectionsReceived.reset();
+        connectionsRejected.reset();
+        commandsProcessed.reset();
+        errorReplies.reset();
+        protocolErrors.reset();
+        bytesRead.reset();
+        bytesWritten.reset();
+    }
+}

@@ -1,0 +1,53 @@
+package io.redmap.store;
+
+import java.util.function.Consumer;
+
+/**
+ * The store as its users see it: maps arrays for keys, shares files between them, applies the
+ * sync policy. A library on its own: nothing here knows about the network.
+ */
+public final class ArrayStore implements AutoCloseable {
+    private final FileRegistry registry;
+    private final Durability durability;
+
+    public ArrayStore(PathPolicy policy, int createMode, SyncMode syncMode) {
+        this.registry = new FileRegistry(policy, createMode);
+        this.durability = new Durability(syncMode);
+    }
+
+    /**
+     * Maps an array.
+     *
+     * @param create whether a missing file may be created
+     * @throws io.redmap.RedmapException when the path is refused or the file cannot be mapped
+     */
+    public MappedArray open(ArraySpec spec, boolean create) {
+        MappedFile file = registry.acquire(spec.path(), spec.writable(), create);
+        return new MappedArray(file, spec.path(), spec.type().codec(spec.valueSize()), spec.dim(), 0,
+                spec.writable(), durability);
+    }
+
+    /** The key no longer maps this array: sync what it wrote, and unmap when no key is left on the file. */
+    public void close(MappedArray array) {
+        registry.release(array.file(), durability);
+    }
+
+    public FileRegistry files() {
+        return registry;
+    }
+
+    public Durability durability() {
+        return durability;
+    }
+
+    /** Syncs every file written since the last sync. */
+    public int syncDirty(Consumer<String> onFailure) {
+        return durability.syncDirty(onFailure);
+    }
+
+    @Override
+    public void close() {
+        durability.syncDirty(message -> { });
+        registry.close();
+    }
+}

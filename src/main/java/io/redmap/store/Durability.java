@@ -1,0 +1,63 @@
+package io.redmap.store;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * Applies {@code mmap-sync} to written files: syncs at once ({@link SyncMode#ALWAYS}) or
+ * remembers which files are dirty for the once-a-second flush.
+ */
+public final class Durability {
+    private volatile SyncMode mode;
+    private final Set<MappedFile> dirty = new LinkedHashSet<>();
+
+    public Durability(SyncMode mode) {
+        this.mode = mode;
+    }
+
+    public SyncMode mode() {
+        return mode;
+    }
+
+    public void mode(SyncMode mode) {
+        this.mode = mode;
+    }
+
+    void written(MappedFile file) throws NativeIOException {
+        if (mode == SyncMode.ALWAYS) {
+            file.sync();
+        } else {
+            dirty.add(file);
+        }
+    }
+
+    /** Syncs every dirty file (the everysec flush, SAVE and shutdown); failures are reported, not thrown. */
+    public int syncDirty(java.util.function.Consumer<String> onFailure) {
+        int synced = 0;
+        for (MappedFile file : dirty) {
+            try {
+                file.sync();
+                synced++;
+            } catch (NativeIOException | IllegalStateException e) {
+                onFailure.accept(e.getMessage());
+            }
+        }
+        dirty.clear();
+        return synced;
+    }
+
+    /** A file is about to be unmapped: what was written to it reaches the disk first. */
+    void closing(MappedFile file) {
+        if (dirty.remove(file)) {
+            try {
+                file.sync();
+            } catch (NativeIOException e) {
+                // The data stays in the page cache, which the kernel writes back on its own.
+            }
+        }
+    }
+
+    public int dirtyCount() {
+        return dirty.size();
+    }
+}

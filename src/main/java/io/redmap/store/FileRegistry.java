@@ -1,0 +1,174 @@
+package io.redmap.store;
+
+import io.redmap.RedmapException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Opens files for keys, confined by a {@link PathPolicy}, and makes every key on one file share
+ * one {@link MappedFile}: a write, append, pop or clear through one key is at once seen through
+ * the others, and none of them holds a stale length.
+ *
+ * <p>Files are recognised by device and inode, so two spellings of one path, or two hard links,
+ * share a mapping too. A file is unmapped when its last key lets go of it.
+ */
+public final class FileRegistry implements AutoCloseable {
+    private final PathPolicy policy;
+    private final int createMode;
+    private final Map<MappedFile.FileId, Shared> files = new HashMap<>();
+
+    private static final class Shared {
+        final MappedFile file;
+        int references;
+
+        Shared(MappedFile file) {
+            this.file = file;
+        }
+    }
+
+    /**
+     * @param createMode the permission bits of files the server creates (0600 by default)
+     */
+    public FileRegistry(PathPolicy policy, int createMode) {
+        this.policy = policy;
+        this.createMode = createMode;
+    }
+
+    public PathPolicy policy() {
+        return policy;
+    }
+
+    /**
+     * Opens and maps the file a client named, or shares the mapping another key already has.
+     *
+     * @param create whether a missing file may be created (empty)
+     */
+    public MappedFile acquire(String givenPath, boolean writable, boolean create) {
+        Path real = policy.resolve(givenPath);
+        String path = real.toString();
+        checkKind(real, givenPath, writable, create);
+        int flags = (writable ? LibC.O_RDWR : LibC.O_RDONLY) | LibC.O_NOFOLLOW | LibC.O_CLOEXEC
+                | LibC.O_NONBLOCK | LibC.O_NOCTTY | (create ? LibC.O_CREAT : 0);
+        int fd;
+        try {
+            fd = LibC.open(path, flags, createMode);
+        } catch (NativeIOException e) {
+            throw openFailure(givenPath, e);
+        }
+        try {
+            LibC.Stat stat = LibC.fstat(fd, path);
+            if (!stat.isRegularFile()) {
+                throw RedmapException.err(givenPath + " is a " + stat.kind() + ", not a regular file");
+            }
+            // The path was checked before the open; check what was opened, in case a directory
+            // on the way was swapped for a symlink in between.
+            if (!policy.isAllowed(openedPath(fd))) {
+                throw RedmapException.err(PathPolicy.OUTSIDE);
+            }
+            MappedFile.FileId id = new MappedFile.FileId(stat.device(), stat.inode());
+            Shared shared = files.get(id);
+            if (shared != null) {
+                if (writable && !shared.file.isWritable()) {
+                    int handOver = fd;
+                    fd = -1;
+                    shared.file.upgradeToWritable(handOver);
+                }
+                shared.references++;
+                return shared.file;
+            }
+            int handOver = fd;
+            fd = -1;
+            MappedFile file = MappedFile.map(handOver, path, writable);
+            shared = new Shared(file);
+            shared.references = 1;
+            files.put(file.id(), shared);
+            return file;
+        } catch (NativeIOException e) {
+            throw openFailure(givenPath, e);
+        } finally {
+            if (fd >= 0) {
+                LibC.close(fd);
+            }
+        }
+    }
+
+    /** Lets go of a file a key had; the last one out unmaps it and closes it. */
+    public void release(MappedFile file, Durability durability) {
+        Shared shared = files.get(file.id());
+        if (shared == null || shared.file != file) {
+            return;
+        }
+        if (--shared.references == 0) {
+            files.remove(file.id());
+            durability.closing(file);
+            file.close();
+        }
+    }
+
+    /** The files currently mapped (for INFO and for the periodic sync). */
+    public Collection<MappedFile> openFiles() {
+        return files.values().stream().map(s -> s.file).toList();
+    }
+
+    public int size() {
+        return files.size();
+    }
+
+    private static void checkKind(Path real, String givenPath, boolean writable, boolean create) {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            if (!create) {
+                throw RedmapException.err("cannot open " + givenPath + ": No such file or directory");
+            }
+            return;
+        } catch (IOException e) {
+            throw RedmapException.err("cannot open " + givenPath + ": " + e.getMessage());
+        }
+        if (attributes.isDirectory()) {
+            throw RedmapException.err(givenPath + " is a directory, not a regular file");
+        }
+        if (attributes.isSymbolicLink()) {
+            // resolve() followed every link that exists: one that appears now was swapped in.
+            throw RedmapException.err(PathPolicy.OUTSIDE);
+        }
+        if (!attributes.isRegularFile()) {
+            throw RedmapException.err(givenPath + " is a " + (attributes.isOther() ? "special file" : "link")
+                    + ", not a regular file");
+        }
+    }
+
+    private static Path openedPath(int fd) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd));
+        } catch (IOException e) {
+            throw RedmapException.err(PathPolicy.OUTSIDE);
+        }
+    }
+
+    private static RedmapException openFailure(String givenPath, NativeIOException e) {
+        if (e.errno() == LibC.ELOOP) {
+            return RedmapException.err(PathPolicy.OUTSIDE);
+        }
+        String message = e.getMessage();
+        String reason = message.substring(message.lastIndexOf(": ") + 2);
+        return RedmapException.err("cannot open " + givenPath + ": " + reason);
+    }
+
+    @Override
+    public void close() {
+        for (Shared shared : files.values()) {
+            shared.file.close();
+        }
+        files.clear();
+    }
+}

@@ -1,0 +1,158 @@
+package io.redmap.store;
+
+import io.redmap.RedmapException;
+import io.redmap.type.ElementCodec;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A key's view of a mapped file: an array of rows, each {@code dim} values of one element type,
+ * after {@code headerBytes} of header (0 for raw files).
+ *
+ * <p>The element count is derived from the shared file's length every time, never cached, so
+ * that all keys on one file agree. Bytes after the last whole row (a file whose size is not a
+ * multiple of the row size) are ignored and never modified: appends and pops refuse such a file.
+ */
+public final class MappedArray {
+    private final MappedFile file;
+    private final String givenPath;
+    private final ElementCodec codec;
+    private final int dim;
+    private final long rowBytes;
+    private final long headerBytes;
+    private final boolean writable;
+    private final Durability durability;
+
+    public MappedArray(MappedFile file, String givenPath, ElementCodec codec, int dim, long headerBytes,
+                       boolean writable, Durability durability) {
+        this.file = file;
+        this.givenPath = givenPath;
+        this.codec = codec;
+        this.dim = dim;
+        this.rowBytes = (long) codec.size() * dim;
+        this.headerBytes = headerBytes;
+        this.writable = writable;
+        this.durability = durability;
+    }
+
+    public MappedFile file() {
+        return file;
+    }
+
+    /** The path as the client gave it to MMAP (what VFILEPATH replies). */
+    public String givenPath() {
+        return givenPath;
+    }
+
+    public ElementCodec codec() {
+        return codec;
+    }
+
+    /** Values per row: 1 for plain arrays. */
+    public int dim() {
+        return dim;
+    }
+
+    public long rowBytes() {
+        return rowBytes;
+    }
+
+    public long headerBytes() {
+        return headerBytes;
+    }
+
+    public boolean isWritable() {
+        return writable;
+    }
+
+    /** Whole rows in the file. */
+    public long count() {
+        long data = file.length() - headerBytes;
+        return data <= 0 ? 0 : data / rowBytes;
+    }
+
+    /** Re-reads the file's size from disk (someone else may have changed it) and returns the count. */
+    public long refreshCount() {
+        try {
+            file.refreshLength();
+        } catch (NativeIOException e) {
+            throw fileChanged();
+        }
+        return count();
+    }
+
+    /** Byte offset of a row in {@link #segment()}; the caller has checked {@code row < count()}. */
+    public long offsetOf(long row) {
+        return headerBytes + row * rowBytes;
+    }
+
+    public MemorySegment segment() {
+        return file.segment();
+    }
+
+    /** Copies {@code rowBytes} bytes of {@code source} over row {@code row}. */
+    public void writeRow(long row, MemorySegment source, long sourceOffset) {
+        requireWritable();
+        MemorySegment.copy(source, sourceOffset, file.segment(), offsetOf(row), rowBytes);
+    }
+
+    /** Appends whole rows (a native segment whose size is a multiple of the row size). */
+    public void append(MemorySegment rows) {
+        requireWritable();
+        requireWholeRows();
+        try {
+            file.append(rows);
+        } catch (NativeIOException e) {
+            throw ioFailure("append", e);
+        }
+    }
+
+    /** Keeps the first {@code rows} rows and cuts the file after them. */
+    public void truncateRows(long rows) {
+        requireWritable();
+        try {
+            file.truncate(headerBytes + rows * rowBytes);
+        } catch (NativeIOException e) {
+            throw ioFailure("truncate", e);
+        }
+    }
+
+    /** Whether the file ends in a partial row, which appends and pops must not touch. */
+    public boolean hasPartialRow() {
+        return file.length() > headerBytes && (file.length() - headerBytes) % rowBytes != 0;
+    }
+
+    public void requireWholeRows() {
+        if (hasPartialRow()) {
+            throw RedmapException.err("file size is not a whole number of elements; "
+                    + "appends and pops are refused so that its last bytes are never modified");
+        }
+    }
+
+    /** Called after every change: syncs at once under {@code mmap-sync always}, or marks the file dirty. */
+    public void written() {
+        try {
+            durability.written(file);
+        } catch (NativeIOException e) {
+            throw ioFailure("sync", e);
+        }
+    }
+
+    /** The error for a file that was truncated, replaced or deleted behind the server's back. */
+    public RedmapException fileChanged() {
+        return RedmapException.err("file changed on disk: " + givenPath);
+    }
+
+    private void requireWritable() {
+        if (!writable) {
+            throw Errors.NOT_WRITABLE;
+        }
+    }
+
+    private RedmapException ioFailure(String operation, NativeIOException e) {
+        if (e.isDiskFull()) {
+            return RedmapException.err(operation + " failed: no space left on device (" + givenPath + ")");
+        }
+        return RedmapException.err(operation + " failed: " + e.getMessage());
+    }
+}

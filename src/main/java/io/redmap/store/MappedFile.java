@@ -1,0 +1,194 @@
+package io.redmap.store;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One open, memory-mapped file, shared by every key that maps it.
+ *
+ * <p>The mapping reserves more address space than the file holds ({@link #capacity}), so that
+ * appends only extend the file: no remapping, no copy, amortised O(1). The file itself is always
+ * exactly as long as its data ({@link #length}): readers such as numpy see no padding, and a crash
+ * leaves no zeros behind. Bytes between the end of the file and the end of the reservation are
+ * never touched (the kernel would raise SIGBUS).
+ *
+ * <p>The mapping belongs to a shared {@link Arena}: {@link #close} unmaps at once, and a segment
+ * used after that throws instead of reading freed memory.
+ *
+ * <p>Not thread-safe: the server serialises commands; other users must too.
+ */
+public final class MappedFile implements AutoCloseable {
+    /** Writable mappings reserve at least this much address space, so that small arrays never remap. */
+    static final long MIN_WRITABLE_RESERVATION = 16L << 20;
+    private static final long PAGE = 4096;
+
+    private final FileId id;
+    private final String path;
+    private int fd;
+    private boolean writable;
+    private long length;
+    private Arena arena;
+    private MemorySegment mapping;
+
+    private MappedFile(FileId id, String path, int fd, boolean writable, long length) {
+        this.id = id;
+        this.path = path;
+        this.fd = fd;
+        this.writable = writable;
+        this.length = length;
+    }
+
+    /**
+     * Maps an open descriptor; takes ownership of {@code fd} (closed on failure too).
+     */
+    static MappedFile map(int fd, String path, boolean writable) throws NativeIOException {
+        boolean success = false;
+        try {
+            LibC.Stat stat = LibC.fstat(fd, path);
+            MappedFile file = new MappedFile(new FileId(stat.device(), stat.inode()), path, fd, writable, stat.size());
+            file.remap(file.reservationFor(stat.size()));
+            success = true;
+            return file;
+        } finally {
+            if (!success) {
+                LibC.close(fd);
+            }
+        }
+    }
+
+    public FileId id() {
+        return id;
+    }
+
+    /** The absolute path the file was opened at. */
+    public String path() {
+        return path;
+    }
+
+    public boolean isWritable() {
+        return writable;
+    }
+
+    /** The file's size in bytes, as this server last wrote or observed it. */
+    public long length() {
+        return length;
+    }
+
+    /** The reserved address space; always at least {@link #length}. */
+    public long capacity() {
+        return mapping.byteSize();
+    }
+
+    /** The mapping; bytes at and past {@link #length} must not be touched. */
+    public MemorySegment segment() {
+        return mapping;
+    }
+
+    /**
+     * Writes {@code data} (a native segment) at the end of the file, which grows by its size.
+     * The bytes go through {@code pwrite}, so the file never shows a length without its data.
+     */
+    public void append(MemorySegment data) throws NativeIOException {
+        requireWritable();
+        long newLength = length + data.byteSize();
+        if (newLength > capacity()) {
+            remap(reservationFor(newLength));
+        }
+        try {
+            LibC.pwriteFully(fd, data, length, path);
+        } catch (NativeIOException e) {
+            // A short write (disk full) may have extended the file: put the length back.
+            try {
+                LibC.ftruncate(fd, length, path);
+            } catch (NativeIOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        length = newLength;
+    }
+
+    /** Cuts the file to {@code newLength} bytes (pops and clears). */
+    public void truncate(long newLength) throws NativeIOException {
+        requireWritable();
+        if (newLength < 0 || newLength > length) {
+            throw new IllegalArgumentException("truncate to " + newLength + " of a " + length + "-byte file");
+        }
+        LibC.ftruncate(fd, newLength, path);
+        length = newLength;
+    }
+
+    /** Makes everything written so far durable: data and length (fdatasync also writes mmap'ed pages). */
+    public void sync() throws NativeIOException {
+        if (writable) {
+            LibC.fsync(fd, path, true);
+        }
+    }
+
+    /**
+     * Asks the file system for the file's real size, which may differ when another program
+     * changed it, and follows it.
+     *
+     * @return the size on disk
+     */
+    public long refreshLength() throws NativeIOException {
+        LibC.Stat stat = LibC.fstat(fd, path);
+        if (stat.size() > capacity()) {
+            remap(reservationFor(stat.size()));
+        }
+        length = stat.size();
+        return length;
+    }
+
+    /** Reopens read-write and remaps, when a read-only file is now mapped writable by a key. */
+    void upgradeToWritable(int readWriteFd) throws NativeIOException {
+        if (writable) {
+            LibC.close(readWriteFd);
+            return;
+        }
+        LibC.close(fd);
+        fd = readWriteFd;
+        writable = true;
+        remap(reservationFor(length));
+    }
+
+    private long reservationFor(long bytes) {
+        long wanted = writable ? Math.max(MIN_WRITABLE_RESERVATION, bytes + bytes / 2) : Math.max(bytes, 1);
+        return (wanted + PAGE - 1) / PAGE * PAGE;
+    }
+
+    private void remap(long capacity) throws NativeIOException {
+        long address = LibC.mmap(fd, capacity, writable, path);
+        Arena newArena = Arena.ofShared();
+        MemorySegment newMapping = MemorySegment.ofAddress(address)
+                .reinterpret(capacity, newArena, unused -> LibC.munmap(address, capacity));
+        Arena old = arena;
+        arena = newArena;
+        mapping = newMapping;
+        if (old != null) {
+            old.close();
+        }
+    }
+
+    private void requireWritable() {
+        if (!writable) {
+            throw new IllegalStateException(path + " is mapped read-only");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (arena != null) {
+            arena.close();
+            arena = null;
+        }
+        if (fd >= 0) {
+            LibC.close(fd);
+            fd = -1;
+        }
+    }
+
+    /** A file's identity: two paths name the same file when device and inode are equal. */
+    public record FileId(long device, long inode) {
+    }
+}

@@ -1,0 +1,25 @@
+package io.redmap.store;
+
+import java.io.IOException;
+
+/** A failed libc call, with its errno, so that callers can tell "no such file" from "disk full". */
+public final class NativeIOException extends IOException {
+    private final int errno;
+
+    NativeIOException(String operation, String path, int errno, String reason) {
+        super(operation + " " + path + ": " + reason);
+        this.errno = errno;
+    }
+
+    public int errno() {
+        return errno;
+    }
+
+    public boolean isNoSuchFile() {
+        return errno == LibC.ENOENT;
+    }
+
+    public boolean isDiskFull() {
+        return errno == LibC.ENOSPC;
+    }
+}

@@ -1,0 +1,100 @@
+package io.redmap.type;
+
+import io.redmap.RedmapException;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The element types, with their canonical names (as VTYPE replies them and the catalogue stores
+ * them: never rename one), their aliases, and their codecs. Adding a type is one entry here.
+ */
+public enum ElementType {
+    INT8("int8", 1, (type, size) -> new IntegerCodec(type, 1, true), "i1", "b"),
+    UINT8("uint8", 1, (type, size) -> new IntegerCodec(type, 1, false), "u1", "B"),
+    INT16("int16", 2, (type, size) -> new IntegerCodec(type, 2, true), "i2", "h"),
+    UINT16("uint16", 2, (type, size) -> new IntegerCodec(type, 2, false), "u2", "H"),
+    INT32("int32", 4, (type, size) -> new IntegerCodec(type, 4, true), "i4", "i"),
+    UINT32("uint32", 4, (type, size) -> new IntegerCodec(type, 4, false), "u4", "I"),
+    INT64("int64", 8, (type, size) -> new IntegerCodec(type, 8, true), "i8", "q"),
+    UINT64("uint64", 8, (type, size) -> new UnsignedLongCodec(), "u8", "Q"),
+    FLOAT("float", 4, (type, size) -> new FloatCodec(), "float32", "f4", "f"),
+    DOUBLE("double", 8, (type, size) -> new DoubleCodec(), "float64", "f8", "d"),
+    LONG_DOUBLE("long_double", 16, (type, size) -> new LongDoubleCodec(), "longdouble", "float128", "f16", "g"),
+    STRING("string", 0, (type, size) -> new StringCodec(size), "str"),
+    FLOAT16("float16", 2, (type, size) -> new HalfFloatCodec(), "f2", "half", "e"),
+    BFLOAT16("bfloat16", 2, (type, size) -> new BFloat16Codec(), "bf16");
+
+    /** Makes the codec of a type for a value size (only strings have a choice). */
+    @FunctionalInterface
+    private interface CodecFactory {
+        ElementCodec create(ElementType type, int valueSize);
+    }
+
+    private static final Map<String, ElementType> BY_NAME = new HashMap<>();
+
+    static {
+        for (ElementType type : values()) {
+            BY_NAME.put(type.canonicalName, type);
+            for (String alias : type.aliases) {
+                BY_NAME.put(alias.toLowerCase(Locale.ROOT), type);
+            }
+        }
+    }
+
+    private final String canonicalName;
+    private final int fixedSize;
+    private final CodecFactory codecFactory;
+    private final String[] aliases;
+
+    ElementType(String canonicalName, int fixedSize, CodecFactory codecFactory, String... aliases) {
+        this.canonicalName = canonicalName;
+        this.fixedSize = fixedSize;
+        this.codecFactory = codecFactory;
+        this.aliases = aliases;
+    }
+
+    /** The name VTYPE replies and the catalogue stores. */
+    public String canonicalName() {
+        return canonicalName;
+    }
+
+    /** Bytes per value, or 0 for {@code string}, whose size is chosen at MMAP. */
+    public int fixedSize() {
+        return fixedSize;
+    }
+
+    public boolean hasFixedSize() {
+        return fixedSize > 0;
+    }
+
+    /** The codec for values of {@code valueSize} bytes (the fixed size, or a string's size). */
+    public ElementCodec codec(int valueSize) {
+        return codecFactory.create(this, valueSize);
+    }
+
+    /**
+     * Finds a type by its canonical name or alias, case-insensitively, with numpy's optional
+     * byte-order mark ({@code <f8}, {@code |u1}).
+     *
+     * @return the type, or null when no type has that name
+     */
+    public static ElementType find(String name) {
+        String key = name.toLowerCase(Locale.ROOT);
+        if (key.length() > 1 && (key.charAt(0) == '<' || key.charAt(0) == '|')) {
+            key = key.substring(1);
+        }
+        return BY_NAME.get(key);
+    }
+
+    /** Like {@link #find} but refuses an unknown name with the module's error text. */
+    public static ElementType require(String name) {
+        ElementType type = find(name);
+        if (type == null) {
+            throw RedmapException.err("value_type must be int8, uint8, int16, uint16, int32, uint32, int64, "
+                    + "uint64, float, double, long_double, string, float16 or bfloat16");
+        }
+        return type;
+    }
+}
