@@ -1,0 +1,114 @@
+package io.redmap.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A plain socket to the server, for tests of the exact bytes on the wire: send raw bytes or a
+ * RESP command, read back exactly what the server wrote.
+ */
+public final class RawClient implements AutoCloseable {
+    private final Socket socket;
+    private final OutputStream out;
+    private final InputStream in;
+
+    public RawClient(int port) {
+        try {
+            socket = new Socket("127.0.0.1", port);
+            socket.setSoTimeout(10_000);
+            out = socket.getOutputStream();
+            in = socket.getInputStream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public RawClient send(byte[] bytes) {
+        try {
+            out.write(bytes);
+            out.flush();
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public RawClient send(String text) {
+        return send(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends a command as a RESP multibulk request. */
+    public RawClient command(String... words) {
+        StringBuilder request = new StringBuilder("*").append(words.length).append("\r\n");
+        for (String word : words) {
+            request.append('$').append(word.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(word).append("\r\n");
+        }
+        return send(request.toString());
+    }
+
+    /** Reads exactly {@code n} bytes. */
+    public byte[] read(int n) {
+        try {
+            return in.readNBytes(n);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads exactly as many bytes as {@code expected} has and returns them as text, for comparing. */
+    public String readLike(String expected) {
+        return new String(read(expected.getBytes(StandardCharsets.UTF_8).length), StandardCharsets.UTF_8);
+    }
+
+    /** Reads one line, CRLF included. */
+    public String readLine() {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        try {
+            int previous = -1;
+            while (true) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                line.write(b);
+                if (previous == '\r' && b == '\n') {
+                    break;
+                }
+                previous = b;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return line.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Whether the server closed the connection (reads until end of stream, up to the timeout). */
+    public boolean closedByServer() {
+        try {
+            while (true) {
+                if (in.read() < 0) {
+                    return true;
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // Nothing to do about a socket that fails to close.
+        }
+    }
+}
