@@ -21,6 +21,12 @@ public final class Keyspace implements AutoCloseable {
     private final Database[] databases;
     private final ArrayStore store;
     private final Catalogue catalogue;
+    /**
+     * Catalogue entries whose file could not be mapped at start (missing, refused). They stay in
+     * the catalogue until the key is mapped, deleted or flushed, so that an operator can put the
+     * file back and restart without losing the key.
+     */
+    private final List<Catalogue.Entry> unavailable = new ArrayList<>();
 
     public Keyspace(int databaseCount, ArrayStore store, Catalogue catalogue) {
         this.databases = new Database[databaseCount];
@@ -71,6 +77,7 @@ public final class Keyspace implements AutoCloseable {
             return existing;
         }
         MappedArray array = store.open(spec, create);
+        forgetUnavailable(db, key);
         database.put(key, array);
         persistOrUndo(() -> {
             database.remove(key);
@@ -83,6 +90,9 @@ public final class Keyspace implements AutoCloseable {
     public boolean delete(int db, ByteKey key) {
         MappedArray array = databases[db].remove(key);
         if (array == null) {
+            if (forgetUnavailable(db, key)) {
+                persist();
+            }
             return false;
         }
         store.close(array);
@@ -136,6 +146,7 @@ public final class Keyspace implements AutoCloseable {
             store.close(array);
         }
         entries.clear();
+        unavailable.removeIf(entry -> entry.db() == db);
         persist();
     }
 
@@ -146,6 +157,7 @@ public final class Keyspace implements AutoCloseable {
             }
             database.entries().clear();
         }
+        unavailable.clear();
         persist();
     }
 
@@ -185,7 +197,12 @@ public final class Keyspace implements AutoCloseable {
                 entries.add(new Catalogue.Entry(database.index(), entry.getKey().bytes(), spec));
             }
         }
+        entries.addAll(unavailable);
         return entries;
+    }
+
+    private boolean forgetUnavailable(int db, ByteKey key) {
+        return unavailable.removeIf(entry -> entry.db() == db && ByteKey.wrap(entry.key()).equals(key));
     }
 
     /** What loading the catalogue at start did. */
@@ -194,8 +211,7 @@ public final class Keyspace implements AutoCloseable {
 
     /**
      * Maps every key of the catalogue. A key whose file is missing, or whose entry is damaged, is
-     * reported and left out; it is never recreated empty. The catalogue keeps such keys until
-     * the keyspace next changes, so that an operator can put the file back and restart.
+     * reported and left out; it is never recreated empty, and its entry stays in the catalogue.
      */
     public LoadReport load() throws IOException {
         Catalogue.Loaded loaded = catalogue.load();
@@ -211,6 +227,7 @@ public final class Keyspace implements AutoCloseable {
                 databases[entry.db()].put(key, store.open(entry.spec(), false));
                 count++;
             } catch (RedmapException e) {
+                unavailable.add(entry);
                 problems.add("key '" + key + "' (" + entry.spec().path() + "): " + e.getMessage());
             }
         }
