@@ -91,7 +91,7 @@ public final class CommandDispatcher {
         String name = new String(args[0], StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
         CommandSpec spec = server.commands().find(name);
         if (spec == null) {
-            throw RedmapException.err(unknownCommand(name, args));
+            throw RedmapException.err(unknownCommand(new String(args[0], StandardCharsets.UTF_8), args));
         }
         if (!session.authenticated() && !spec.has(CommandFlag.NO_AUTH)) {
             throw new RedmapException("NOAUTH", "Authentication required.");

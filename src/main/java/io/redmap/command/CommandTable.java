@@ -25,6 +25,8 @@ public final class CommandTable {
         List<CommandSpec> specs = new ArrayList<>();
         specs.addAll(MmapCommand.specs());
         specs.addAll(ArrayCommands.specs());
+        specs.addAll(BulkCommands.specs());
+        specs.addAll(NumericCommands.specs());
         specs.addAll(KeyspaceCommands.specs());
         specs.addAll(ConnectionCommands.specs());
         specs.addAll(ClientCommands.specs());

@@ -4,6 +4,7 @@ import io.redmap.RedmapException;
 import io.redmap.protocol.AsciiNumbers;
 import io.redmap.store.ArraySpec;
 import io.redmap.store.MappedArray;
+import io.redmap.store.NpyHeader;
 import io.redmap.type.ElementType;
 
 import java.util.List;
@@ -15,6 +16,7 @@ import static io.redmap.command.CommandSpec.command;
 /**
  * {@code MMAP key path [type [value_size] [DIM n] [WRITABLE]]}: makes a key of a file.
  * The two-argument form is the seed form: a writable double array, created if missing.
+ * A {@code .npy} file brings its own type and shape: {@code MMAP key file.npy [WRITABLE]}.
  */
 final class MmapCommand {
     static final int MAX_STRING_SIZE = 1 << 20;
@@ -40,14 +42,21 @@ final class MmapCommand {
     /** Reads and checks every option before anything is opened. */
     static ArraySpec parse(CommandContext ctx) {
         String path = ctx.string(2);
-        if (ctx.argc() == 3) {
+        boolean npy = NpyHeader.isNpyPath(path);
+        if (ctx.argc() == 3 && !npy) {
             return new ArraySpec(path, ElementType.DOUBLE, 8, 1, true);
         }
-        ElementType type = ElementType.require(ctx.string(3));
+        // A .npy file names its own type: "MMAP key file.npy [WRITABLE]" needs none.
+        int i = 3;
+        ElementType type = null;
+        if (ctx.argc() > 3 && !(npy && isOption(ctx.keyword(3)))) {
+            type = ElementType.require(ctx.string(3));
+            i = 4;
+        }
         int valueSize = 0;
         int dim = 1;
         boolean writable = false;
-        for (int i = 4; i < ctx.argc(); i++) {
+        for (; i < ctx.argc(); i++) {
             String word = ctx.keyword(i);
             if (word.equals("writable")) {
                 writable = true;
@@ -60,6 +69,9 @@ final class MmapCommand {
                 valueSize = parseValueSize(ctx.arg(i));
             }
         }
+        if (type == null) {
+            return new ArraySpec(path, null, 0, dim, writable);
+        }
         if (type.hasFixedSize()) {
             if (valueSize != 0 && valueSize != type.fixedSize()) {
                 throw RedmapException.err("invalid value_size");
@@ -69,6 +81,10 @@ final class MmapCommand {
             throw RedmapException.err("string type must has value_size");
         }
         return new ArraySpec(path, type, valueSize, dim, writable);
+    }
+
+    private static boolean isOption(String word) {
+        return word.equals("writable") || word.equals("dim");
     }
 
     private static int parseValueSize(byte[] word) {

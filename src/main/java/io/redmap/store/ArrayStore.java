@@ -23,8 +23,19 @@ public final class ArrayStore implements AutoCloseable {
      */
     public MappedArray open(ArraySpec spec, boolean create) {
         MappedFile file = registry.acquire(spec.path(), spec.writable(), create);
-        return new MappedArray(file, spec.path(), spec.type().codec(spec.valueSize()), spec.dim(), 0,
-                spec.writable(), durability);
+        boolean success = false;
+        try {
+            MappedArray array = NpyHeader.isNpyPath(spec.path())
+                    ? NpyFiles.open(file, spec, durability)
+                    : new MappedArray(file, spec.path(), spec.type().codec(spec.valueSize()), spec.dim(), 0,
+                    spec.writable(), durability);
+            success = true;
+            return array;
+        } finally {
+            if (!success) {
+                registry.release(file, durability);
+            }
+        }
     }
 
     /** The key no longer maps this array: sync what it wrote, and unmap when no key is left on the file. */

@@ -22,9 +22,16 @@ public final class MappedArray {
     private final long headerBytes;
     private final boolean writable;
     private final Durability durability;
+    /** The header of a .npy file, whose shape follows every change of length; null for raw files. */
+    private final NpyHeader npyHeader;
 
     public MappedArray(MappedFile file, String givenPath, ElementCodec codec, int dim, long headerBytes,
                        boolean writable, Durability durability) {
+        this(file, givenPath, codec, dim, headerBytes, writable, durability, null);
+    }
+
+    MappedArray(MappedFile file, String givenPath, ElementCodec codec, int dim, long headerBytes,
+                boolean writable, Durability durability, NpyHeader npyHeader) {
         this.file = file;
         this.givenPath = givenPath;
         this.codec = codec;
@@ -33,6 +40,12 @@ public final class MappedArray {
         this.headerBytes = headerBytes;
         this.writable = writable;
         this.durability = durability;
+        this.npyHeader = npyHeader;
+    }
+
+    /** Whether this is a numpy .npy file. */
+    public boolean isNpy() {
+        return npyHeader != null;
     }
 
     public MappedFile file() {
@@ -105,6 +118,7 @@ public final class MappedArray {
         } catch (NativeIOException e) {
             throw ioFailure("append", e);
         }
+        shapeChanged();
     }
 
     /** Keeps the first {@code rows} rows and cuts the file after them. */
@@ -114,6 +128,19 @@ public final class MappedArray {
             file.truncate(headerBytes + rows * rowBytes);
         } catch (NativeIOException e) {
             throw ioFailure("truncate", e);
+        }
+        shapeChanged();
+    }
+
+    /**
+     * Rewrites a .npy header's shape to the current row count, in place. The data is written
+     * first, so a crash in between leaves a header that claims too few rows, never too many;
+     * the next change (or MMAP) sets it right.
+     */
+    void shapeChanged() {
+        if (npyHeader != null && writable) {
+            byte[] header = npyHeader.withRows(count());
+            MemorySegment.copy(MemorySegment.ofArray(header), 0, file.segment(), 0, header.length);
         }
     }
 
@@ -133,6 +160,15 @@ public final class MappedArray {
     public void written() {
         try {
             durability.written(file);
+        } catch (NativeIOException e) {
+            throw ioFailure("sync", e);
+        }
+    }
+
+    /** VSYNC: data and length on disk now, whatever the sync policy. */
+    public void sync() {
+        try {
+            file.sync();
         } catch (NativeIOException e) {
             throw ioFailure("sync", e);
         }

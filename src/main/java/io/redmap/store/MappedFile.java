@@ -164,7 +164,8 @@ public final class MappedFile implements AutoCloseable {
                 .reinterpret(capacity, newArena, unused -> LibC.munmap(address, capacity));
         Arena old = arena;
         arena = newArena;
-        mapping = newMapping;
+        // A PROT_READ mapping is read-only for Java too: a stray write throws instead of crashing the JVM.
+        mapping = writable ? newMapping : newMapping.asReadOnly();
         if (old != null) {
             old.close();
         }

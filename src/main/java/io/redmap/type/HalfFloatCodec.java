@@ -7,7 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 
 /** IEEE binary16 ("float16", numpy's f2): decimal input rounded to nearest even. */
-final class HalfFloatCodec implements ElementCodec {
+final class HalfFloatCodec implements NumericCodec {
     private static final RedmapException INVALID = RedmapException.err("value must be float16");
 
     @Override
@@ -34,6 +34,41 @@ final class HalfFloatCodec implements ElementCodec {
     @Override
     public void reply(MemorySegment source, long offset, Reply reply) {
         reply.doubleText(HalfFloat.format(source.get(Layouts.SHORT, offset)));
+    }
+
+    @Override
+    public boolean isInteger() {
+        return false;
+    }
+
+    @Override
+    public double readDouble(MemorySegment source, long offset) {
+        return HalfFloat.toDouble(source.get(Layouts.SHORT, offset));
+    }
+
+    @Override
+    public long readLong(MemorySegment source, long offset) {
+        throw new UnsupportedOperationException("HalfFloatCodec values are not integers");
+    }
+
+    @Override
+    public void incrementBy(MemorySegment target, long offset, long delta) {
+        incrementByFloat(target, offset, delta);
+    }
+
+    @Override
+    public void incrementByFloat(MemorySegment target, long offset, double delta) {
+        double result = readDouble(target, offset) + delta;
+        short bits;
+        try {
+            bits = HalfFloat.parse(Double.toString(result));
+        } catch (NumberFormatException e) {
+            throw Errors.NOT_FINITE;
+        }
+        if (!Double.isFinite(result)) {
+            throw Errors.NOT_FINITE;
+        }
+        target.set(Layouts.SHORT, offset, bits);
     }
 
     @Override

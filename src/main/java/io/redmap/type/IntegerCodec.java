@@ -7,7 +7,7 @@ import io.redmap.protocol.Reply;
 import java.lang.foreign.MemorySegment;
 
 /** Signed and unsigned integers of 1, 2 and 4 bytes, and signed 64-bit: all fit a Java long. */
-final class IntegerCodec implements ElementCodec {
+final class IntegerCodec implements NumericCodec {
     private final ElementType type;
     private final int size;
     private final boolean signed;
@@ -70,6 +70,40 @@ final class IntegerCodec implements ElementCodec {
     @Override
     public void reply(MemorySegment source, long offset, Reply reply) {
         reply.integer(read(source, offset));
+    }
+
+    @Override
+    public boolean isInteger() {
+        return true;
+    }
+
+    @Override
+    public double readDouble(MemorySegment source, long offset) {
+        return read(source, offset);
+    }
+
+    @Override
+    public long readLong(MemorySegment source, long offset) {
+        return read(source, offset);
+    }
+
+    @Override
+    public void incrementBy(MemorySegment target, long offset, long delta) {
+        long result;
+        try {
+            result = Math.addExact(read(target, offset), delta);
+        } catch (ArithmeticException e) {
+            throw Errors.OVERFLOW;
+        }
+        if (result < min || result > max) {
+            throw Errors.OVERFLOW;
+        }
+        write(target, offset, result);
+    }
+
+    @Override
+    public void incrementByFloat(MemorySegment target, long offset, double delta) {
+        throw Errors.NOT_FLOATING;
     }
 
     @Override

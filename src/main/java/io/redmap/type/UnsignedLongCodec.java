@@ -7,7 +7,7 @@ import io.redmap.protocol.Reply;
 import java.lang.foreign.MemorySegment;
 
 /** uint64: values above 2^63-1 reply as a RESP3 big number (RESP2: a bulk string of digits). */
-final class UnsignedLongCodec implements ElementCodec {
+final class UnsignedLongCodec implements NumericCodec {
     private static final RedmapException OUT_OF_RANGE = RedmapException.err("value must be uint64");
 
     @Override
@@ -53,6 +53,39 @@ final class UnsignedLongCodec implements ElementCodec {
         } else {
             reply.bigNumber(Long.toUnsignedString(bits));
         }
+    }
+
+    @Override
+    public boolean isInteger() {
+        return true;
+    }
+
+    @Override
+    public double readDouble(MemorySegment source, long offset) {
+        long bits = source.get(Layouts.LONG, offset);
+        return bits >= 0 ? bits : (double) (bits >>> 1) * 2.0 + (bits & 1);
+    }
+
+    @Override
+    public long readLong(MemorySegment source, long offset) {
+        return source.get(Layouts.LONG, offset);
+    }
+
+    @Override
+    public void incrementBy(MemorySegment target, long offset, long delta) {
+        long current = target.get(Layouts.LONG, offset);
+        long result = current + delta;
+        // Unsigned overflow: adding a positive delta must not wrap below, a negative one above.
+        boolean wrapped = delta >= 0 ? Long.compareUnsigned(result, current) < 0 : Long.compareUnsigned(result, current) > 0;
+        if (wrapped) {
+            throw Errors.OVERFLOW;
+        }
+        target.set(Layouts.LONG, offset, result);
+    }
+
+    @Override
+    public void incrementByFloat(MemorySegment target, long offset, double delta) {
+        throw Errors.NOT_FLOATING;
     }
 
     @Override

@@ -1,0 +1,143 @@
+package io.redmap.command;
+
+import io.redmap.RedmapException;
+import io.redmap.protocol.Reply;
+import io.redmap.store.Errors;
+import io.redmap.store.MappedArray;
+import io.redmap.type.Aggregates;
+import io.redmap.type.ElementType;
+import io.redmap.type.FloatText;
+import io.redmap.type.NumericCodec;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static io.redmap.command.CommandFlag.DENYOOM;
+import static io.redmap.command.CommandFlag.FAST;
+import static io.redmap.command.CommandFlag.READONLY;
+import static io.redmap.command.CommandFlag.WRITE;
+import static io.redmap.command.CommandSpec.command;
+
+/**
+ * Arithmetic on the server: atomic increments (commands run one at a time under the command
+ * lock, so concurrent increments never lose an update) and aggregation over the mapped data.
+ */
+final class NumericCommands {
+    private NumericCommands() {
+    }
+
+    static List<CommandSpec> specs() {
+        return List.of(
+                command("vincrby").arity(4).flags(WRITE, DENYOOM, FAST).keys(KeySpec.FIRST).group("module")
+                        .syntax("key index delta").summary("Adds an integer to an element atomically; replies the new value.")
+                        .handler(NumericCommands::vincrby),
+                command("vincrbyfloat").arity(4).flags(WRITE, DENYOOM, FAST).keys(KeySpec.FIRST).group("module")
+                        .syntax("key index delta")
+                        .summary("Adds a floating-point number to an element atomically; replies the new value.")
+                        .handler(NumericCommands::vincrbyfloat),
+                command("vagg").arity(-3).flags(READONLY).keys(KeySpec.FIRST).group("module")
+                        .syntax("key SUM|MIN|MAX|AVG|COUNT [start stop]")
+                        .complexity("O(N) where N is the number of elements in the range")
+                        .summary("Aggregates elements on the server (as numpy computes them); nil for an empty range.")
+                        .handler(NumericCommands::vagg));
+    }
+
+    static void vincrby(CommandContext ctx) {
+        MappedArray array = ctx.array(1);
+        NumericCodec codec = numeric(array, "VINCRBY");
+        requireWritable(array);
+        long index = ArrayCommands.index(ctx.arg(2), array.count());
+        long delta = ctx.integer(3);
+        long offset = array.offsetOf(index);
+        codec.incrementBy(array.segment(), offset, delta);
+        array.written();
+        codec.reply(array.segment(), offset, ctx.reply());
+    }
+
+    static void vincrbyfloat(CommandContext ctx) {
+        MappedArray array = ctx.array(1);
+        NumericCodec codec = numeric(array, "VINCRBYFLOAT");
+        requireWritable(array);
+        long index = ArrayCommands.index(ctx.arg(2), array.count());
+        double delta;
+        try {
+            delta = FloatText.parseDouble(new String(ctx.arg(3), StandardCharsets.ISO_8859_1));
+        } catch (NumberFormatException e) {
+            throw RedmapException.err("value is not a valid float");
+        }
+        if (!Double.isFinite(delta)) {
+            throw RedmapException.err("increment would produce NaN or Infinity");
+        }
+        long offset = array.offsetOf(index);
+        codec.incrementByFloat(array.segment(), offset, delta);
+        array.written();
+        codec.reply(array.segment(), offset, ctx.reply());
+    }
+
+    static void vagg(CommandContext ctx) {
+        MappedArray array = ctx.array(1);
+        String function = ctx.keyword(2);
+        if (ctx.argc() != 3 && ctx.argc() != 5) {
+            throw CommandContext.syntaxError();
+        }
+        if (!List.of("sum", "min", "max", "avg", "count").contains(function)) {
+            throw RedmapException.err("unknown aggregate '" + ctx.string(2) + "': use SUM, MIN, MAX, AVG or COUNT");
+        }
+        NumericCodec codec = function.equals("count") ? null : numeric(array, "VAGG " + function.toUpperCase());
+        BulkCommands.Range range = ctx.argc() == 5
+                ? BulkCommands.Range.of(ctx.integer(3), ctx.integer(4), array.count())
+                : new BulkCommands.Range(0, array.count());
+        long values = range.count() * array.dim();
+        long offset = array.offsetOf(range.first());
+        Reply reply = ctx.reply();
+        if (function.equals("count")) {
+            reply.integer(range.count());
+            return;
+        }
+        if (values == 0) {
+            if (function.equals("sum")) {
+                reply.integer(0);
+            } else {
+                reply.nil();
+            }
+            return;
+        }
+        switch (function) {
+            case "sum" -> replySum(codec, array, offset, values, reply);
+            case "avg" -> {
+                double mean = Aggregates.mean(codec, array.segment(), offset, values);
+                // numpy's mean of float32 values is a float32: print it as one.
+                reply.doubleText(codec.type() == ElementType.FLOAT ? FloatText.formatFloat((float) mean) : FloatText.formatDouble(mean));
+            }
+            default -> codec.reply(array.segment(),
+                    Aggregates.extremeOffset(codec, array.segment(), offset, values, function.equals("max")), reply);
+        }
+    }
+
+    private static void replySum(NumericCodec codec, MappedArray array, long offset, long values, Reply reply) {
+        if (codec.isInteger()) {
+            long sum = Aggregates.sumLong(codec, array.segment(), offset, values);
+            if (codec.type() == ElementType.UINT64 && sum < 0) {
+                reply.bigNumber(Long.toUnsignedString(sum));
+            } else {
+                reply.integer(sum);
+            }
+            return;
+        }
+        double sum = Aggregates.sumDouble(codec, array.segment(), offset, values);
+        reply.doubleText(codec.type() == ElementType.FLOAT ? FloatText.formatFloat((float) sum) : FloatText.formatDouble(sum));
+    }
+
+    private static NumericCodec numeric(MappedArray array, String command) {
+        if (array.codec() instanceof NumericCodec numeric) {
+            return numeric;
+        }
+        throw RedmapException.err(command + " needs a numeric type, not " + array.codec().type().canonicalName());
+    }
+
+    private static void requireWritable(MappedArray array) {
+        if (!array.isWritable()) {
+            throw Errors.NOT_WRITABLE;
+        }
+    }
+}

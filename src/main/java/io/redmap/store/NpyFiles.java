@@ -1,0 +1,51 @@
+package io.redmap.store;
+
+import io.redmap.RedmapException;
+import io.redmap.type.ElementCodec;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/** Opens .npy files as arrays: reads (or, for a new writable file, writes) the header. */
+final class NpyFiles {
+    private NpyFiles() {
+    }
+
+    static MappedArray open(MappedFile file, ArraySpec spec, Durability durability) {
+        if (file.length() == 0) {
+            createHeader(file, spec);
+        }
+        NpyHeader header = NpyHeader.read(file.segment(), file.length());
+        header.requireServable();
+        ElementCodec codec = NpyHeader.codecFor(header.descr());
+        if (spec.type() != null && (spec.type() != codec.type() || spec.valueSize() != codec.size())) {
+            throw RedmapException.err("the type does not match the .npy header ('" + header.descr() + "')");
+        }
+        MappedArray array = new MappedArray(file, spec.path(), codec, header.dim(), header.dataOffset(),
+                spec.writable(), durability, header);
+        // A crash between an append and its header update leaves the header short: set it right.
+        array.shapeChanged();
+        return array;
+    }
+
+    private static void createHeader(MappedFile file, ArraySpec spec) {
+        if (!spec.writable()) {
+            throw RedmapException.err("not a usable .npy file: it is empty");
+        }
+        if (spec.type() == null) {
+            throw RedmapException.err("a new .npy file needs a type: MMAP key path.npy type [DIM n] WRITABLE");
+        }
+        String descr = spec.type().codec(spec.valueSize()).npyDescr();
+        if (descr == null) {
+            throw RedmapException.err("numpy has no dtype for " + spec.type().canonicalName());
+        }
+        byte[] header = NpyHeader.create(descr, 0, spec.dim());
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment bytes = arena.allocate(header.length);
+            MemorySegment.copy(MemorySegment.ofArray(header), 0, bytes, 0, header.length);
+            file.append(bytes);
+        } catch (NativeIOException e) {
+            throw RedmapException.err("cannot write the .npy header: " + e.getMessage());
+        }
+    }
+}
