@@ -88,7 +88,9 @@ public final class CommandContext {
 
     /** The array of the key at {@code index} in the client's database, or {@code You must do MMAP first}. */
     public MappedArray array(int index) {
-        return server.keyspace().require(session.db(), key(index));
+        MappedArray array = server.keyspace().require(session.db(), key(index));
+        array.verifyOnDisk();
+        return array;
     }
 
     public static RedmapException syntaxError() {

@@ -71,7 +71,7 @@ public final class Keyspace implements AutoCloseable {
         Database database = databases[db];
         MappedArray existing = database.get(key);
         if (existing != null) {
-            if (!existing.givenPath().equals(spec.path())) {
+            if (!existing.givenPath().equals(spec.path()) && !isSameFile(existing, spec.path())) {
                 throw RedmapException.err("It is already mapped on another file");
             }
             return existing;
@@ -84,6 +84,15 @@ public final class Keyspace implements AutoCloseable {
             store.close(array);
         });
         return array;
+    }
+
+    /** Whether another spelling of a path names the file a key already maps. */
+    private boolean isSameFile(MappedArray existing, String path) {
+        try {
+            return store.files().policy().resolve(path).toString().equals(existing.file().path());
+        } catch (RedmapException e) {
+            return false;
+        }
     }
 
     /** DEL: unmaps the key; the file stays. */
@@ -221,6 +230,10 @@ public final class Keyspace implements AutoCloseable {
             ByteKey key = ByteKey.wrap(entry.key());
             if (entry.db() < 0 || entry.db() >= databases.length) {
                 problems.add("key '" + key + "': database " + entry.db() + " does not exist");
+                continue;
+            }
+            if (databases[entry.db()].get(key) != null) {
+                problems.add("key '" + key + "' is listed twice in database " + entry.db() + "; the first entry is kept");
                 continue;
             }
             try {

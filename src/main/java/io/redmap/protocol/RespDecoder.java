@@ -27,6 +27,8 @@ public final class RespDecoder extends ByteToMessageDecoder {
     private byte[][] arguments;
     private int argumentIndex;
     private int expected;
+    /** Bytes of the arguments of the unfinished request already copied out of the buffer. */
+    private long requestBytes;
     private int bulkLength;
     /** Bytes of the current line already searched for its '\n'. */
     private int lineSearched;
@@ -41,6 +43,9 @@ public final class RespDecoder extends ByteToMessageDecoder {
             while (in.isReadable()) {
                 Object request = decodeOne(in);
                 if (request == null) {
+                    if (requestBytes + in.readableBytes() > limits.get().maxQueryBuffer()) {
+                        throw new ProtocolException("query buffer limit reached (client-query-buffer-limit)");
+                    }
                     return;
                 }
                 out.add(request);
@@ -117,9 +122,11 @@ public final class RespDecoder extends ByteToMessageDecoder {
                         arguments = Arrays.copyOf(arguments, (int) Math.min((long) expected, arguments.length * 2L));
                     }
                     arguments[argumentIndex++] = argument;
+                    requestBytes += argument.length;
                     if (argumentIndex == expected) {
                         byte[][] request = arguments;
                         arguments = null;
+                        requestBytes = 0;
                         state = State.START;
                         return request;
                     }

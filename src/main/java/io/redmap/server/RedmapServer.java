@@ -143,7 +143,7 @@ public final class RedmapServer implements AutoCloseable {
 
     private static DecoderLimits decoderLimits(ServerConfig config) {
         return new DecoderLimits(config.getLong("proto-max-bulk-len"), DecoderLimits.DEFAULT.maxArguments(),
-                DecoderLimits.DEFAULT.maxInlineLength());
+                DecoderLimits.DEFAULT.maxInlineLength(), config.getLong("client-query-buffer-limit"));
     }
 
     /** The once-a-second work: flush dirty arrays under {@code mmap-sync everysec}. */

@@ -17,9 +17,4 @@ public record ArraySpec(String path, ElementType type, int valueSize, int dim, b
             throw new IllegalArgumentException("only a .npy file can name its own type");
         }
     }
-
-    /** Same file, type and shape: MMAP of such a spec on an existing key is a no-op. */
-    public boolean sameArray(ArraySpec other) {
-        return path.equals(other.path) && type == other.type && valueSize == other.valueSize && dim == other.dim;
-    }
 }

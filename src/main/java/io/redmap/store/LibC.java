@@ -77,6 +77,7 @@ final class LibC {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle FSTAT = bind("fstat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle STAT = bind("stat", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle FTRUNCATE = bind("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
     private static final MethodHandle FSYNC = bind("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle FDATASYNC = bind("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -157,6 +158,28 @@ final class LibC {
             MemorySegment buf = arena.allocate(STAT_SIZE, 8);
             int rc = (int) FSTAT.invokeExact(state, fd, buf);
             check(rc, state, "fstat", path);
+            return new Stat(buf.get(JAVA_LONG, STAT_DEV), buf.get(JAVA_LONG, STAT_INO),
+                    buf.get(JAVA_INT, STAT_MODE), buf.get(JAVA_LONG, STAT_SIZE_FIELD));
+        } catch (NativeIOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw linkageFailure(t);
+        }
+    }
+
+    /** {@code stat} of a path (following symlinks); null when nothing is there. */
+    static Stat stat(String path) throws NativeIOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment buf = arena.allocate(STAT_SIZE, 8);
+            int rc = (int) STAT.invokeExact(state, arena.allocateFrom(path), buf);
+            if (rc != 0) {
+                int errno = errno(state);
+                if (errno == ENOENT) {
+                    return null;
+                }
+                throw new NativeIOException("stat", path, errno, strerror(errno));
+            }
             return new Stat(buf.get(JAVA_LONG, STAT_DEV), buf.get(JAVA_LONG, STAT_INO),
                     buf.get(JAVA_INT, STAT_MODE), buf.get(JAVA_LONG, STAT_SIZE_FIELD));
         } catch (NativeIOException e) {

@@ -84,14 +84,35 @@ public final class MappedArray {
         return data <= 0 ? 0 : data / rowBytes;
     }
 
-    /** Re-reads the file's size from disk (someone else may have changed it) and returns the count. */
+    /**
+     * Re-reads the file's size from disk (someone else may have changed it) and returns the
+     * count: a truncated file is no error here, VCOUNT shows its real length.
+     */
     public long refreshCount() {
-        try {
-            file.refreshLength();
-        } catch (NativeIOException e) {
-            throw fileChanged();
+        if (file.checkOnDisk(true) == MappedFile.Change.GONE) {
+            throw fileGone();
         }
         return count();
+    }
+
+    /**
+     * Checks, before a command uses the array, that nobody truncated, deleted or replaced the
+     * file behind the server's back: the first command to see a truncation gets an error (the
+     * length then follows the file); a deleted or replaced file fails every command until the
+     * key is mapped again.
+     */
+    public void verifyOnDisk() {
+        switch (file.checkOnDisk(false)) {
+            case SHRANK -> throw RedmapException.err("file changed on disk: " + givenPath
+                    + " was truncated to " + count() + " elements by another program");
+            case GONE -> throw fileGone();
+            case NONE -> { }
+        }
+    }
+
+    private RedmapException fileGone() {
+        return RedmapException.err("file changed on disk: " + givenPath
+                + " was deleted or replaced; DEL the key and MMAP it again");
     }
 
     /** Byte offset of a row in {@link #segment()}; the caller has checked {@code row < count()}. */

@@ -29,6 +29,25 @@ public final class MappedFile implements AutoCloseable {
     private long length;
     private Arena arena;
     private MemorySegment mapping;
+    /** Set once the path no longer names this file (deleted or replaced): the key must be mapped again. */
+    private boolean gone;
+    private long lastCheckNanos;
+
+    /** How the file on disk differs from what this mapping believes. */
+    public enum Change {
+        /** As we left it, or grown by another writer (followed silently). */
+        NONE,
+        /** Truncated by someone else: the length now follows the file. */
+        SHRANK,
+        /** Deleted, or replaced by another file at the same path. */
+        GONE
+    }
+
+    /**
+     * Another program may truncate, delete or replace a mapped file. Checking costs two system
+     * calls, so a burst of commands checks at most once per this interval.
+     */
+    private static final long CHECK_INTERVAL_NANOS = 100_000;
 
     private MappedFile(FileId id, String path, int fd, boolean writable, long length) {
         this.id = id;
@@ -138,6 +157,39 @@ public final class MappedFile implements AutoCloseable {
         }
         length = stat.size();
         return length;
+    }
+
+    /**
+     * Compares the file with what is on disk now: its size (fstat) and whether the path still
+     * names it (stat). With {@code force} false, skips the check when one ran less than
+     * {@link #CHECK_INTERVAL_NANOS} ago.
+     */
+    public Change checkOnDisk(boolean force) {
+        if (gone) {
+            return Change.GONE;
+        }
+        long now = System.nanoTime();
+        if (!force && now - lastCheckNanos < CHECK_INTERVAL_NANOS) {
+            return Change.NONE;
+        }
+        lastCheckNanos = now;
+        try {
+            LibC.Stat atPath = LibC.stat(path);
+            if (atPath == null || atPath.device() != id.device() || atPath.inode() != id.inode()) {
+                gone = true;
+                return Change.GONE;
+            }
+            long before = length;
+            refreshLength();
+            return length < before ? Change.SHRANK : Change.NONE;
+        } catch (NativeIOException e) {
+            gone = true;
+            return Change.GONE;
+        }
+    }
+
+    public boolean isGone() {
+        return gone;
     }
 
     /** Reopens read-write and remaps, when a read-only file is now mapped writable by a key. */

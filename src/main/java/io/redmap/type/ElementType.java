@@ -11,19 +11,19 @@ import java.util.Map;
  * them: never rename one), their aliases, and their codecs. Adding a type is one entry here.
  */
 public enum ElementType {
-    INT8("int8", 1, (type, size) -> new IntegerCodec(type, 1, true), "i1", "b"),
-    UINT8("uint8", 1, (type, size) -> new IntegerCodec(type, 1, false), "u1", "B"),
-    INT16("int16", 2, (type, size) -> new IntegerCodec(type, 2, true), "i2", "h"),
-    UINT16("uint16", 2, (type, size) -> new IntegerCodec(type, 2, false), "u2", "H"),
-    INT32("int32", 4, (type, size) -> new IntegerCodec(type, 4, true), "i4", "i"),
-    UINT32("uint32", 4, (type, size) -> new IntegerCodec(type, 4, false), "u4", "I"),
-    INT64("int64", 8, (type, size) -> new IntegerCodec(type, 8, true), "i8", "q"),
-    UINT64("uint64", 8, (type, size) -> new UnsignedLongCodec(), "u8", "Q"),
-    FLOAT("float", 4, (type, size) -> new FloatCodec(), "float32", "f4", "f"),
-    DOUBLE("double", 8, (type, size) -> new DoubleCodec(), "float64", "f8", "d"),
-    LONG_DOUBLE("long_double", 16, (type, size) -> new LongDoubleCodec(), "longdouble", "float128", "f16", "g"),
+    INT8("int8", 1, (type, size) -> new IntegerCodec(type, 1, true), "i1"),
+    UINT8("uint8", 1, (type, size) -> new IntegerCodec(type, 1, false), "u1"),
+    INT16("int16", 2, (type, size) -> new IntegerCodec(type, 2, true), "i2"),
+    UINT16("uint16", 2, (type, size) -> new IntegerCodec(type, 2, false), "u2"),
+    INT32("int32", 4, (type, size) -> new IntegerCodec(type, 4, true), "i4"),
+    UINT32("uint32", 4, (type, size) -> new IntegerCodec(type, 4, false), "u4"),
+    INT64("int64", 8, (type, size) -> new IntegerCodec(type, 8, true), "i8"),
+    UINT64("uint64", 8, (type, size) -> new UnsignedLongCodec(), "u8"),
+    FLOAT("float", 4, (type, size) -> new FloatCodec(), "float32", "f4"),
+    DOUBLE("double", 8, (type, size) -> new DoubleCodec(), "float64", "f8"),
+    LONG_DOUBLE("long_double", 16, (type, size) -> new LongDoubleCodec(), "longdouble", "float128", "f16"),
     STRING("string", 0, (type, size) -> new StringCodec(size), "str"),
-    FLOAT16("float16", 2, (type, size) -> new HalfFloatCodec(), "f2", "half", "e"),
+    FLOAT16("float16", 2, (type, size) -> new HalfFloatCodec(), "f2", "half"),
     BFLOAT16("bfloat16", 2, (type, size) -> new BFloat16Codec(), "bf16");
 
     /** Makes the codec of a type for a value size (only strings have a choice). */
