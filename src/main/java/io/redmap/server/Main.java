@@ -38,8 +38,10 @@ public final class Main {
             return;
         }
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
-            Log.notice("Received SIGTERM scheduling shutdown...");
-            server.close();
+            if (!server.isClosed()) {
+                Log.notice("Received SIGTERM scheduling shutdown...");
+                server.close();
+            }
         }));
         server.awaitShutdown();
         // SHUTDOWN ends the process too, as with redis-server.

@@ -146,8 +146,9 @@ public final class RedmapServer implements AutoCloseable {
                 DecoderLimits.DEFAULT.maxInlineLength(), config.getLong("client-query-buffer-limit"));
     }
 
-    /** The once-a-second work: flush dirty arrays under {@code mmap-sync everysec}. */
+    /** The once-a-second work: close idle clients; flush dirty arrays under {@code mmap-sync everysec}. */
     private void everySecond() {
+        closeIdleClients();
         if (SyncMode.find(state.config().get("mmap-sync")) != SyncMode.EVERYSEC) {
             return;
         }
@@ -158,6 +159,21 @@ public final class RedmapServer implements AutoCloseable {
             Log.warning("background sync failed: " + e);
         } finally {
             state.commandLock().unlock();
+        }
+    }
+
+    /** {@code timeout}: clients idle for longer are disconnected, as Redis's clientsCron does. */
+    private void closeIdleClients() {
+        long timeoutSeconds = state.config().getLong("timeout");
+        if (timeoutSeconds <= 0) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        for (ClientSession session : state.clients().all()) {
+            if (!session.inMulti() && now - session.lastInteractionMillis() > timeoutSeconds * 1000) {
+                Log.verbose("Closing idle client " + session.address());
+                session.channel().close();
+            }
         }
     }
 
@@ -178,6 +194,11 @@ public final class RedmapServer implements AutoCloseable {
 
     public ServerState state() {
         return state;
+    }
+
+    /** Whether the server has stopped or is stopping. */
+    public boolean isClosed() {
+        return closed.get();
     }
 
     /** Blocks until the server has stopped (SHUTDOWN, SIGTERM or {@link #close()}). */
