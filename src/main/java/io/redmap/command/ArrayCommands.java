@@ -146,12 +146,7 @@ final class ArrayCommands {
 
     static void vall(CommandContext ctx) {
         MappedArray array = ctx.array(1);
-        long count = array.count();
-        Reply reply = ctx.reply();
-        reply.arrayHeader(count);
-        for (long row = 0; row < count; row++) {
-            replyRow(array, row, reply);
-        }
+        RowStream.reply(ctx, array, 0, array.count());
     }
 
     static void vtype(CommandContext ctx) {

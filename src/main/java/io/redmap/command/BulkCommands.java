@@ -2,7 +2,6 @@ package io.redmap.command;
 
 import io.redmap.RedmapException;
 import io.redmap.protocol.AsciiNumbers;
-import io.redmap.protocol.Reply;
 import io.redmap.store.Errors;
 import io.redmap.store.MappedArray;
 
@@ -64,11 +63,7 @@ final class BulkCommands {
     static void vrange(CommandContext ctx) {
         MappedArray array = ctx.array(1);
         Range range = Range.of(ctx.integer(2), ctx.integer(3), array.count());
-        Reply reply = ctx.reply();
-        reply.arrayHeader(range.count());
-        for (long row = range.first(); row < range.first() + range.count(); row++) {
-            ArrayCommands.replyRow(array, row, reply);
-        }
+        RowStream.reply(ctx, array, range.first(), range.count());
     }
 
     static void vread(CommandContext ctx) {
@@ -80,10 +75,14 @@ final class BulkCommands {
             throw RedmapException.err("index exceeds size");
         }
         long bytes = rows * array.rowBytes();
-        if (bytes > Integer.MAX_VALUE - 16) {
-            throw RedmapException.err("reply too large: read at most 2 GB at a time");
+        if (bytes > ctx.server().config().getLong("proto-max-bulk-len")) {
+            throw RedmapException.err("reply too large: read at most proto-max-bulk-len bytes at a time");
         }
-        ctx.reply().bulk(array.segment(), array.offsetOf(start), (int) bytes);
+        if (bytes <= ByteStream.CHUNK_BYTES) {
+            ctx.reply().bulk(array.segment(), array.offsetOf(start), (int) bytes);
+        } else {
+            ctx.reply().stream(new ByteStream(array, array.offsetOf(start), bytes, ctx.server().commandLock()));
+        }
     }
 
     static void vwrite(CommandContext ctx) {

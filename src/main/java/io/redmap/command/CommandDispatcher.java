@@ -42,6 +42,7 @@ public final class CommandDispatcher {
             }
             if (spec.has(CommandFlag.LOCK_FREE)) {
                 spec.handler().execute(new CommandContext(server, this, session, args, reply));
+                server.stats().commandsProcessed.increment();
             } else {
                 ReentrantLock lock = server.commandLock();
                 lock.lock();

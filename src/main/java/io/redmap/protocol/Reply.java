@@ -33,10 +33,47 @@ public final class Reply {
 
     private final ByteBuf out;
     private final int protocol;
+    private final boolean streamable;
+    private ReplyStream stream;
 
+    /** A reply written at once, whatever its size. */
     public Reply(ByteBuf out, int protocol) {
+        this(out, protocol, false);
+    }
+
+    /**
+     * @param streamable whether a large reply may be handed over as a {@link ReplyStream}
+     *     (not inside EXEC, whose replies must be written in one piece)
+     */
+    public Reply(ByteBuf out, int protocol, boolean streamable) {
         this.out = out;
         this.protocol = protocol;
+        this.streamable = streamable;
+    }
+
+    /**
+     * Replies with a stream: the connection writes it after this command, chunk by chunk. Where
+     * streaming is not possible the stream is written here and now, in full.
+     */
+    public void stream(ReplyStream replyStream) {
+        if (streamable && stream == null) {
+            stream = replyStream;
+            return;
+        }
+        try {
+            while (!replyStream.writeChunk(this)) {
+                // Written in full: the caller holds what the chunks need.
+            }
+        } finally {
+            replyStream.close();
+        }
+    }
+
+    /** The stream this reply handed over, or null. */
+    public ReplyStream takeStream() {
+        ReplyStream taken = stream;
+        stream = null;
+        return taken;
     }
 
     public boolean resp3() {
@@ -93,9 +130,20 @@ public final class Reply {
 
     /** A bulk string copied from a mapped segment. */
     public void bulk(MemorySegment source, long offset, int length) {
+        bulkHeader(length);
+        bulkData(source, offset, length);
+        bulkEnd();
+    }
+
+    /** The start of a bulk string whose bytes follow with {@link #bulkData}, then {@link #bulkEnd}. */
+    public void bulkHeader(long length) {
         out.writeByte('$');
         AsciiNumbers.writeLong(out, length);
         out.writeBytes(CRLF);
+    }
+
+    /** Bytes of a bulk string, copied once from the mapping into the output buffer. */
+    public void bulkData(MemorySegment source, long offset, int length) {
         out.ensureWritable(length);
         int at = out.writerIndex();
         MemorySegment target = out.hasArray()
@@ -103,6 +151,9 @@ public final class Reply {
                 : MemorySegment.ofBuffer(out.nioBuffer(at, length));
         MemorySegment.copy(source, offset, target, 0, length);
         out.writerIndex(at + length);
+    }
+
+    public void bulkEnd() {
         out.writeBytes(CRLF);
     }
 

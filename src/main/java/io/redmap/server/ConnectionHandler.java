@@ -4,16 +4,24 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.redmap.command.CommandDispatcher;
 import io.redmap.protocol.ProtocolException;
 import io.redmap.protocol.Reply;
+import io.redmap.protocol.ReplyStream;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 
 /**
  * One client connection: runs each decoded request through the dispatcher and gathers the
  * replies of a whole read (a pipeline) into one buffer, written and flushed once.
+ *
+ * <p>A large reply ({@link ReplyStream}) is written a chunk at a time, each chunk a separate task
+ * on the connection's event loop so that its other clients are served in between; requests that
+ * arrive meanwhile wait in order. A client whose unsent output passes the
+ * {@code client-output-buffer-limit} is disconnected, as Redis does.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final String PROTECTED_MODE = "DENIED Redis is running in protected mode because protected mode is "
@@ -26,6 +34,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final CommandDispatcher dispatcher;
     private ClientSession session;
     private ByteBuf pending;
+    private ReplyStream streaming;
+    /** Requests that arrived while a stream was being written, in order. */
+    private final ArrayDeque<Object> backlog = new ArrayDeque<>();
+    private static final int BACKLOG_PAUSE = 1024;
 
     ConnectionHandler(ServerState server, CommandDispatcher dispatcher) {
         this.server = server;
@@ -67,6 +79,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (session == null) {
             return;
         }
+        if (streaming != null) {
+            backlog.add(message);
+            if (backlog.size() == BACKLOG_PAUSE) {
+                ctx.channel().config().setAutoRead(false);
+            }
+            return;
+        }
+        handle(ctx, message);
+    }
+
+    private void handle(ChannelHandlerContext ctx, Object message) {
         if (pending == null) {
             pending = ctx.alloc().ioBuffer();
         }
@@ -80,7 +103,76 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (session.closeAfterReply()) {
             return; // QUIT was earlier in this pipeline: the rest is not executed.
         }
-        dispatcher.dispatch(session, (byte[][]) message, new Reply(pending, session.protocol()));
+        Reply reply = new Reply(pending, session.protocol(), true);
+        dispatcher.dispatch(session, (byte[][]) message, reply);
+        ReplyStream stream = reply.takeStream();
+        if (stream != null) {
+            flush(ctx);
+            streaming = stream;
+            ctx.executor().execute(() -> continueStream(ctx));
+        }
+    }
+
+    /** Writes the next chunk of the current stream, then yields the event loop until the next one. */
+    private void continueStream(ChannelHandlerContext ctx) {
+        if (streaming == null) {
+            return;
+        }
+        if (!ctx.channel().isActive()) {
+            endStream();
+            return;
+        }
+        ByteBuf chunk = ctx.alloc().ioBuffer();
+        boolean done;
+        try {
+            done = streaming.writeChunk(new Reply(chunk, session.protocol()));
+        } catch (RuntimeException | InternalError e) {
+            // Half a reply is already on the wire: the only safe end is to close the connection.
+            chunk.release();
+            Log.warning("closing client " + session.address() + ": a streamed reply failed: " + e.getMessage());
+            endStream();
+            ctx.close();
+            return;
+        }
+        server.stats().bytesWritten.add(chunk.readableBytes());
+        ctx.writeAndFlush(chunk, ctx.voidPromise());
+        if (overOutputLimit(ctx)) {
+            endStream();
+            return;
+        }
+        if (!done) {
+            ctx.executor().execute(() -> continueStream(ctx));
+            return;
+        }
+        endStream();
+        while (streaming == null && !backlog.isEmpty() && ctx.channel().isActive()) {
+            handle(ctx, backlog.poll());
+        }
+        if (streaming == null) {
+            flush(ctx);
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void endStream() {
+        if (streaming != null) {
+            streaming.close();
+            streaming = null;
+        }
+    }
+
+    /** Disconnects a client whose unsent replies pass client-output-buffer-limit (0: no limit). */
+    private boolean overOutputLimit(ChannelHandlerContext ctx) {
+        long limit = server.config().outputBufferHardLimit();
+        ChannelOutboundBuffer outbound = ctx.channel().unsafe().outboundBuffer();
+        if (limit <= 0 || outbound == null || outbound.totalPendingWriteBytes() <= limit) {
+            return false;
+        }
+        Log.warning("Client " + session.address() + " closed for overcoming of output buffer limits ("
+                + outbound.totalPendingWriteBytes() + " bytes unsent)");
+        backlog.clear();
+        ctx.close();
+        return true;
     }
 
     @Override
@@ -104,11 +196,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.writeAndFlush(out, ctx.voidPromise());
+            overOutputLimit(ctx);
         }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        endStream();
+        backlog.clear();
         if (pending != null) {
             pending.release();
             pending = null;

@@ -70,6 +70,9 @@ public final class RedmapServer implements AutoCloseable {
         ArrayStore store = new ArrayStore(policy, config.fileMode(), SyncMode.find(config.get("mmap-sync")));
         Keyspace keyspace = new Keyspace((int) config.getLong("databases"), store,
                 new Catalogue(policy.dir().resolve(config.get("dbfilename"))));
+        for (String repair : store.recoverTornAppends()) {
+            Log.warning(repair);
+        }
         long loadStart = System.nanoTime();
         Keyspace.LoadReport report = keyspace.load();
         for (String problem : report.problems()) {

@@ -35,6 +35,8 @@ public final class ServerConfig {
                 ConfigOption.integer("tcp-backlog", 511, 0, Integer.MAX_VALUE, false),
                 ConfigOption.integer("proto-max-bulk-len", 512L * 1024 * 1024, 1024 * 1024, Integer.MAX_VALUE - 8, true),
                 ConfigOption.integer("client-query-buffer-limit", 1024L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE, true),
+                new ConfigOption("client-output-buffer-limit", "normal 256mb 0 0 replica 256mb 64mb 60 pubsub 32mb 8mb 60",
+                        true, ServerConfig::outputLimits),
                 ConfigOption.choice("mmap-sync", "everysec", true, "always", "everysec", "no"),
                 ConfigOption.string("mmap-allow-path", "", false),
                 new ConfigOption("mmap-file-mode", "0600", false, ServerConfig::octalMode),
@@ -229,6 +231,32 @@ public final class ServerConfig {
 
     public boolean mmapCreateAllowed() {
         return getBool("enable-mmap-create");
+    }
+
+    /**
+     * The hard output limit of normal clients, from Redis's {@code client-output-buffer-limit}
+     * syntax ({@code <class> <hard> <soft> <soft seconds>} ...); 0 means none.
+     */
+    public long outputBufferHardLimit() {
+        List<String> words = List.of(get("client-output-buffer-limit").trim().split("\\s+"));
+        int normal = words.indexOf("normal");
+        return normal < 0 ? 0 : ConfigOption.parseMemory(words.get(normal + 1));
+    }
+
+    private static String outputLimits(String value) {
+        String[] words = value.trim().toLowerCase(Locale.ROOT).split("\\s+");
+        if (words.length % 4 != 0) {
+            throw new IllegalArgumentException("Wrong number of arguments in buffer limit configuration.");
+        }
+        for (int i = 0; i < words.length; i += 4) {
+            if (!List.of("normal", "replica", "slave", "pubsub").contains(words[i])) {
+                throw new IllegalArgumentException("Invalid client class specified in buffer limit configuration.");
+            }
+            ConfigOption.parseMemory(words[i + 1]);
+            ConfigOption.parseMemory(words[i + 2]);
+            ConfigOption.parseMemory(words[i + 3]);
+        }
+        return String.join(" ", words);
     }
 
     private static String octalMode(String value) {

@@ -10,9 +10,23 @@ public final class ArrayStore implements AutoCloseable {
     private final FileRegistry registry;
     private final Durability durability;
 
+    private final AppendJournal journal;
+
+    /**
+     * Opens the store; the append journal lives in the policy's {@code dir}. Call
+     * {@link #recoverTornAppends} before mapping anything.
+     */
     public ArrayStore(PathPolicy policy, int createMode, SyncMode syncMode) {
         this.registry = new FileRegistry(policy, createMode);
-        this.durability = new Durability(syncMode);
+        this.journal = new AppendJournal(policy.dir().resolve(JOURNAL_NAME));
+        this.durability = new Durability(syncMode, journal);
+    }
+
+    static final String JOURNAL_NAME = "redmap.appendlog";
+
+    /** Cuts back a file left with a torn append by a crash; returns what it did, for the log. */
+    public java.util.List<String> recoverTornAppends() throws java.io.IOException {
+        return journal.recover();
     }
 
     /**
@@ -60,5 +74,6 @@ public final class ArrayStore implements AutoCloseable {
     public void close() {
         durability.syncDirty(message -> { });
         registry.close();
+        journal.close();
     }
 }

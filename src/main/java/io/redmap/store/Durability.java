@@ -1,5 +1,6 @@
 package io.redmap.store;
 
+import java.lang.foreign.MemorySegment;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -8,11 +9,38 @@ import java.util.Set;
  * remembers which files are dirty for the once-a-second flush.
  */
 public final class Durability {
+    private static final long PAGE = 4096;
+
     private volatile SyncMode mode;
     private final Set<MappedFile> dirty = new LinkedHashSet<>();
+    private final AppendJournal journal;
+
+    /** @param journal where multi-page appends are recorded under ALWAYS; null for none */
+    public Durability(SyncMode mode, AppendJournal journal) {
+        this.mode = mode;
+        this.journal = journal;
+    }
 
     public Durability(SyncMode mode) {
-        this.mode = mode;
+        this(mode, null);
+    }
+
+    /**
+     * Appends under the sync policy. With ALWAYS, an append that spans pages is journaled first
+     * (see {@link AppendJournal}) and synced before the reply: after kill -9 it is wholly there
+     * or not at all.
+     */
+    void append(MappedFile file, MemorySegment data) throws NativeIOException {
+        long before = file.length();
+        boolean spansPages = (before % PAGE) + data.byteSize() > PAGE;
+        if (mode == SyncMode.ALWAYS && journal != null && spansPages) {
+            try {
+                journal.record(file, before, before + data.byteSize());
+            } catch (java.io.IOException e) {
+                throw new NativeIOException("journal", file.path(), 0, e.getMessage());
+            }
+        }
+        file.append(data);
     }
 
     public SyncMode mode() {

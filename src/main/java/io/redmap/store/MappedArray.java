@@ -135,7 +135,7 @@ public final class MappedArray {
         requireWritable();
         requireWholeRows();
         try {
-            file.append(rows);
+            durability.append(file, rows);
         } catch (NativeIOException e) {
             throw ioFailure("append", e);
         }

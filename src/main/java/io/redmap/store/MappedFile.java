@@ -192,6 +192,11 @@ public final class MappedFile implements AutoCloseable {
         return gone;
     }
 
+    /** Whether the mapping can no longer be read: unmapped (its last key let go) or gone from disk. */
+    public boolean isClosedOrGone() {
+        return arena == null || gone;
+    }
+
     /** Reopens read-write and remaps, when a read-only file is now mapped writable by a key. */
     void upgradeToWritable(int readWriteFd) throws NativeIOException {
         if (writable) {

@@ -6,7 +6,7 @@ import java.io.IOException;
 public final class NativeIOException extends IOException {
     private final int errno;
 
-    NativeIOException(String operation, String path, int errno, String reason) {
+    public NativeIOException(String operation, String path, int errno, String reason) {
         super(operation + " " + path + ": " + reason);
         this.errno = errno;
     }

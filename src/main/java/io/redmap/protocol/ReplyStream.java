@@ -1,0 +1,20 @@
+package io.redmap.protocol;
+
+/**
+ * A reply too large to build at once (VALL of millions of elements, a big VREAD): the connection
+ * writes it a chunk at a time, flushing each and letting its thread serve other clients in
+ * between, and stops (closing the connection) when the client's unsent output passes
+ * {@code client-output-buffer-limit}. So one huge reply neither blocks everyone nor fills memory.
+ */
+public interface ReplyStream {
+    /**
+     * Writes the next part of the reply.
+     *
+     * @return true when the reply is complete
+     */
+    boolean writeChunk(Reply reply);
+
+    /** The stream is finished or abandoned: release what it holds. */
+    default void close() {
+    }
+}
