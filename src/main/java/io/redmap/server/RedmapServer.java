@@ -149,15 +149,21 @@ public final class RedmapServer implements AutoCloseable {
                 DecoderLimits.DEFAULT.maxInlineLength(), config.getLong("client-query-buffer-limit"));
     }
 
-    /** The once-a-second work: close idle clients; flush dirty arrays under {@code mmap-sync everysec}. */
+    /** A file no write has used for this long gives its descriptor back. */
+    private static final long IDLE_DESCRIPTOR_NANOS = 10_000_000_000L;
+
+    /**
+     * The once-a-second work: close idle clients; flush dirty arrays under {@code mmap-sync
+     * everysec}; give back the descriptors of files idle for ten seconds.
+     */
     private void everySecond() {
         closeIdleClients();
-        if (SyncMode.find(state.config().get("mmap-sync")) != SyncMode.EVERYSEC) {
-            return;
-        }
         state.commandLock().lock();
         try {
-            keyspace.store().syncDirty(message -> Log.warning("background sync failed: " + message));
+            if (SyncMode.find(state.config().get("mmap-sync")) == SyncMode.EVERYSEC) {
+                keyspace.store().syncDirty(message -> Log.warning("background sync failed: " + message));
+            }
+            keyspace.store().closeIdleDescriptors(IDLE_DESCRIPTOR_NANOS);
         } catch (RuntimeException e) {
             Log.warning("background sync failed: " + e);
         } finally {

@@ -10,6 +10,8 @@ public final class ArrayStore implements AutoCloseable {
     private final FileRegistry registry;
     private final Durability durability;
 
+    static final String JOURNAL_NAME = "redmap.appendlog";
+
     private final AppendJournal journal;
 
     /**
@@ -21,8 +23,6 @@ public final class ArrayStore implements AutoCloseable {
         this.journal = new AppendJournal(policy.dir().resolve(JOURNAL_NAME));
         this.durability = new Durability(syncMode, journal);
     }
-
-    static final String JOURNAL_NAME = "redmap.appendlog";
 
     /** Cuts back a file left with a torn append by a crash; returns what it did, for the log. */
     public java.util.List<String> recoverTornAppends() throws java.io.IOException {
@@ -63,6 +63,13 @@ public final class ArrayStore implements AutoCloseable {
 
     public Durability durability() {
         return durability;
+    }
+
+    /** Closes the descriptors of files no write has used for {@code idleNanos}: mappings need none. */
+    public void closeIdleDescriptors(long idleNanos) {
+        for (MappedFile file : registry.openFiles()) {
+            file.closeIdleDescriptor(idleNanos);
+        }
     }
 
     /** Syncs every file written since the last sync. */

@@ -87,6 +87,9 @@ public final class FileRegistry implements AutoCloseable {
             int handOver = fd;
             fd = -1;
             MappedFile file = MappedFile.map(handOver, path, writable);
+            if (!writable) {
+                file.closeIdleDescriptor(0); // Reads need only the mapping.
+            }
             shared = new Shared(file);
             shared.references = 1;
             files.put(file.id(), shared);

@@ -24,7 +24,13 @@ public final class MappedFile implements AutoCloseable {
 
     private final FileId id;
     private final String path;
+    /**
+     * The open descriptor, or -1: a mapping outlives its descriptor, so reads never need one.
+     * Writes open it on demand and {@link #closeIdleDescriptor} closes it again, so that ten
+     * thousand idle keys hold no descriptors.
+     */
     private int fd;
+    private long lastDescriptorUseNanos;
     private boolean writable;
     private long length;
     private Arena arena;
@@ -66,6 +72,7 @@ public final class MappedFile implements AutoCloseable {
             LibC.Stat stat = LibC.fstat(fd, path);
             MappedFile file = new MappedFile(new FileId(stat.device(), stat.inode()), path, fd, writable, stat.size());
             file.remap(file.reservationFor(stat.size()));
+            file.lastDescriptorUseNanos = System.nanoTime();
             success = true;
             return file;
         } finally {
@@ -114,11 +121,11 @@ public final class MappedFile implements AutoCloseable {
             remap(reservationFor(newLength));
         }
         try {
-            LibC.pwriteFully(fd, data, length, path);
+            LibC.pwriteFully(fd(), data, length, path);
         } catch (NativeIOException e) {
             // A short write (disk full) may have extended the file: put the length back.
             try {
-                LibC.ftruncate(fd, length, path);
+                LibC.ftruncate(fd(), length, path);
             } catch (NativeIOException suppressed) {
                 e.addSuppressed(suppressed);
             }
@@ -133,14 +140,14 @@ public final class MappedFile implements AutoCloseable {
         if (newLength < 0 || newLength > length) {
             throw new IllegalArgumentException("truncate to " + newLength + " of a " + length + "-byte file");
         }
-        LibC.ftruncate(fd, newLength, path);
+        LibC.ftruncate(fd(), newLength, path);
         length = newLength;
     }
 
     /** Makes everything written so far durable: data and length (fdatasync also writes mmap'ed pages). */
     public void sync() throws NativeIOException {
         if (writable) {
-            LibC.fsync(fd, path, true);
+            LibC.fsync(fd(), path, true);
         }
     }
 
@@ -151,17 +158,21 @@ public final class MappedFile implements AutoCloseable {
      * @return the size on disk
      */
     public long refreshLength() throws NativeIOException {
-        LibC.Stat stat = LibC.fstat(fd, path);
-        if (stat.size() > capacity()) {
-            remap(reservationFor(stat.size()));
-        }
-        length = stat.size();
+        follow(LibC.fstat(fd(), path).size());
         return length;
     }
 
+    /** Takes the size another program gave the file, remapping if it outgrew the reservation. */
+    private void follow(long size) throws NativeIOException {
+        if (size > capacity()) {
+            remap(reservationFor(size));
+        }
+        length = size;
+    }
+
     /**
-     * Compares the file with what is on disk now: its size (fstat) and whether the path still
-     * names it (stat). With {@code force} false, skips the check when one ran less than
+     * Compares the file with what is on disk now, with one {@code stat} of its path: whether the
+     * path still names it, and its size. With {@code force} false, skips the check when one ran less than
      * {@link #CHECK_INTERVAL_NANOS} ago.
      */
     public Change checkOnDisk(boolean force) {
@@ -180,7 +191,7 @@ public final class MappedFile implements AutoCloseable {
                 return Change.GONE;
             }
             long before = length;
-            refreshLength();
+            follow(atPath.size());
             return length < before ? Change.SHRANK : Change.NONE;
         } catch (NativeIOException e) {
             gone = true;
@@ -203,10 +214,55 @@ public final class MappedFile implements AutoCloseable {
             LibC.close(readWriteFd);
             return;
         }
-        LibC.close(fd);
+        if (fd >= 0) {
+            LibC.close(fd);
+        }
         fd = readWriteFd;
+        lastDescriptorUseNanos = System.nanoTime();
         writable = true;
         remap(reservationFor(length));
+    }
+
+    /**
+     * The descriptor, reopened when it was closed for idleness. The reopened file must be the one
+     * mapped (same device and inode): otherwise the file was replaced, and this one is gone.
+     */
+    private int fd() throws NativeIOException {
+        lastDescriptorUseNanos = System.nanoTime();
+        if (fd >= 0) {
+            return fd;
+        }
+        if (gone) {
+            throw new NativeIOException("open", path, LibC.ENOENT, "the file was deleted or replaced");
+        }
+        int flags = (writable ? LibC.O_RDWR : LibC.O_RDONLY) | LibC.O_NOFOLLOW | LibC.O_CLOEXEC | LibC.O_NONBLOCK;
+        int reopened = LibC.open(path, flags, 0);
+        LibC.Stat stat;
+        try {
+            stat = LibC.fstat(reopened, path);
+        } catch (NativeIOException e) {
+            LibC.close(reopened);
+            throw e;
+        }
+        if (stat.device() != id.device() || stat.inode() != id.inode()) {
+            LibC.close(reopened);
+            gone = true;
+            throw new NativeIOException("open", path, LibC.ENOENT, "the file was deleted or replaced");
+        }
+        fd = reopened;
+        return fd;
+    }
+
+    /** Closes the descriptor if no write used it for {@code idleNanos}; the mapping stays. */
+    public void closeIdleDescriptor(long idleNanos) {
+        if (fd >= 0 && System.nanoTime() - lastDescriptorUseNanos >= idleNanos) {
+            LibC.close(fd);
+            fd = -1;
+        }
+    }
+
+    public boolean hasOpenDescriptor() {
+        return fd >= 0;
     }
 
     private long reservationFor(long bytes) {
@@ -215,7 +271,7 @@ public final class MappedFile implements AutoCloseable {
     }
 
     private void remap(long capacity) throws NativeIOException {
-        long address = LibC.mmap(fd, capacity, writable, path);
+        long address = LibC.mmap(fd(), capacity, writable, path);
         Arena newArena = Arena.ofShared();
         MemorySegment newMapping = MemorySegment.ofAddress(address)
                 .reinterpret(capacity, newArena, unused -> LibC.munmap(address, capacity));
