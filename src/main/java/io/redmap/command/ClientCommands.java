@@ -170,8 +170,8 @@ final class ClientCommands {
         for (ClientSession victim : victims) {
             if (victim == ctx.session()) {
                 victim.closeAfterReply(true);
-            } else if (victim.channel() != null) {
-                victim.channel().close();
+            } else {
+                victim.kill();
             }
         }
     }

@@ -89,8 +89,7 @@ public final class CommandDispatcher {
 
     /** Finds the command (or subcommand) and checks access and arity. */
     CommandSpec resolve(ClientSession session, byte[][] args) {
-        String name = new String(args[0], StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
-        CommandSpec spec = server.commands().find(name);
+        CommandSpec spec = server.commands().find(args[0]);
         if (spec == null) {
             throw RedmapException.err(unknownCommand(new String(args[0], StandardCharsets.UTF_8), args));
         }

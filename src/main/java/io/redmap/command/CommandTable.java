@@ -1,5 +1,6 @@
 package io.redmap.command;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -11,6 +12,12 @@ import java.util.Map;
 /** Every command redmap has, by name: the one table dispatch and introspection read. */
 public final class CommandTable {
     private final Map<String, CommandSpec> commands = new LinkedHashMap<>();
+    /**
+     * The same commands in an open-addressing table keyed by their names folded to lower case,
+     * so that a request's name bytes are looked up without building a String per request.
+     */
+    private final CommandSpec[] slots;
+    private final byte[][] slotNames;
 
     private CommandTable(List<CommandSpec> specs) {
         for (CommandSpec spec : specs) {
@@ -18,6 +25,53 @@ public final class CommandTable {
                 throw new IllegalStateException("command " + spec.name() + " is defined twice");
             }
         }
+        int size = Integer.highestOneBit(Math.max(16, commands.size() * 4)) * 2;
+        slots = new CommandSpec[size];
+        slotNames = new byte[size][];
+        for (CommandSpec spec : commands.values()) {
+            byte[] name = spec.name().getBytes(StandardCharsets.US_ASCII);
+            int slot = foldedHash(name) & (size - 1);
+            while (slots[slot] != null) {
+                slot = (slot + 1) & (size - 1);
+            }
+            slots[slot] = spec;
+            slotNames[slot] = name;
+        }
+    }
+
+    /** The command named by a request's first word, in any case, or null. */
+    public CommandSpec find(byte[] name) {
+        int mask = slots.length - 1;
+        for (int slot = foldedHash(name) & mask; slots[slot] != null; slot = (slot + 1) & mask) {
+            if (equalsFolded(slotNames[slot], name)) {
+                return slots[slot];
+            }
+        }
+        return null;
+    }
+
+    private static int foldedHash(byte[] name) {
+        int hash = 0;
+        for (byte b : name) {
+            hash = 31 * hash + fold(b);
+        }
+        return hash ^ (hash >>> 16);
+    }
+
+    private static boolean equalsFolded(byte[] lowerCase, byte[] name) {
+        if (lowerCase.length != name.length) {
+            return false;
+        }
+        for (int i = 0; i < name.length; i++) {
+            if (lowerCase[i] != fold(name[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int fold(byte b) {
+        return b >= 'A' && b <= 'Z' ? b + 32 : b;
     }
 
     /** The full command set of the server. */

@@ -207,9 +207,17 @@ public final class Reply {
         }
     }
 
+    /** Like {@link #doubleText(byte[], int)}, from the text a formatter made (ASCII: one byte a char). */
     public void doubleText(String ascii) {
-        byte[] bytes = ascii.getBytes(StandardCharsets.US_ASCII);
-        doubleText(bytes, bytes.length);
+        if (resp3()) {
+            out.writeByte(',');
+        } else {
+            out.writeByte('$');
+            AsciiNumbers.writeLong(out, ascii.length());
+            out.writeBytes(CRLF);
+        }
+        out.writeCharSequence(ascii, StandardCharsets.US_ASCII);
+        out.writeBytes(CRLF);
     }
 
     /** An integer beyond a signed 64-bit: RESP3 big number, RESP2 bulk string of its digits. */

@@ -31,6 +31,7 @@ public final class ClientSession {
     private final Set<WatchedKey> watched = new HashSet<>();
     private volatile boolean watchedKeyTouched;
     private volatile boolean closeAfterReply;
+    private volatile boolean killed;
 
     /** A key watched by this client, in the database it was watched in. */
     public record WatchedKey(int db, ByteKey key) {
@@ -158,6 +159,21 @@ public final class ClientSession {
     }
 
     /** QUIT and CLIENT KILL of oneself: the connection closes once the reply is written. */
+    /**
+     * CLIENT KILL from another connection: marks this one so that nothing more is executed for
+     * it (its own event loop may still be reading) and closes it.
+     */
+    public void kill() {
+        killed = true;
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    public boolean killed() {
+        return killed;
+    }
+
     public boolean closeAfterReply() {
         return closeAfterReply;
     }

@@ -76,7 +76,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
-        if (session == null) {
+        if (session == null || session.killed()) {
             return;
         }
         if (streaming != null) {

@@ -181,7 +181,7 @@ public final class RedmapServer implements AutoCloseable {
         for (ClientSession session : state.clients().all()) {
             if (!session.inMulti() && now - session.lastInteractionMillis() > timeoutSeconds * 1000) {
                 Log.verbose("Closing idle client " + session.address());
-                session.channel().close();
+                session.kill();
             }
         }
     }
