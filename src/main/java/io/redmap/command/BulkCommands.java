@@ -107,12 +107,12 @@ final class BulkCommands {
         }
         MemorySegment source = MemorySegment.ofArray(data);
         long overwrittenBytes = overwritten * array.rowBytes();
-        MemorySegment.copy(source, 0, array.segment(), array.offsetOf(start), overwrittenBytes);
-        if (overwritten < rows) {
+        if (overwritten < rows) { // append first: a refused append (disk full, .npy header) changes nothing
             MemorySegment tail = Staging.of(data.length - overwrittenBytes);
             MemorySegment.copy(source, overwrittenBytes, tail, 0, tail.byteSize());
             array.append(tail);
         }
+        MemorySegment.copy(source, 0, array.segment(), array.offsetOf(start), overwrittenBytes);
         array.written();
         ctx.reply().integer(rows);
     }

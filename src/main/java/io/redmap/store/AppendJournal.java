@@ -52,6 +52,13 @@ public final class AppendJournal implements AutoCloseable {
         out.force(true);
     }
 
+    /** Forgets the record, durably, once its append is on disk. */
+    void clear() throws IOException {
+        FileChannel out = channel();
+        out.truncate(0);
+        out.force(true);
+    }
+
     private FileChannel channel() throws IOException {
         if (channel == null) {
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
@@ -73,11 +80,11 @@ public final class AppendJournal implements AutoCloseable {
         } catch (NoSuchFileException e) {
             return report;
         }
-        if (record.remaining() < 52 || record.getInt(0) != MAGIC || record.getInt(4) != VERSION) {
+        if (record.remaining() < 48 || record.getInt(0) != MAGIC || record.getInt(4) != VERSION) {
             return report;
         }
         int pathLength = record.getInt(40);
-        if (pathLength < 0 || 48 + pathLength + 4 != record.remaining()) {
+        if (pathLength < 0 || 44 + pathLength + 4 != record.remaining()) {
             report.add("append journal " + file + " is damaged; ignored");
             return report;
         }

@@ -33,7 +33,8 @@ public final class Durability {
     void append(MappedFile file, MemorySegment data) throws NativeIOException {
         long before = file.length();
         boolean spansPages = (before % PAGE) + data.byteSize() > PAGE;
-        if (mode == SyncMode.ALWAYS && journal != null && spansPages) {
+        boolean journaled = mode == SyncMode.ALWAYS && journal != null && spansPages;
+        if (journaled) {
             try {
                 journal.record(file, before, before + data.byteSize());
             } catch (java.io.IOException e) {
@@ -41,6 +42,16 @@ public final class Durability {
             }
         }
         file.append(data);
+        if (journaled) {
+            // Once the append is durable its record must go: a later pop could otherwise leave the
+            // file between the recorded lengths, and recovery would cut acknowledged data.
+            file.sync();
+            try {
+                journal.clear();
+            } catch (java.io.IOException e) {
+                throw new NativeIOException("journal", file.path(), 0, e.getMessage());
+            }
+        }
     }
 
     public SyncMode mode() {

@@ -134,6 +134,9 @@ public final class MappedArray {
     public void append(MemorySegment rows) {
         requireWritable();
         requireWholeRows();
+        if (npyHeader != null) {
+            npyHeader.withRows(count() + rows.byteSize() / rowBytes); // no room for the shape: refuse before writing
+        }
         try {
             durability.append(file, rows);
         } catch (NativeIOException e) {
