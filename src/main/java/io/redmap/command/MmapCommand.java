@@ -54,7 +54,8 @@ final class MmapCommand {
             i = 4;
         }
         int valueSize = 0;
-        int dim = 1;
+        // For a .npy file, 0 means "as the header says"; a DIM given must match it.
+        int dim = npy ? 0 : 1;
         boolean writable = false;
         for (; i < ctx.argc(); i++) {
             String word = ctx.keyword(i);

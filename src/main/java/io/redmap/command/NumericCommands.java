@@ -5,6 +5,8 @@ import io.redmap.protocol.Reply;
 import io.redmap.store.Errors;
 import io.redmap.store.MappedArray;
 import io.redmap.type.Aggregates;
+import io.redmap.type.BFloat16;
+import io.redmap.type.HalfFloat;
 import io.redmap.type.ElementType;
 import io.redmap.type.FloatText;
 import io.redmap.type.NumericCodec;
@@ -96,7 +98,7 @@ final class NumericCommands {
         }
         if (values == 0) {
             if (function.equals("sum")) {
-                reply.integer(0);
+                replySum(codec, array, offset, 0, reply);
             } else {
                 reply.nil();
             }
@@ -104,11 +106,7 @@ final class NumericCommands {
         }
         switch (function) {
             case "sum" -> replySum(codec, array, offset, values, reply);
-            case "avg" -> {
-                double mean = Aggregates.mean(codec, array.segment(), offset, values);
-                // numpy's mean of float32 values is a float32: print it as one.
-                reply.doubleText(codec.type() == ElementType.FLOAT ? FloatText.formatFloat((float) mean) : FloatText.formatDouble(mean));
-            }
+            case "avg" -> reply.doubleText(formatAs(codec, Aggregates.mean(codec, array.segment(), offset, values)));
             default -> codec.reply(array.segment(),
                     Aggregates.extremeOffset(codec, array.segment(), offset, values, function.equals("max")), reply);
         }
@@ -124,11 +122,26 @@ final class NumericCommands {
             }
             return;
         }
-        double sum = Aggregates.sumDouble(codec, array.segment(), offset, values);
-        reply.doubleText(codec.type() == ElementType.FLOAT ? FloatText.formatFloat((float) sum) : FloatText.formatDouble(sum));
+        reply.doubleText(formatAs(codec, Aggregates.sumFloating(codec, array.segment(), offset, values)));
+    }
+
+    /**
+     * A floating result printed as a value of the array's type, as numpy shows a float32 or
+     * float16 sum (the value is exact in that type already).
+     */
+    private static String formatAs(NumericCodec codec, double value) {
+        return switch (codec.type()) {
+            case FLOAT -> FloatText.formatFloat((float) value);
+            case FLOAT16 -> HalfFloat.format(Float.floatToFloat16((float) value));
+            case BFLOAT16 -> BFloat16.format((short) (Float.floatToRawIntBits((float) value) >>> 16));
+            default -> FloatText.formatDouble(value);
+        };
     }
 
     private static NumericCodec numeric(MappedArray array, String command) {
+        if (array.dim() > 1 && command.startsWith("VINCR")) {
+            throw RedmapException.err(command + " needs an array without DIM: it increments one value, not a row");
+        }
         if (array.codec() instanceof NumericCodec numeric) {
             return numeric;
         }

@@ -21,7 +21,8 @@ final class InlineParser {
             while (i < n && isSpace(line[i])) {
                 i++;
             }
-            if (i >= n) {
+            if (i >= n || line[i] == 0) {
+                // A NUL ends the line, as it ends the C string Redis splits (else: an endless loop).
                 return arguments.toArray(new byte[0][]);
             }
             ByteArrayOutputStream current = new ByteArrayOutputStream();

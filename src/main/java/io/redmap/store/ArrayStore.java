@@ -36,10 +36,14 @@ public final class ArrayStore implements AutoCloseable {
      * @throws io.redmap.RedmapException when the path is refused or the file cannot be mapped
      */
     public MappedArray open(ArraySpec spec, boolean create) {
+        boolean npy = NpyHeader.isNpyPath(spec.path());
+        if (npy) {
+            NpyFiles.checkBeforeOpen(spec, registry.policy().resolve(spec.path()));
+        }
         MappedFile file = registry.acquire(spec.path(), spec.writable(), create);
         boolean success = false;
         try {
-            MappedArray array = NpyHeader.isNpyPath(spec.path())
+            MappedArray array = npy
                     ? NpyFiles.open(file, spec, durability)
                     : new MappedArray(file, spec.path(), spec.type().codec(spec.valueSize()), spec.dim(), 0,
                     spec.writable(), durability);

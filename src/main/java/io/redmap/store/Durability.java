@@ -85,6 +85,12 @@ public final class Durability {
         return synced;
     }
 
+    /** VSYNC: syncs one file now, which is then no longer dirty. */
+    void synced(MappedFile file) throws NativeIOException {
+        file.sync();
+        dirty.remove(file);
+    }
+
     /** A file is about to be unmapped: what was written to it reaches the disk first. */
     void closing(MappedFile file) {
         if (dirty.remove(file)) {

@@ -192,7 +192,7 @@ public final class MappedArray {
     /** VSYNC: data and length on disk now, whatever the sync policy. */
     public void sync() {
         try {
-            file.sync();
+            durability.synced(file);
         } catch (NativeIOException e) {
             throw ioFailure("sync", e);
         }

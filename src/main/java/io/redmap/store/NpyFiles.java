@@ -11,6 +11,22 @@ final class NpyFiles {
     private NpyFiles() {
     }
 
+    /**
+     * Refuses, before any file is opened or created, a request that could not make a valid
+     * .npy file: a missing file needs a type numpy knows.
+     */
+    static void checkBeforeOpen(ArraySpec spec, java.nio.file.Path real) {
+        if (java.nio.file.Files.exists(real)) {
+            return;
+        }
+        if (spec.type() == null) {
+            throw RedmapException.err("a new .npy file needs a type: MMAP key path.npy type [DIM n] WRITABLE");
+        }
+        if (spec.type().codec(spec.valueSize()).npyDescr() == null) {
+            throw RedmapException.err("numpy has no dtype for " + spec.type().canonicalName());
+        }
+    }
+
     static MappedArray open(MappedFile file, ArraySpec spec, Durability durability) {
         if (file.length() == 0) {
             createHeader(file, spec);
@@ -20,6 +36,9 @@ final class NpyFiles {
         ElementCodec codec = NpyHeader.codecFor(header.descr());
         if (spec.type() != null && (spec.type() != codec.type() || spec.valueSize() != codec.size())) {
             throw RedmapException.err("the type does not match the .npy header ('" + header.descr() + "')");
+        }
+        if (spec.dim() != 0 && spec.dim() != header.dim()) {
+            throw RedmapException.err("DIM " + spec.dim() + " does not match the .npy header's rows of " + header.dim());
         }
         MappedArray array = new MappedArray(file, spec.path(), codec, header.dim(), header.dataOffset(),
                 spec.writable(), durability, header);
@@ -39,7 +58,7 @@ final class NpyFiles {
         if (descr == null) {
             throw RedmapException.err("numpy has no dtype for " + spec.type().canonicalName());
         }
-        byte[] header = NpyHeader.create(descr, 0, spec.dim());
+        byte[] header = NpyHeader.create(descr, 0, Math.max(1, spec.dim()));
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment bytes = arena.allocate(header.length);
             MemorySegment.copy(MemorySegment.ofArray(header), 0, bytes, 0, header.length);

@@ -3,20 +3,41 @@ package io.redmap.type;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Sums, minima and maxima over values in a mapped segment, computed the way numpy computes
- * them, so that VAGG and {@code numpy.sum} agree to the last bit:
+ * Sums, means, minima and maxima over values in a mapped segment, computed the way numpy
+ * computes them, so that VAGG and {@code numpy.sum} / {@code numpy.mean} agree to the last bit:
  * <ul>
- *   <li>floating types: numpy's pairwise summation (blocks of 128, eight accumulators), in
- *   float32 arithmetic for float32 values, float64 otherwise;</li>
- *   <li>integer types: exact 64-bit sums, wrapping modulo 2^64 like numpy's int64/uint64;</li>
+ *   <li>numpy reduces in buffers of 8192 elements, adding each buffer's pairwise sum (blocks of
+ *   128, eight accumulators) to a running total in the array's own type: float64 in float64,
+ *   float32 in float32, float16 (and bfloat16) in float32 inside a buffer and rounded back to
+ *   16 bits between buffers. That is numpy up to 2.2, Debian's python3-numpy among them; numpy
+ *   2.3 sums a contiguous array in one piece, which differs in the last bits beyond 8192
+ *   elements.</li>
+ *   <li>means: the sum divided by the count, in float64 for integers and float64 values, in
+ *   float32 for float32 and float16 values (numpy's mean of float16 accumulates in float32 and
+ *   rounds the quotient to float16).</li>
+ *   <li>integer sums: exact, wrapping modulo 2^64 like numpy's int64/uint64.</li>
  *   <li>min and max: NaN wins, as with {@code numpy.min}.</li>
  * </ul>
  * Values are {@code count} consecutive elements of {@code codec.size()} bytes from {@code offset}.
  */
 public final class Aggregates {
+    /** numpy's default ufunc buffer size (numpy.getbufsize()). */
+    private static final long BUFFER = 8192;
     private static final int BLOCK = 128;
 
     private Aggregates() {
+    }
+
+    /** How a type's values are accumulated. */
+    private enum Precision { DOUBLE, FLOAT, HALF, BFLOAT }
+
+    private static Precision precisionOf(NumericCodec codec) {
+        return switch (codec.type()) {
+            case FLOAT -> Precision.FLOAT;
+            case FLOAT16 -> Precision.HALF;
+            case BFLOAT16 -> Precision.BFLOAT;
+            default -> Precision.DOUBLE;
+        };
     }
 
     /** Wrapping sum of integer values (uint64: the unsigned sum's bits). */
@@ -29,24 +50,69 @@ public final class Aggregates {
         return sum;
     }
 
-    /** numpy's pairwise sum of floating values (float32 values in float32 arithmetic). */
-    public static double sumDouble(NumericCodec codec, MemorySegment segment, long offset, long count) {
-        if (codec instanceof DoubleCodec) {
-            return pairwiseDouble(segment, offset, count);
-        }
-        if (codec instanceof FloatCodec) {
-            return pairwiseFloat(segment, offset, count);
-        }
-        return pairwiseGeneric(codec, segment, offset, count);
+    /**
+     * numpy's sum of floating values, in the values' own precision (a float32 or float16 result
+     * is returned widened, exactly).
+     */
+    public static double sumFloating(NumericCodec codec, MemorySegment segment, long offset, long count) {
+        return switch (precisionOf(codec)) {
+            case DOUBLE -> bufferedDouble(codec, segment, offset, count);
+            case FLOAT -> bufferedFloat(codec, segment, offset, count);
+            case HALF, BFLOAT -> bufferedNarrow(codec, segment, offset, count, precisionOf(codec));
+        };
     }
 
-    /** The mean as numpy computes it: the pairwise sum (float64 for integers) divided by the count. */
+    /** numpy's mean, in the precision numpy gives it (see the class comment). */
     public static double mean(NumericCodec codec, MemorySegment segment, long offset, long count) {
-        double sum = codec.isInteger() ? pairwiseGeneric(codec, segment, offset, count) : sumDouble(codec, segment, offset, count);
-        if (codec.type() == ElementType.FLOAT) {
-            return (float) ((float) sum / (float) count);
+        return switch (precisionOf(codec)) {
+            case DOUBLE -> bufferedDouble(codec, segment, offset, count) / count;
+            case FLOAT -> bufferedFloat(codec, segment, offset, count) / (float) count;
+            case HALF -> Float.float16ToFloat(Float.floatToFloat16(bufferedFloat(codec, segment, offset, count) / (float) count));
+            case BFLOAT -> roundToBFloat(bufferedFloat(codec, segment, offset, count) / (float) count);
+        };
+    }
+
+    private static double bufferedDouble(NumericCodec codec, MemorySegment s, long offset, long count) {
+        boolean fast = codec instanceof DoubleCodec;
+        int size = codec.size();
+        double total = 0.0;
+        for (long start = 0; start < count; start += BUFFER) {
+            long n = Math.min(BUFFER, count - start);
+            long at = offset + start * size;
+            total += fast ? pairwiseDouble(s, at, n) : pairwiseGeneric(codec, s, at, n);
         }
-        return sum / count;
+        return total;
+    }
+
+    /** float32 accumulation (float32 values, and the float32 intermediates of float16 means). */
+    private static float bufferedFloat(NumericCodec codec, MemorySegment s, long offset, long count) {
+        int size = codec.size();
+        float total = 0.0f;
+        for (long start = 0; start < count; start += BUFFER) {
+            total += pairwiseFloat(codec, s, offset + start * size, Math.min(BUFFER, count - start));
+        }
+        return total;
+    }
+
+    /** float16 / bfloat16: float32 inside a buffer, rounded to 16 bits between buffers. */
+    private static double bufferedNarrow(NumericCodec codec, MemorySegment s, long offset, long count, Precision precision) {
+        int size = codec.size();
+        float total = 0.0f;
+        for (long start = 0; start < count; start += BUFFER) {
+            float sum = total + pairwiseFloat(codec, s, offset + start * size, Math.min(BUFFER, count - start));
+            total = precision == Precision.HALF ? Float.float16ToFloat(Float.floatToFloat16(sum)) : roundToBFloat(sum);
+        }
+        return total;
+    }
+
+    /** Rounds a float to the nearest bfloat16 (ties to even), NaN kept. */
+    static float roundToBFloat(float value) {
+        if (Float.isNaN(value)) {
+            return value;
+        }
+        int bits = Float.floatToRawIntBits(value);
+        int rounded = bits + 0x7FFF + ((bits >>> 16) & 1);
+        return Float.intBitsToFloat(rounded & 0xFFFF0000);
     }
 
     private static double pairwiseDouble(MemorySegment s, long offset, long n) {
@@ -89,36 +155,39 @@ public final class Aggregates {
         return pairwiseDouble(s, offset, half) + pairwiseDouble(s, offset + half * 8, n - half);
     }
 
-    private static float pairwiseFloat(MemorySegment s, long offset, long n) {
+    /** Pairwise sum in float32 of values read as floats (exact for float32, float16 and bfloat16). */
+    private static float pairwiseFloat(NumericCodec codec, MemorySegment s, long offset, long n) {
+        int size = codec.size();
         if (n < 8) {
             float sum = 0.0f;
             for (long i = 0; i < n; i++) {
-                sum += s.get(Layouts.FLOAT, offset + i * 4);
+                sum += (float) codec.readDouble(s, offset + i * size);
             }
             return sum;
         }
         if (n <= BLOCK) {
             float[] r = new float[8];
             for (int j = 0; j < 8; j++) {
-                r[j] = s.get(Layouts.FLOAT, offset + j * 4L);
+                r[j] = (float) codec.readDouble(s, offset + (long) j * size);
             }
             long i = 8;
             for (; i < n - (n % 8); i += 8) {
                 for (int j = 0; j < 8; j++) {
-                    r[j] += s.get(Layouts.FLOAT, offset + (i + j) * 4);
+                    r[j] += (float) codec.readDouble(s, offset + (i + j) * size);
                 }
             }
             float sum = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
             for (; i < n; i++) {
-                sum += s.get(Layouts.FLOAT, offset + i * 4);
+                sum += (float) codec.readDouble(s, offset + i * size);
             }
             return sum;
         }
         long half = n / 2;
         half -= half % 8;
-        return pairwiseFloat(s, offset, half) + pairwiseFloat(s, offset + half * 4, n - half);
+        return pairwiseFloat(codec, s, offset, half) + pairwiseFloat(codec, s, offset + half * size, n - half);
     }
 
+    /** Pairwise sum in float64 of values read as doubles (integers for a mean, long double, big-endian). */
     private static double pairwiseGeneric(NumericCodec codec, MemorySegment s, long offset, long n) {
         int size = codec.size();
         if (n < 8) {

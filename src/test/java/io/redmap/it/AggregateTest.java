@@ -33,14 +33,12 @@ class AggregateTest {
     private static final String PYTHON = "/usr/bin/python3";
     /**
      * argv: path, dtype, dim, then slices "first:end". Prints per slice: sum min max mean len.
-     * numpy before 2.3 cut reductions into buffers of 8192 elements and added the buffers' pairwise
-     * sums one after the other; from 2.3 on, a contiguous array is summed pairwise as a whole, as
-     * redmap does. A larger buffer makes the older versions (Debian's 1.24) sum the same way.
+     * numpy before 2.3 (Debian's 1.24 among them) cuts reductions into buffers of 8192 elements
+     * and adds the buffers' pairwise sums one after the other; redmap does the same.
      */
     private static final String NUMPY_AGGREGATES = """
             import sys
             import numpy as np
-            np.setbufsize(1 << 20)
             path, dtype, dim, *slices = sys.argv[1:]
             a = np.fromfile(path, dtype=dtype)
             if int(dim) > 1:
