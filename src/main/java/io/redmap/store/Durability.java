@@ -41,7 +41,16 @@ public final class Durability {
                 throw new NativeIOException("journal", file.path(), 0, e.getMessage());
             }
         }
-        file.append(data);
+        try {
+            file.append(data);
+        } catch (NativeIOException e) {
+            // The append was rolled back (disk full...): its record must not outlive it, or a
+            // later crash would cut the file back to a length it no longer had.
+            if (journaled) {
+                clearJournal(file, e);
+            }
+            throw e;
+        }
         if (journaled) {
             // Once the append is durable its record must go: a later pop could otherwise leave the
             // file between the recorded lengths, and recovery would cut acknowledged data.
@@ -51,6 +60,14 @@ public final class Durability {
             } catch (java.io.IOException e) {
                 throw new NativeIOException("journal", file.path(), 0, e.getMessage());
             }
+        }
+    }
+
+    private void clearJournal(MappedFile file, NativeIOException failure) {
+        try {
+            journal.clear();
+        } catch (java.io.IOException e) {
+            failure.addSuppressed(e);
         }
     }
 
