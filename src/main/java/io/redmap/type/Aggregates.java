@@ -73,7 +73,7 @@ public final class Aggregates {
     }
 
     private static double bufferedDouble(NumericCodec codec, MemorySegment s, long offset, long count) {
-        boolean fast = codec instanceof DoubleCodec;
+        boolean fast = codec instanceof FloatingCodec && codec.type() == ElementType.DOUBLE;
         int size = codec.size();
         double total = 0.0;
         for (long start = 0; start < count; start += BUFFER) {

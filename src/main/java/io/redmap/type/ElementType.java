@@ -19,12 +19,12 @@ public enum ElementType {
     UINT32("uint32", 4, (type, size) -> new IntegerCodec(type, 4, false), "u4"),
     INT64("int64", 8, (type, size) -> new IntegerCodec(type, 8, true), "i8"),
     UINT64("uint64", 8, (type, size) -> new UnsignedLongCodec(), "u8"),
-    FLOAT("float", 4, (type, size) -> new FloatCodec(), "float32", "f4"),
-    DOUBLE("double", 8, (type, size) -> new DoubleCodec(), "float64", "f8"),
+    FLOAT("float", 4, (type, size) -> new FloatingCodec(type, FloatFormat.FLOAT, "<f4"), "float32", "f4"),
+    DOUBLE("double", 8, (type, size) -> new FloatingCodec(type, FloatFormat.DOUBLE, "<f8"), "float64", "f8"),
     LONG_DOUBLE("long_double", 16, (type, size) -> new LongDoubleCodec(), "longdouble", "float128", "f16"),
     STRING("string", 0, (type, size) -> new StringCodec(size), "str"),
-    FLOAT16("float16", 2, (type, size) -> new HalfFloatCodec(), "f2", "half"),
-    BFLOAT16("bfloat16", 2, (type, size) -> new BFloat16Codec(), "bf16");
+    FLOAT16("float16", 2, (type, size) -> new FloatingCodec(type, FloatFormat.FLOAT16, "<f2"), "f2", "half"),
+    BFLOAT16("bfloat16", 2, (type, size) -> new FloatingCodec(type, FloatFormat.BFLOAT16, null), "bf16");
 
     /** Makes the codec of a type for a value size (only strings have a choice). */
     @FunctionalInterface

@@ -7,8 +7,7 @@ import java.lang.foreign.MemorySegment;
  * (VINCRBY, VINCRBYFLOAT) need on top of parsing and replying.
  */
 public sealed interface NumericCodec extends ElementCodec
-        permits IntegerCodec, UnsignedLongCodec, FloatCodec, DoubleCodec, HalfFloatCodec, BFloat16Codec, LongDoubleCodec,
-        ByteSwappedCodec {
+        permits IntegerCodec, UnsignedLongCodec, FloatingCodec, LongDoubleCodec, ByteSwappedCodec {
 
     /** Integer types sum exactly (as numpy does, modulo 2^64); floating types sum as floating point. */
     boolean isInteger();
