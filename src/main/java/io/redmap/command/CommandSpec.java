@@ -1,5 +1,6 @@
 package io.redmap.command;
 
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -51,6 +52,7 @@ public record CommandSpec(String name, int arity, Set<CommandFlag> flags, KeySpe
         private String syntax = "";
         private String complexity = "O(1)";
         private List<CommandSpec> subcommands = List.of();
+        private Handler handler;
 
         private Builder(String name) {
             this.name = name;
@@ -93,7 +95,7 @@ public record CommandSpec(String name, int arity, Set<CommandFlag> flags, KeySpe
 
         /** Makes this a container: {@code name} dispatches on its first argument. */
         public Builder subcommands(Builder... subcommands) {
-            this.subcommands = java.util.Arrays.stream(subcommands)
+            this.subcommands = Arrays.stream(subcommands)
                     .map(sub -> sub.asSubcommandOf(name))
                     .toList();
             return this;
@@ -103,8 +105,6 @@ public record CommandSpec(String name, int arity, Set<CommandFlag> flags, KeySpe
             return new CommandSpec(parent + "|" + name, arity, Set.copyOf(flags), keys, group, summary, syntax,
                     complexity, handler, List.of());
         }
-
-        private Handler handler;
 
         public CommandSpec handler(Handler handler) {
             this.handler = handler;

@@ -1,5 +1,7 @@
 package io.redmap.command;
 
+import java.nio.file.Path;
+import java.nio.file.Files;
 import io.redmap.keyspace.Database;
 import io.redmap.server.ServerState;
 import io.redmap.store.MappedFile;
@@ -91,7 +93,7 @@ final class InfoReport {
 
     private static long rss() {
         try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmRSS:")) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
                 }

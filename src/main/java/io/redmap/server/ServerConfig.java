@@ -1,5 +1,10 @@
 package io.redmap.server;
 
+import java.util.Collection;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.nio.file.StandardCopyOption;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -132,7 +137,7 @@ public final class ServerConfig {
         }
         List<String> lines = Files.exists(configFile) ? Files.readAllLines(configFile, StandardCharsets.UTF_8) : List.of();
         List<String> out = new ArrayList<>();
-        java.util.Set<String> written = new java.util.HashSet<>();
+        Set<String> written = new HashSet<>();
         for (String line : lines) {
             List<String> words = line.strip().startsWith("#") ? List.of() : ConfigLine.split(line.strip());
             String name = words.isEmpty() ? null : words.getFirst().toLowerCase(Locale.ROOT);
@@ -151,8 +156,8 @@ public final class ServerConfig {
         }
         Path temp = configFile.resolveSibling(configFile.getFileName() + ".tmp");
         Files.write(temp, out, StandardCharsets.UTF_8);
-        Files.move(temp, configFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(temp, configFile, StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static String quote(String value) {
@@ -179,7 +184,7 @@ public final class ServerConfig {
         return OPTIONS.containsKey(name.toLowerCase(Locale.ROOT));
     }
 
-    public static java.util.Collection<ConfigOption> options() {
+    public static Collection<ConfigOption> options() {
         return OPTIONS.values();
     }
 
@@ -222,7 +227,7 @@ public final class ServerConfig {
         if (paths.isEmpty()) {
             return List.of();
         }
-        return java.util.Arrays.stream(paths.split("\\s+")).map(Path::of).toList();
+        return Arrays.stream(paths.split("\\s+")).map(Path::of).toList();
     }
 
     public int fileMode() {

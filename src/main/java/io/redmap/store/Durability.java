@@ -1,5 +1,7 @@
 package io.redmap.store;
 
+import java.io.IOException;
+import java.util.function.Consumer;
 import java.lang.foreign.MemorySegment;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -37,7 +39,7 @@ public final class Durability {
         if (journaled) {
             try {
                 journal.record(file, before, before + data.byteSize());
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new NativeIOException("journal", file.path(), 0, e.getMessage());
             }
         }
@@ -57,7 +59,7 @@ public final class Durability {
             file.sync();
             try {
                 journal.clear();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new NativeIOException("journal", file.path(), 0, e.getMessage());
             }
         }
@@ -66,7 +68,7 @@ public final class Durability {
     private void clearJournal(MappedFile file, NativeIOException failure) {
         try {
             journal.clear();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             failure.addSuppressed(e);
         }
     }
@@ -88,7 +90,7 @@ public final class Durability {
     }
 
     /** Syncs every dirty file (the everysec flush, SAVE and shutdown); failures are reported, not thrown. */
-    public int syncDirty(java.util.function.Consumer<String> onFailure) {
+    public int syncDirty(Consumer<String> onFailure) {
         int synced = 0;
         for (MappedFile file : dirty) {
             try {

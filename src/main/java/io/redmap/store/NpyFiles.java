@@ -1,5 +1,7 @@
 package io.redmap.store;
 
+import java.nio.file.Path;
+import java.nio.file.Files;
 import io.redmap.RedmapException;
 import io.redmap.type.ElementCodec;
 
@@ -15,8 +17,8 @@ final class NpyFiles {
      * Refuses, before any file is opened or created, a request that could not make a valid
      * .npy file: a missing file needs a type numpy knows.
      */
-    static void checkBeforeOpen(ArraySpec spec, java.nio.file.Path real) {
-        if (java.nio.file.Files.exists(real)) {
+    static void checkBeforeOpen(ArraySpec spec, Path real) {
+        if (Files.exists(real)) {
             return;
         }
         if (spec.type() == null) {

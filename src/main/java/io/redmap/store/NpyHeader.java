@@ -4,8 +4,10 @@ import io.redmap.RedmapException;
 import io.redmap.type.ByteSwappedCodec;
 import io.redmap.type.ElementCodec;
 import io.redmap.type.ElementType;
+import io.redmap.type.Layouts;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,17 +44,17 @@ public record NpyHeader(int majorVersion, int dataOffset, String descr, boolean 
         if (length < 10 || mismatch(file)) {
             throw invalid("missing magic string");
         }
-        int major = Byte.toUnsignedInt(file.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 6));
+        int major = Byte.toUnsignedInt(file.get(ValueLayout.JAVA_BYTE, 6));
         long headerLength;
         int prefix;
         if (major == 1) {
-            headerLength = Short.toUnsignedInt(file.get(io.redmap.type.Layouts.SHORT, 8));
+            headerLength = Short.toUnsignedInt(file.get(Layouts.SHORT, 8));
             prefix = 10;
         } else if (major == 2 || major == 3) {
             if (length < 12) {
                 throw invalid("truncated header");
             }
-            headerLength = Integer.toUnsignedLong(file.get(io.redmap.type.Layouts.INT, 8));
+            headerLength = Integer.toUnsignedLong(file.get(Layouts.INT, 8));
             prefix = 12;
         } else {
             throw invalid("unsupported format version " + major);
@@ -60,7 +62,7 @@ public record NpyHeader(int majorVersion, int dataOffset, String descr, boolean 
         if (prefix + headerLength > length || prefix + headerLength > Integer.MAX_VALUE) {
             throw invalid("header longer than the file");
         }
-        byte[] bytes = file.asSlice(prefix, headerLength).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        byte[] bytes = file.asSlice(prefix, headerLength).toArray(ValueLayout.JAVA_BYTE);
         String dict = new String(bytes, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         Matcher descr = DESCR.matcher(dict);
         Matcher fortran = FORTRAN.matcher(dict);
@@ -77,7 +79,7 @@ public record NpyHeader(int majorVersion, int dataOffset, String descr, boolean 
 
     private static boolean mismatch(MemorySegment file) {
         for (int i = 0; i < MAGIC.length; i++) {
-            if (file.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i) != MAGIC[i]) {
+            if (file.get(ValueLayout.JAVA_BYTE, i) != MAGIC[i]) {
                 return true;
             }
         }
