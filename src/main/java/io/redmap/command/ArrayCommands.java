@@ -70,11 +70,7 @@ final class ArrayCommands {
         for (int i = 0; i < rows.length; i++) {
             rows[i] = index(ctx.arg(i + 2), count);
         }
-        Reply reply = ctx.reply();
-        reply.arrayHeader(rows.length);
-        for (long row : rows) {
-            replyRow(array, row, reply);
-        }
+        RowStream.reply(ctx, array, rows);
     }
 
     static void vset(CommandContext ctx) {

@@ -7,7 +7,7 @@ import io.redmap.store.MappedArray;
 import java.util.concurrent.locks.Lock;
 
 /**
- * VALL and VRANGE of many rows, written a chunk at a time (see {@link ReplyStream}). Each chunk
+ * VALL, VRANGE and VMGET of many rows, written a chunk at a time (see {@link ReplyStream}). Each chunk
  * is read under the command lock, straight from the mapping, with no copy of the array. The
  * element count is fixed when the command runs; rows that a concurrent VPOP, VCLEAR or DEL
  * removes before their chunk is written reply nil, and a concurrent VSET may or may not be seen:
@@ -21,14 +21,17 @@ final class RowStream implements ReplyStream {
     private final MappedArray array;
     private final long first;
     private final long count;
+    /** VMGET's rows, in order; null for a range from {@code first}. */
+    private final long[] rows;
     private final Lock lock;
     private final long rowsPerChunk;
     private long written = -1;
 
-    RowStream(MappedArray array, long first, long count, Lock lock) {
+    private RowStream(MappedArray array, long first, long count, long[] rows, Lock lock) {
         this.array = array;
         this.first = first;
         this.count = count;
+        this.rows = rows;
         this.lock = lock;
         this.rowsPerChunk = Math.max(1, CHUNK_VALUES / array.dim());
     }
@@ -42,7 +45,19 @@ final class RowStream implements ReplyStream {
             }
             return;
         }
-        ctx.reply().stream(new RowStream(array, first, count, ctx.server().commandLock()));
+        ctx.reply().stream(new RowStream(array, first, count, null, ctx.server().commandLock()));
+    }
+
+    /** Replies the given rows (already checked against the count), streaming them when there are many. */
+    static void reply(CommandContext ctx, MappedArray array, long[] rows) {
+        if ((long) rows.length * array.dim() <= STREAM_THRESHOLD) {
+            ctx.reply().arrayHeader(rows.length);
+            for (long row : rows) {
+                ArrayCommands.replyRow(array, row, ctx.reply());
+            }
+            return;
+        }
+        ctx.reply().stream(new RowStream(array, 0, rows.length, rows, ctx.server().commandLock()));
     }
 
     @Override
@@ -56,7 +71,7 @@ final class RowStream implements ReplyStream {
             long end = Math.min(count, written + rowsPerChunk);
             long available = array.file().isClosedOrGone() ? 0 : array.count();
             for (long i = written; i < end; i++) {
-                long row = first + i;
+                long row = rows == null ? first + i : rows[(int) i];
                 if (row < available) {
                     ArrayCommands.replyRow(array, row, reply);
                 } else {

@@ -13,6 +13,7 @@ import io.redmap.protocol.ReplyStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One client connection: runs each decoded request through the dispatcher and gathers the
@@ -109,7 +110,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (stream != null) {
             flush(ctx);
             streaming = stream;
-            ctx.executor().execute(() -> continueStream(ctx));
+            nextChunk(ctx);
         }
     }
 
@@ -141,7 +142,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!done) {
-            ctx.executor().execute(() -> continueStream(ctx));
+            nextChunk(ctx);
             return;
         }
         endStream();
@@ -152,6 +153,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             flush(ctx);
             ctx.channel().config().setAutoRead(true);
         }
+    }
+
+    /**
+     * Schedules the next chunk rather than submitting it: Netty runs submitted tasks for up to
+     * 100 ms before it polls the sockets again, but takes scheduled tasks once per round, so that
+     * the event loop's other connections are served between two chunks.
+     */
+    private void nextChunk(ChannelHandlerContext ctx) {
+        ctx.executor().schedule(() -> continueStream(ctx), 1, TimeUnit.MICROSECONDS);
     }
 
     private void endStream() {

@@ -75,6 +75,8 @@ public final class RedmapServer implements AutoCloseable {
         }
         long loadStart = System.nanoTime();
         Keyspace.LoadReport report = keyspace.load();
+        // Loading opened every file; the mappings need no descriptors (writes reopen them).
+        store.closeIdleDescriptors(0);
         for (String problem : report.problems()) {
             Log.warning("catalogue: " + problem);
         }
