@@ -194,19 +194,33 @@ public final class RespDecoder extends ByteToMessageDecoder {
         return newline;
     }
 
-    /** Parses the digits of a length line ({@code *3}, {@code $5}) between the type byte and '\r'. */
+    /**
+     * Parses the digits of a length line ({@code *3}, {@code $5}) between the type byte and '\r',
+     * in place, with the rules of {@link AsciiNumbers#parseLong}: an optional '-', no leading
+     * zeros, at most 18 digits.
+     */
     private static long parseLength(ByteBuf in, int from, int to, String error) throws ProtocolException {
-        int length = to - from;
-        if (length <= 0 || length > 19) {
+        int i = from;
+        boolean negative = i < to && in.getByte(i) == '-';
+        if (negative) {
+            i++;
+        }
+        int digits = to - i;
+        if (digits <= 0 || digits > 18 || (digits > 1 && in.getByte(i) == '0')) {
             throw new ProtocolException(error);
         }
-        byte[] digits = new byte[length];
-        in.getBytes(from, digits);
-        try {
-            return AsciiNumbers.parseLong(digits);
-        } catch (NumberFormatException e) {
+        long value = 0;
+        for (; i < to; i++) {
+            int digit = in.getByte(i) - '0';
+            if (digit < 0 || digit > 9) {
+                throw new ProtocolException(error);
+            }
+            value = value * 10 + digit;
+        }
+        if (negative && value == 0) {
             throw new ProtocolException(error);
         }
+        return negative ? -value : value;
     }
 
     private static String printable(byte b) {

@@ -18,7 +18,6 @@ import io.redmap.command.CommandDispatcher;
 import io.redmap.command.CommandTable;
 import io.redmap.keyspace.Keyspace;
 import io.redmap.persistence.Catalogue;
-import io.redmap.protocol.DecoderLimits;
 import io.redmap.protocol.RespDecoder;
 import io.redmap.store.ArrayStore;
 import io.redmap.store.PathPolicy;
@@ -105,7 +104,7 @@ public final class RedmapServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         channel.pipeline().addLast(
-                                new RespDecoder(() -> decoderLimits(config)),
+                                new RespDecoder(config::decoderLimits),
                                 new ConnectionHandler(state, dispatcher));
                     }
                 });
@@ -144,11 +143,6 @@ public final class RedmapServer implements AutoCloseable {
         Log.notice("dir=" + policy.dir() + ", mmap-sync=" + config.get("mmap-sync") + ", keys loaded=" + report.loaded());
         Log.notice("Ready to accept connections tcp");
         return server;
-    }
-
-    private static DecoderLimits decoderLimits(ServerConfig config) {
-        return new DecoderLimits(config.getLong("proto-max-bulk-len"), DecoderLimits.DEFAULT.maxArguments(),
-                DecoderLimits.DEFAULT.maxInlineLength(), config.getLong("client-query-buffer-limit"));
     }
 
     /** A file no write has used for this long gives its descriptor back. */

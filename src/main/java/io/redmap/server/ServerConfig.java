@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import java.nio.file.StandardCopyOption;
+import io.redmap.protocol.DecoderLimits;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,11 +65,15 @@ public final class ServerConfig {
 
     private final Map<String, String> values = new ConcurrentHashMap<>();
     private volatile Path configFile;
+    /** Values read on every request, parsed once per change instead of at each use. */
+    private volatile DecoderLimits decoderLimits;
+    private volatile long outputBufferHardLimit;
 
     private ServerConfig() {
         for (ConfigOption option : OPTIONS.values()) {
             values.put(option.name(), option.defaultValue());
         }
+        derive();
     }
 
     public static ServerConfig defaults() {
@@ -168,6 +174,7 @@ public final class ServerConfig {
     public ServerConfig set(String name, String value) {
         ConfigOption option = option(name);
         values.put(option.name(), option.normalizer().apply(value));
+        derive();
         return this;
     }
 
@@ -178,6 +185,20 @@ public final class ServerConfig {
             throw new IllegalArgumentException("can't set immutable config");
         }
         values.put(option.name(), option.normalizer().apply(value));
+        derive();
+    }
+
+    private void derive() {
+        decoderLimits = new DecoderLimits(getLong("proto-max-bulk-len"), DecoderLimits.DEFAULT.maxArguments(),
+                DecoderLimits.DEFAULT.maxInlineLength(), getLong("client-query-buffer-limit"));
+        List<String> words = List.of(get("client-output-buffer-limit").trim().split("\\s+"));
+        int normal = words.indexOf("normal");
+        outputBufferHardLimit = normal < 0 ? 0 : ConfigOption.parseMemory(words.get(normal + 1));
+    }
+
+    /** What one request may claim: proto-max-bulk-len and client-query-buffer-limit. */
+    public DecoderLimits decoderLimits() {
+        return decoderLimits;
     }
 
     public static boolean exists(String name) {
@@ -243,9 +264,7 @@ public final class ServerConfig {
      * syntax ({@code <class> <hard> <soft> <soft seconds>} ...); 0 means none.
      */
     public long outputBufferHardLimit() {
-        List<String> words = List.of(get("client-output-buffer-limit").trim().split("\\s+"));
-        int normal = words.indexOf("normal");
-        return normal < 0 ? 0 : ConfigOption.parseMemory(words.get(normal + 1));
+        return outputBufferHardLimit;
     }
 
     private static String outputLimits(String value) {
