@@ -108,7 +108,9 @@ final class ArrayCommands {
         for (int r = 0; r < rows; r++) {
             parseRow(ctx, 2 + r * array.dim(), array, staged, r * array.rowBytes());
         }
-        array.append(staged);
+        if (array.append(staged)) {
+            ctx.session().deferredAppend(array.file());
+        }
         array.written();
         ctx.reply().integer(rows);
     }

@@ -110,7 +110,9 @@ final class BulkCommands {
         if (overwritten < rows) { // append first: a refused append (disk full, .npy header) changes nothing
             MemorySegment tail = Staging.of(data.length - overwrittenBytes);
             MemorySegment.copy(source, overwrittenBytes, tail, 0, tail.byteSize());
-            array.append(tail);
+            if (array.append(tail)) {
+                ctx.session().deferredAppend(array.file());
+            }
         }
         MemorySegment.copy(source, 0, array.segment(), array.offsetOf(start), overwrittenBytes);
         array.written();

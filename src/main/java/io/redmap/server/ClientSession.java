@@ -33,6 +33,31 @@ public final class ClientSession {
     private volatile boolean closeAfterReply;
     private volatile boolean killed;
 
+    /** Deferred appends of the current batch: each file and its dropped-appends count at the time. */
+    private final java.util.Map<io.redmap.store.MappedFile, Long> deferredAppends = new java.util.HashMap<>();
+
+    /** Notes an append that was deferred, so that its acknowledgement waits for it to be written. */
+    public void deferredAppend(io.redmap.store.MappedFile file) {
+        deferredAppends.putIfAbsent(file, file.droppedAppends());
+    }
+
+    public boolean hasDeferredAppends() {
+        return !deferredAppends.isEmpty();
+    }
+
+    /**
+     * After the pending appends were written: whether all of this batch's deferred appends made
+     * it, and forgets them.
+     */
+    public boolean deferredAppendsWritten() {
+        boolean ok = true;
+        for (var entry : deferredAppends.entrySet()) {
+            ok &= entry.getKey().droppedAppends() == entry.getValue();
+        }
+        deferredAppends.clear();
+        return ok;
+    }
+
     /** A key watched by this client, in the database it was watched in. */
     public record WatchedKey(int db, ByteKey key) {
     }

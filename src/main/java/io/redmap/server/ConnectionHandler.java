@@ -171,6 +171,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private boolean writeDeferredAppends() {
+        server.commandLock().lock();
+        try {
+            server.keyspace().store().flushPendingAppends();
+            return session.deferredAppendsWritten();
+        } finally {
+            server.commandLock().unlock();
+        }
+    }
+
     /** Disconnects a client whose unsent replies pass client-output-buffer-limit (0: no limit). */
     private boolean overOutputLimit(ChannelHandlerContext ctx) {
         long limit = server.config().outputBufferHardLimit();
@@ -192,6 +202,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void flush(ChannelHandlerContext ctx) {
+        if (session != null && session.hasDeferredAppends() && !writeDeferredAppends()) {
+            // Some appends these replies acknowledge could not be written (disk full): close
+            // rather than send an acknowledgement of data that is not in the file.
+            Log.warning("closing client " + session.address() + ": its appends could not be written");
+            if (pending != null) {
+                pending.release();
+                pending = null;
+            }
+            ctx.close();
+            return;
+        }
         if (pending == null) {
             return;
         }

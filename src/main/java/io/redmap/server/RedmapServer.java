@@ -74,6 +74,8 @@ public final class RedmapServer implements AutoCloseable {
         }
         long loadStart = System.nanoTime();
         Keyspace.LoadReport report = keyspace.load();
+        // Pipelined appends are coalesced: connections flush them before replying.
+        store.durability().deferAppends(true);
         // Loading opened every file; the mappings need no descriptors (writes reopen them).
         store.closeIdleDescriptors(0);
         for (String problem : report.problems()) {

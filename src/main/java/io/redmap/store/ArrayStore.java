@@ -76,6 +76,11 @@ public final class ArrayStore implements AutoCloseable {
         }
     }
 
+    /** Writes the appends that are waiting to be coalesced; false if any failed (see {@link MappedFile#flushPending}). */
+    public boolean flushPendingAppends() {
+        return durability.flushPendingAppends();
+    }
+
     /** Syncs every file written since the last sync. */
     public int syncDirty(Consumer<String> onFailure) {
         return durability.syncDirty(onFailure);

@@ -15,7 +15,11 @@ public final class Durability {
 
     private volatile SyncMode mode;
     private final Set<MappedFile> dirty = new LinkedHashSet<>();
+    /** Files that may hold deferred appends. */
+    private final Set<MappedFile> pendingFiles = new LinkedHashSet<>();
     private final AppendJournal journal;
+    /** Whether small appends may be deferred and coalesced (the server flushes them before replying). */
+    private volatile boolean deferAppends;
 
     /** @param journal where multi-page appends are recorded under ALWAYS; null for none */
     public Durability(SyncMode mode, AppendJournal journal) {
@@ -32,7 +36,8 @@ public final class Durability {
      * (see {@link AppendJournal}) and synced before the reply: after kill -9 it is wholly there
      * or not at all.
      */
-    void append(MappedFile file, MemorySegment data) throws NativeIOException {
+    /** @return true when the append was deferred (see {@link MappedFile#appendDeferred}) */
+    boolean append(MappedFile file, MemorySegment data) throws NativeIOException {
         long before = file.length();
         boolean spansPages = (before % PAGE) + data.byteSize() > PAGE;
         boolean journaled = mode == SyncMode.ALWAYS && journal != null && spansPages;
@@ -44,7 +49,13 @@ public final class Durability {
             }
         }
         try {
-            file.append(data);
+            if (journaled || mode == SyncMode.ALWAYS || !deferAppends) {
+                file.append(data);
+            } else {
+                file.appendDeferred(data);
+                pendingFiles.add(file);
+                return true;
+            }
         } catch (NativeIOException e) {
             // The append was rolled back (disk full...): its record must not outlive it, or a
             // later crash would cut the file back to a length it no longer had.
@@ -63,6 +74,7 @@ public final class Durability {
                 throw new NativeIOException("journal", file.path(), 0, e.getMessage());
             }
         }
+        return false;
     }
 
     private void clearJournal(MappedFile file, NativeIOException failure) {
@@ -71,6 +83,14 @@ public final class Durability {
         } catch (IOException e) {
             failure.addSuppressed(e);
         }
+    }
+
+    /**
+     * Lets appends be deferred and coalesced; whoever enables it must call
+     * {@link #flushPendingAppends} before acknowledging them.
+     */
+    public void deferAppends(boolean defer) {
+        this.deferAppends = defer;
     }
 
     public SyncMode mode() {
@@ -104,6 +124,25 @@ public final class Durability {
         return synced;
     }
 
+    /**
+     * Writes every file's pending appends (before a connection sends its replies).
+     *
+     * @return false when one failed: the appends it held were dropped, so replies that
+     *     acknowledge appends must not be sent
+     */
+    public boolean flushPendingAppends() {
+        boolean ok = true;
+        for (MappedFile file : pendingFiles) {
+            try {
+                file.flushPending();
+            } catch (NativeIOException | RuntimeException e) {
+                ok = false;
+            }
+        }
+        pendingFiles.clear();
+        return ok;
+    }
+
     /** VSYNC: syncs one file now, which is then no longer dirty. */
     void synced(MappedFile file) throws NativeIOException {
         file.sync();
@@ -112,6 +151,7 @@ public final class Durability {
 
     /** A file is about to be unmapped: what was written to it reaches the disk first. */
     void closing(MappedFile file) {
+        pendingFiles.remove(file);
         if (dirty.remove(file)) {
             try {
                 file.sync();

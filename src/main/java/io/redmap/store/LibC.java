@@ -45,6 +45,8 @@ final class LibC {
     static final int MAP_SHARED = 1;
     static final int MS_SYNC = 4;
     static final int MADV_RANDOM = 1;
+    static final int FALLOC_FL_KEEP_SIZE = 1;
+    static final int EOPNOTSUPP = 95;
 
     static final int S_IFMT = 0170000;
     static final int S_IFREG = 0100000;
@@ -79,6 +81,8 @@ final class LibC {
     private static final MethodHandle FSTAT = bind("fstat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle STAT = bind("stat", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle FTRUNCATE = bind("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle FALLOCATE = bind("fallocate",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle FSYNC = bind("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle FDATASYNC = bind("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle PWRITE = bind("pwrite",
@@ -199,6 +203,19 @@ final class LibC {
                     return;
                 }
             }
+        } catch (NativeIOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw linkageFailure(t);
+        }
+    }
+
+    /** Allocates disk blocks for {@code [offset, offset+length)} without changing the file's size. */
+    static void reserve(int fd, long offset, long length, String path) throws NativeIOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            int rc = (int) FALLOCATE.invokeExact(state, fd, FALLOC_FL_KEEP_SIZE, offset, length);
+            check(rc, state, "fallocate", path);
         } catch (NativeIOException e) {
             throw e;
         } catch (Throwable t) {

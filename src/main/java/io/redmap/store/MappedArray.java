@@ -130,19 +130,27 @@ public final class MappedArray {
         MemorySegment.copy(source, sourceOffset, file.segment(), offsetOf(row), rowBytes);
     }
 
-    /** Appends whole rows (a native segment whose size is a multiple of the row size). */
-    public void append(MemorySegment rows) {
+    /**
+     * Appends whole rows (a native segment whose size is a multiple of the row size).
+     *
+     * @return true when the append was deferred to be written with the next ones: the caller
+     *     must not acknowledge it before {@link ArrayStore#flushPendingAppends} (the server does
+     *     this before a connection's replies go out)
+     */
+    public boolean append(MemorySegment rows) {
         requireWritable();
         requireWholeRows();
         if (npyHeader != null) {
             npyHeader.withRows(count() + rows.byteSize() / rowBytes); // no room for the shape: refuse before writing
         }
+        boolean deferred;
         try {
-            durability.append(file, rows);
+            deferred = durability.append(file, rows);
         } catch (NativeIOException e) {
             throw ioFailure("append", e);
         }
         shapeChanged();
+        return deferred;
     }
 
     /** Keeps the first {@code rows} rows and cuts the file after them. */

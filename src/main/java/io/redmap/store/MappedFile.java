@@ -38,6 +38,24 @@ public final class MappedFile implements AutoCloseable {
     /** Set once the path no longer names this file (deleted or replaced): the key must be mapped again. */
     private boolean gone;
     private long lastCheckNanos;
+    /**
+     * Appends accepted but not yet written: a pipeline of small VADDs becomes one pwrite. They
+     * are written before anything reads the mapping ({@link #segment}), changes or syncs the
+     * file, and at the latest before the connection that made them sends its replies
+     * ({@link #flushPending}); so no one ever sees them missing, and no reply acknowledges an
+     * append that is not in the file.
+     */
+    private MemorySegment pendingBuffer;
+    private long pendingBytes;
+    private static final long PENDING_CAPACITY = 256 * 1024;
+    /** How many times pending appends were dropped because writing them failed. */
+    private long droppedAppends;
+    /**
+     * Disk blocks are reserved (fallocate, size unchanged) up to here before appends are
+     * deferred, so that writing them later cannot fail for want of space: a full disk is
+     * reported to the VADD that meets it. -1 where the file system cannot reserve.
+     */
+    private long reservedUntil;
 
     /** How the file on disk differs from what this mapping believes. */
     public enum Change {
@@ -95,9 +113,9 @@ public final class MappedFile implements AutoCloseable {
         return writable;
     }
 
-    /** The file's size in bytes, as this server last wrote or observed it. */
+    /** The file's size in bytes, as this server last wrote or observed it, pending appends included. */
     public long length() {
-        return length;
+        return length + pendingBytes;
     }
 
     /** The reserved address space; always at least {@link #length}. */
@@ -105,9 +123,92 @@ public final class MappedFile implements AutoCloseable {
         return mapping.byteSize();
     }
 
-    /** The mapping; bytes at and past {@link #length} must not be touched. */
+    /** The mapping, after pending appends are written; bytes at and past {@link #length} must not be touched. */
     public MemorySegment segment() {
+        if (pendingBytes > 0) {
+            try {
+                flushPending();
+            } catch (NativeIOException e) {
+                throw io.redmap.RedmapException.err("append failed: " + e.getMessage());
+            }
+        }
         return mapping;
+    }
+
+    /**
+     * Accepts an append that may be written later, together with the next ones (see
+     * {@link #pendingBuffer}); a large one, or one that does not fit, is written at once.
+     */
+    public void appendDeferred(MemorySegment data) throws NativeIOException {
+        requireWritable();
+        if (pendingBytes + data.byteSize() > PENDING_CAPACITY) {
+            flushPending();
+        }
+        if (data.byteSize() > PENDING_CAPACITY / 4 || !reserve(length + pendingBytes + data.byteSize())) {
+            append(data);
+            return;
+        }
+        if (pendingBuffer == null) {
+            pendingBuffer = Arena.ofAuto().allocate(PENDING_CAPACITY, 16);
+        }
+        MemorySegment.copy(data, 0, pendingBuffer, pendingBytes, data.byteSize());
+        pendingBytes += data.byteSize();
+    }
+
+    /**
+     * Makes sure disk blocks exist up to {@code end}, reserving a little ahead.
+     *
+     * @return false when this file system cannot reserve (write at once instead)
+     * @throws NativeIOException when the disk is full
+     */
+    private boolean reserve(long end) throws NativeIOException {
+        if (reservedUntil < 0) {
+            return false;
+        }
+        if (end <= reservedUntil) {
+            return true;
+        }
+        try {
+            LibC.reserve(fd(), length, end - length + PENDING_CAPACITY, path);
+            reservedUntil = end + PENDING_CAPACITY;
+        } catch (NativeIOException e) {
+            if (e.errno() == LibC.EOPNOTSUPP) {
+                reservedUntil = -1;
+                return false;
+            }
+            // Perhaps only the read-ahead does not fit: reserve exactly what is needed.
+            LibC.reserve(fd(), length, end - length, path);
+            reservedUntil = end;
+        }
+        return true;
+    }
+
+    /**
+     * Writes the pending appends with one pwrite. On failure (disk full) they are dropped, the
+     * file keeps its length, and the error is thrown: the connections that made them must not
+     * acknowledge them.
+     */
+    public void flushPending() throws NativeIOException {
+        if (pendingBytes == 0) {
+            return;
+        }
+        MemorySegment data = pendingBuffer.asSlice(0, pendingBytes);
+        pendingBytes = 0;
+        try {
+            append(data);
+        } catch (NativeIOException | RuntimeException e) {
+            droppedAppends++;
+            throw e;
+        }
+    }
+
+    /** A count that grows each time pending appends are dropped: compare before and after. */
+    public long droppedAppends() {
+        return droppedAppends;
+    }
+
+    public boolean hasPendingAppends() {
+        return pendingBytes > 0;
     }
 
     /**
@@ -116,6 +217,7 @@ public final class MappedFile implements AutoCloseable {
      */
     public void append(MemorySegment data) throws NativeIOException {
         requireWritable();
+        flushPending();
         long newLength = length + data.byteSize();
         if (newLength > capacity()) {
             remap(reservationFor(newLength));
@@ -137,15 +239,18 @@ public final class MappedFile implements AutoCloseable {
     /** Cuts the file to {@code newLength} bytes (pops and clears). */
     public void truncate(long newLength) throws NativeIOException {
         requireWritable();
+        flushPending();
         if (newLength < 0 || newLength > length) {
             throw new IllegalArgumentException("truncate to " + newLength + " of a " + length + "-byte file");
         }
         LibC.ftruncate(fd(), newLength, path);
         length = newLength;
+        reservedUntil = Math.min(reservedUntil, newLength);
     }
 
     /** Makes everything written so far durable: data and length (fdatasync also writes mmap'ed pages). */
     public void sync() throws NativeIOException {
+        flushPending();
         if (writable) {
             LibC.fsync(fd(), path, true);
         }
@@ -158,6 +263,7 @@ public final class MappedFile implements AutoCloseable {
      * @return the size on disk
      */
     public long refreshLength() throws NativeIOException {
+        flushPending();
         follow(LibC.fstat(fd(), path).size());
         return length;
     }
@@ -185,6 +291,7 @@ public final class MappedFile implements AutoCloseable {
         }
         lastCheckNanos = now;
         try {
+            flushPending();
             LibC.Stat atPath = LibC.stat(path);
             if (atPath == null || atPath.device() != id.device() || atPath.inode() != id.inode()) {
                 gone = true;
@@ -292,6 +399,11 @@ public final class MappedFile implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            flushPending();
+        } catch (NativeIOException e) {
+            // Those appends were never acknowledged: their connections saw the failure.
+        }
         if (arena != null) {
             arena.close();
             arena = null;
