@@ -38,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FuzzTest {
     private static final long SEED = 0x5EC0_F022L;
-    private static final int INPUTS = 100_000;
+    /** -Dredmap.fuzzInputs for a longer campaign (bench/fuzz); the 90 s deadline scales with it. */
+    private static final int INPUTS = Integer.getInteger("redmap.fuzzInputs", 100_000);
     private static final int WORKERS = 4;
     private static final String CANARY = "canary";
     private static final int CANARY_COUNT = 1000;
@@ -102,7 +103,7 @@ class FuzzTest {
             Inputs inputs = new Inputs(new Random(SEED + w), commands);
             workers.add(Thread.ofPlatform().daemon().name("fuzz-" + w).start(() -> work(port, inputs, INPUTS / WORKERS)));
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90L * Math.max(1, INPUTS / 100_000));
         for (Thread worker : workers) {
             worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             assertThat(worker.isAlive()).as("%s still runs", worker.getName()).isFalse();
