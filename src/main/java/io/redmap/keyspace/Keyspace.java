@@ -27,6 +27,8 @@ public final class Keyspace implements AutoCloseable {
      * file back and restart without losing the key.
      */
     private final List<Catalogue.Entry> unavailable = new ArrayList<>();
+    private boolean deferCommits;
+    private volatile boolean uncommitted;
 
     public Keyspace(int databaseCount, ArrayStore store, Catalogue catalogue) {
         this.databases = new Database[databaseCount];
@@ -180,10 +182,39 @@ public final class Keyspace implements AutoCloseable {
 
     /** Writes the catalogue now (also what SAVE does). */
     public void persist() {
+        if (deferCommits) {
+            uncommitted = true;
+            return;
+        }
+        write();
+    }
+
+    private void write() {
         try {
             catalogue.save(snapshot());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the catalogue " + catalogue.file(), e);
+        }
+    }
+
+    /**
+     * Group commit: changes are written together, once per batch of requests, before the replies
+     * that acknowledge them are sent (as Redis fsyncs its AOF before writing replies). Whoever
+     * enables this must call {@link #commit} before acknowledging a change.
+     */
+    public void deferCommits(boolean defer) {
+        this.deferCommits = defer;
+    }
+
+    public boolean hasUncommittedChanges() {
+        return uncommitted;
+    }
+
+    /** Writes the catalogue if anything changed since the last write (SAVE writes it anyway). */
+    public void commit() {
+        if (uncommitted) {
+            write();
+            uncommitted = false;
         }
     }
 

@@ -171,6 +171,20 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Writes the keyspace's changes before replies acknowledge them; false when that failed. */
+    private boolean commitKeyspace() {
+        server.commandLock().lock();
+        try {
+            server.keyspace().commit();
+            return true;
+        } catch (RuntimeException e) {
+            Log.warning("cannot save the keyspace: " + e.getMessage());
+            return false;
+        } finally {
+            server.commandLock().unlock();
+        }
+    }
+
     private boolean writeDeferredAppends() {
         server.commandLock().lock();
         try {
@@ -202,6 +216,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void flush(ChannelHandlerContext ctx) {
+        if (server.keyspace().hasUncommittedChanges() && !commitKeyspace()) {
+            Log.warning("closing client " + session.address() + ": the keyspace could not be saved");
+            if (pending != null) {
+                pending.release();
+                pending = null;
+            }
+            ctx.close();
+            return;
+        }
         if (session != null && session.hasDeferredAppends() && !writeDeferredAppends()) {
             // Some appends these replies acknowledge could not be written (disk full): close
             // rather than send an acknowledgement of data that is not in the file.

@@ -76,6 +76,7 @@ public final class RedmapServer implements AutoCloseable {
         Keyspace.LoadReport report = keyspace.load();
         // Pipelined appends are coalesced: connections flush them before replying.
         store.durability().deferAppends(true);
+        keyspace.deferCommits(true);
         // Loading opened every file; the mappings need no descriptors (writes reopen them).
         store.closeIdleDescriptors(0);
         for (String problem : report.problems()) {
@@ -162,6 +163,8 @@ public final class RedmapServer implements AutoCloseable {
                 keyspace.store().syncDirty(message -> Log.warning("background sync failed: " + message));
             }
             keyspace.store().closeIdleDescriptors(IDLE_DESCRIPTOR_NANOS);
+            // Changes of a connection that went away before its replies were sent.
+            keyspace.commit();
         } catch (RuntimeException e) {
             Log.warning("background sync failed: " + e);
         } finally {

@@ -92,6 +92,7 @@ public final class ServerState {
     public void save() {
         keyspace.store().syncDirty(message -> Log.warning("sync failed: " + message));
         keyspace.persist();
+        keyspace.commit();
         lastSaveSeconds = System.currentTimeMillis() / 1000;
     }
 

@@ -24,6 +24,7 @@ public final class FileRegistry implements AutoCloseable {
     private final PathPolicy policy;
     private final int createMode;
     private final Map<MappedFile.FileId, Shared> files = new HashMap<>();
+    private final PendingBuffers pendingBuffers = new PendingBuffers();
 
     private static final class Shared {
         final MappedFile file;
@@ -86,7 +87,7 @@ public final class FileRegistry implements AutoCloseable {
             }
             int handOver = fd;
             fd = -1;
-            MappedFile file = MappedFile.map(handOver, path, writable);
+            MappedFile file = MappedFile.map(handOver, path, writable, pendingBuffers);
             if (!writable) {
                 file.closeIdleDescriptor(0); // Reads need only the mapping.
             }

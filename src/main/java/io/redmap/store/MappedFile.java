@@ -47,7 +47,8 @@ public final class MappedFile implements AutoCloseable {
      */
     private MemorySegment pendingBuffer;
     private long pendingBytes;
-    private static final long PENDING_CAPACITY = 256 * 1024;
+    private static final long PENDING_CAPACITY = PendingBuffers.CAPACITY;
+    private final PendingBuffers buffers;
     /** How many times pending appends were dropped because writing them failed. */
     private long droppedAppends;
     /**
@@ -73,7 +74,8 @@ public final class MappedFile implements AutoCloseable {
      */
     private static final long CHECK_INTERVAL_NANOS = 100_000;
 
-    private MappedFile(FileId id, String path, int fd, boolean writable, long length) {
+    private MappedFile(FileId id, String path, int fd, boolean writable, long length, PendingBuffers buffers) {
+        this.buffers = buffers;
         this.id = id;
         this.path = path;
         this.fd = fd;
@@ -85,10 +87,14 @@ public final class MappedFile implements AutoCloseable {
      * Maps an open descriptor; takes ownership of {@code fd} (closed on failure too).
      */
     static MappedFile map(int fd, String path, boolean writable) throws NativeIOException {
+        return map(fd, path, writable, new PendingBuffers());
+    }
+
+    static MappedFile map(int fd, String path, boolean writable, PendingBuffers buffers) throws NativeIOException {
         boolean success = false;
         try {
             LibC.Stat stat = LibC.fstat(fd, path);
-            MappedFile file = new MappedFile(new FileId(stat.device(), stat.inode()), path, fd, writable, stat.size());
+            MappedFile file = new MappedFile(new FileId(stat.device(), stat.inode()), path, fd, writable, stat.size(), buffers);
             file.remap(file.reservationFor(stat.size()));
             file.lastDescriptorUseNanos = System.nanoTime();
             success = true;
@@ -149,7 +155,7 @@ public final class MappedFile implements AutoCloseable {
             return;
         }
         if (pendingBuffer == null) {
-            pendingBuffer = Arena.ofAuto().allocate(PENDING_CAPACITY, 16);
+            pendingBuffer = buffers.take();
         }
         MemorySegment.copy(data, 0, pendingBuffer, pendingBytes, data.byteSize());
         pendingBytes += data.byteSize();
@@ -192,13 +198,17 @@ public final class MappedFile implements AutoCloseable {
         if (pendingBytes == 0) {
             return;
         }
-        MemorySegment data = pendingBuffer.asSlice(0, pendingBytes);
+        MemorySegment buffer = pendingBuffer;
+        MemorySegment data = buffer.asSlice(0, pendingBytes);
         pendingBytes = 0;
+        pendingBuffer = null;
         try {
             append(data);
         } catch (NativeIOException | RuntimeException e) {
             droppedAppends++;
             throw e;
+        } finally {
+            buffers.give(buffer);
         }
     }
 
