@@ -11,6 +11,7 @@ import io.redmap.protocol.Reply;
 import io.redmap.protocol.ReplyStream;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +56,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         boolean noPassword = config.get("requirepass").isEmpty();
-        if (config.getBool("protected-mode") && noPassword && !isLoopback(ctx)) {
+        if (refusedByProtectedMode(config, ctx.channel().remoteAddress())) {
             server.stats().connectionsRejected.increment();
             refuse(ctx, PROTECTED_MODE);
             return;
@@ -65,9 +66,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelActive();
     }
 
-    private static boolean isLoopback(ChannelHandlerContext ctx) {
-        return ctx.channel().remoteAddress() instanceof InetSocketAddress inet
+    /**
+     * Protected mode, as Redis 7 has it: with protected-mode on and no password, only clients on
+     * the loopback interface may connect.
+     */
+    static boolean refusedByProtectedMode(ServerConfig config, SocketAddress remote) {
+        boolean loopback = remote instanceof InetSocketAddress inet
                 && inet.getAddress() != null && inet.getAddress().isLoopbackAddress();
+        return config.getBool("protected-mode") && config.get("requirepass").isEmpty() && !loopback;
     }
 
     private static void refuse(ChannelHandlerContext ctx, String error) {
