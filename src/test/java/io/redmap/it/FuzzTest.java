@@ -208,6 +208,7 @@ class FuzzTest {
 
         final Random random;
         private final List<CommandSpec> commands;
+        private boolean lastUsesCanary;
 
         Inputs(Random random, List<CommandSpec> commands) {
             this.random = random;
@@ -223,18 +224,23 @@ class FuzzTest {
             List<byte[]> hostile = new ArrayList<>();
             for (int i = 0; i < size; i++) {
                 int kind = random.nextInt(100);
-                (kind >= 65 ? wellFormed : hostile).add(next(kind));
+                byte[] input = next(kind);
+                // A canary read must not follow a mutated request: a mutated bulk length could
+                // swallow its framing and make a write of it.
+                (kind >= 65 || lastUsesCanary ? wellFormed : hostile).add(input);
             }
             wellFormed.addAll(hostile);
             return wellFormed;
         }
 
         private byte[] next(int kind) {
+            lastUsesCanary = false;
             if (kind < 30) {
                 return randomBytes(1 + random.nextInt(random.nextBoolean() ? 8 : 200));
             }
             List<String> words = command();
             boolean usesCanary = words.contains(CANARY);
+            lastUsesCanary = usesCanary;
             byte[] request = random.nextInt(10) == 0 ? inline(words) : resp(words);
             // A request on the canary is only ever a read, and a mutation could turn it into a write.
             return kind < 65 && !usesCanary ? mutate(request) : request;
