@@ -20,10 +20,6 @@ public class RedmapException extends RuntimeException {
         return new RedmapException("ERR", message);
     }
 
-    public static RedmapException wrongType() {
-        return new RedmapException("WRONGTYPE", "Operation against a key holding the wrong kind of value");
-    }
-
     public String code() {
         return code;
     }

@@ -75,7 +75,7 @@ final class ArrayCommands {
 
     static void vset(CommandContext ctx) {
         MappedArray array = ctx.array(1);
-        requireWritable(array);
+        array.requireWritable();
         int group = 1 + array.dim();
         int pairs = (ctx.argc() - 2) / group;
         if ((ctx.argc() - 2) % group != 0) {
@@ -98,7 +98,7 @@ final class ArrayCommands {
 
     static void vadd(CommandContext ctx) {
         MappedArray array = ctx.array(1);
-        requireWritable(array);
+        array.requireWritable();
         int values = ctx.argc() - 2;
         if (values % array.dim() != 0) {
             throw wrongValueCount(ctx, array.dim(), "");
@@ -117,7 +117,7 @@ final class ArrayCommands {
 
     static void vpop(CommandContext ctx) {
         MappedArray array = ctx.array(1);
-        requireWritable(array);
+        array.requireWritable();
         long count = array.count();
         if (count == 0) {
             ctx.reply().nil();
@@ -135,7 +135,7 @@ final class ArrayCommands {
 
     static void vclear(CommandContext ctx) {
         MappedArray array = ctx.array(1);
-        requireWritable(array);
+        array.requireWritable();
         long before = array.count();
         array.truncateRows(0);
         array.written();
@@ -196,11 +196,6 @@ final class ArrayCommands {
         }
     }
 
-    private static void requireWritable(MappedArray array) {
-        if (!array.isWritable()) {
-            throw io.redmap.store.Errors.NOT_WRITABLE;
-        }
-    }
 
     private static RedmapException wrongValueCount(CommandContext ctx, int dim, String what) {
         if (dim == 1) {

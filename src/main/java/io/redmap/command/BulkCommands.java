@@ -2,7 +2,6 @@ package io.redmap.command;
 
 import io.redmap.RedmapException;
 import io.redmap.protocol.AsciiNumbers;
-import io.redmap.store.Errors;
 import io.redmap.store.MappedArray;
 
 import java.lang.foreign.MemorySegment;
@@ -87,9 +86,7 @@ final class BulkCommands {
 
     static void vwrite(CommandContext ctx) {
         MappedArray array = ctx.array(1);
-        if (!array.isWritable()) {
-            throw Errors.NOT_WRITABLE;
-        }
+        array.requireWritable();
         long start = position(ctx.arg(2));
         byte[] data = ctx.arg(3);
         if (data.length % array.rowBytes() != 0) {

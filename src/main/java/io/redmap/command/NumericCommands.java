@@ -2,7 +2,6 @@ package io.redmap.command;
 
 import io.redmap.RedmapException;
 import io.redmap.protocol.Reply;
-import io.redmap.store.Errors;
 import io.redmap.store.MappedArray;
 import io.redmap.type.Aggregates;
 import io.redmap.type.BFloat16;
@@ -47,7 +46,7 @@ final class NumericCommands {
     static void vincrby(CommandContext ctx) {
         MappedArray array = ctx.array(1);
         NumericCodec codec = numeric(array, "VINCRBY");
-        requireWritable(array);
+        array.requireWritable();
         long index = ArrayCommands.index(ctx.arg(2), array.count());
         long delta = ctx.integer(3);
         long offset = array.offsetOf(index);
@@ -59,7 +58,7 @@ final class NumericCommands {
     static void vincrbyfloat(CommandContext ctx) {
         MappedArray array = ctx.array(1);
         NumericCodec codec = numeric(array, "VINCRBYFLOAT");
-        requireWritable(array);
+        array.requireWritable();
         long index = ArrayCommands.index(ctx.arg(2), array.count());
         double delta;
         try {
@@ -148,9 +147,4 @@ final class NumericCommands {
         throw RedmapException.err(command + " needs a numeric type, not " + array.codec().type().canonicalName());
     }
 
-    private static void requireWritable(MappedArray array) {
-        if (!array.isWritable()) {
-            throw Errors.NOT_WRITABLE;
-        }
-    }
 }

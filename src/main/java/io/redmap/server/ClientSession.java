@@ -2,12 +2,15 @@ package io.redmap.server;
 
 import io.netty.channel.Channel;
 import io.redmap.keyspace.ByteKey;
+import io.redmap.store.MappedFile;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -34,10 +37,10 @@ public final class ClientSession {
     private volatile boolean killed;
 
     /** Deferred appends of the current batch: each file and its dropped-appends count at the time. */
-    private final java.util.Map<io.redmap.store.MappedFile, Long> deferredAppends = new java.util.HashMap<>();
+    private final Map<MappedFile, Long> deferredAppends = new HashMap<>();
 
     /** Notes an append that was deferred, so that its acknowledgement waits for it to be written. */
-    public void deferredAppend(io.redmap.store.MappedFile file) {
+    public void deferredAppend(MappedFile file) {
         deferredAppends.putIfAbsent(file, file.droppedAppends());
     }
 

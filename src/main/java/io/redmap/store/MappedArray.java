@@ -43,10 +43,6 @@ public final class MappedArray {
         this.npyHeader = npyHeader;
     }
 
-    /** Whether this is a numpy .npy file. */
-    public boolean isNpy() {
-        return npyHeader != null;
-    }
 
     public MappedFile file() {
         return file;
@@ -68,10 +64,6 @@ public final class MappedArray {
 
     public long rowBytes() {
         return rowBytes;
-    }
-
-    public long headerBytes() {
-        return headerBytes;
     }
 
     public boolean isWritable() {
@@ -211,7 +203,8 @@ public final class MappedArray {
         return RedmapException.err("file changed on disk: " + givenPath);
     }
 
-    private void requireWritable() {
+    /** {@code ERR The file is not writable} for a key mapped without WRITABLE. */
+    public void requireWritable() {
         if (!writable) {
             throw Errors.NOT_WRITABLE;
         }

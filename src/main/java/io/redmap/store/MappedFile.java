@@ -1,5 +1,7 @@
 package io.redmap.store;
 
+import io.redmap.RedmapException;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -135,7 +137,7 @@ public final class MappedFile implements AutoCloseable {
             try {
                 flushPending();
             } catch (NativeIOException e) {
-                throw io.redmap.RedmapException.err("append failed: " + e.getMessage());
+                throw RedmapException.err("append failed: " + e.getMessage());
             }
         }
         return mapping;
@@ -217,9 +219,6 @@ public final class MappedFile implements AutoCloseable {
         return droppedAppends;
     }
 
-    public boolean hasPendingAppends() {
-        return pendingBytes > 0;
-    }
 
     /**
      * Writes {@code data} (a native segment) at the end of the file, which grows by its size.
@@ -316,10 +315,6 @@ public final class MappedFile implements AutoCloseable {
         }
     }
 
-    public boolean isGone() {
-        return gone;
-    }
-
     /** Whether the mapping can no longer be read: unmapped (its last key let go) or gone from disk. */
     public boolean isClosedOrGone() {
         return arena == null || gone;
@@ -378,9 +373,6 @@ public final class MappedFile implements AutoCloseable {
         }
     }
 
-    public boolean hasOpenDescriptor() {
-        return fd >= 0;
-    }
 
     private long reservationFor(long bytes) {
         long wanted = writable ? Math.max(MIN_WRITABLE_RESERVATION, bytes + bytes / 2) : Math.max(bytes, 1);

@@ -15,10 +15,6 @@ public final class NativeIOException extends IOException {
         return errno;
     }
 
-    public boolean isNoSuchFile() {
-        return errno == LibC.ENOENT;
-    }
-
     public boolean isDiskFull() {
         return errno == LibC.ENOSPC;
     }

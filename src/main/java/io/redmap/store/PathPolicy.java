@@ -44,10 +44,6 @@ public final class PathPolicy {
         return dir;
     }
 
-    public List<Path> roots() {
-        return roots;
-    }
-
     /**
      * Resolves a client's path to the real path of the file it names (which may not exist yet),
      * or refuses it.
