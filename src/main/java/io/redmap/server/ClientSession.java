@@ -1,5 +1,6 @@
 package io.redmap.server;
 
+import io.redmap.BatchClock;
 import io.netty.channel.Channel;
 import io.redmap.keyspace.ByteKey;
 import io.redmap.store.MappedFile;
@@ -88,7 +89,7 @@ public final class ClientSession {
     }
 
     public void touched(String command) {
-        lastInteractionMillis = System.currentTimeMillis();
+        lastInteractionMillis = BatchClock.millis();
         lastCommand = command;
     }
 

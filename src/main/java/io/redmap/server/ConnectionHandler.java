@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.redmap.BatchClock;
 import io.redmap.command.CommandDispatcher;
 import io.redmap.protocol.ProtocolException;
 import io.redmap.protocol.Reply;
@@ -98,7 +99,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void handle(ChannelHandlerContext ctx, Object message) {
         if (pending == null) {
+            // The first request of a batch: its replies go out together, and it reads the clock.
             pending = ctx.alloc().ioBuffer();
+            BatchClock.tick();
         }
         if (message instanceof ProtocolException error) {
             server.stats().protocolErrors.increment();
@@ -130,6 +133,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ByteBuf chunk = ctx.alloc().ioBuffer();
+        BatchClock.tick();
         boolean done;
         try {
             done = streaming.writeChunk(new Reply(chunk, session.protocol()));

@@ -1,5 +1,6 @@
 package io.redmap.store;
 
+import io.redmap.BatchClock;
 import io.redmap.RedmapException;
 
 import java.lang.foreign.Arena;
@@ -294,7 +295,7 @@ public final class MappedFile implements AutoCloseable {
         if (gone) {
             return Change.GONE;
         }
-        long now = System.nanoTime();
+        long now = BatchClock.nanos();
         if (!force && now - lastCheckNanos < CHECK_INTERVAL_NANOS) {
             return Change.NONE;
         }

@@ -118,6 +118,9 @@ class RespDecoderTest {
             "*2000000\\r\\n                           | invalid multibulk length",
             "*1\\r\\n$-5\\r\\n                        | invalid bulk length",
             "*1\\r\\n$x\\r\\n                         | invalid bulk length",
+            "*01\\r\\n$4\\r\\nPING\\r\\n              | invalid multibulk length",
+            "*1\\r\\n$04\\r\\nPING\\r\\n              | invalid bulk length",
+            "*1\\r\\n$4\\nPING\\r\\n                 | invalid bulk length",
             "*1\\r\\n$2000000000\\r\\n                | invalid bulk length",
             "*1\\r\\nx\\r\\n                          | expected '$', got 'x'",
             "*2\\r\\n$4\\r\\nECHO\\r\\n:1\\r\\n       | expected '$', got ':'",
@@ -185,6 +188,41 @@ class RespDecoderTest {
         List<Object> decoded = drain(channel);
         assertThat(decoded).hasSize(1);
         assertThat((byte[][]) decoded.getFirst()).isDeepEqualTo(arguments.toArray(byte[][]::new));
+    }
+
+    /**
+     * A pipeline fed whole goes through the fast path; fed a byte at a time, only through the state
+     * machine. Both must give the same requests and the same error, however the bytes are mangled.
+     */
+    @Property(tries = 2000)
+    void wholeAndByteByByteDecodeAlikeEvenWhenMangled(@ForAll("pipelines") List<List<byte[]>> pipeline,
+                                                      @ForAll("mangles") List<Integer> mangles) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        pipeline.forEach(request -> out.writeBytes(encode(request)));
+        byte[] bytes = out.toByteArray();
+        // Each mangle overwrites one byte with one of the characters the grammar turns on.
+        byte[] alphabet = ascii("*$0123456789\r\n-x ");
+        for (int i = 0; i + 1 < mangles.size() && bytes.length > 0; i += 2) {
+            bytes[Math.floorMod(mangles.get(i), bytes.length)] = alphabet[Math.floorMod(mangles.get(i + 1), alphabet.length)];
+        }
+        assertThat(summary(decode(bytes))).isEqualTo(summary(decodeByteByByte(bytes)));
+    }
+
+    @Provide
+    Arbitrary<List<List<byte[]>>> pipelines() {
+        return Arbitraries.bytes().array(byte[].class).ofMaxSize(20).list().ofMinSize(1).ofMaxSize(5)
+                .list().ofMinSize(1).ofMaxSize(6);
+    }
+
+    @Provide
+    Arbitrary<List<Integer>> mangles() {
+        return Arbitraries.integers().list().ofMaxSize(12);
+    }
+
+    /** Requests as text and errors by message, for comparing two decodings. */
+    private static List<String> summary(List<Object> decoded) {
+        return decoded.stream().map(message -> message instanceof byte[][] request
+                ? Arrays.deepToString(request) : "error: " + ((ProtocolException) message).getMessage()).toList();
     }
 
     @Provide
