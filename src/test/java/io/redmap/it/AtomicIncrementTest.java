@@ -55,7 +55,8 @@ class AtomicIncrementTest {
 
     @BeforeEach
     void start() {
-        server = TestServer.start();
+        // Several network threads, so that concurrent increments really race.
+        server = TestServer.start("--io-threads", "4");
         redis = new ArrayClient(server.jedis());
     }
 

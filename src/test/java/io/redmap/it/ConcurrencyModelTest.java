@@ -54,7 +54,8 @@ class ConcurrencyModelTest {
     @Test
     void concurrentClientsOnSharedFilesLoseDuplicateAndTearNothing() throws Exception {
         Set<String> crashLogsBefore = crashLogs();
-        try (TestServer server = TestServer.start()) {
+        // Several network threads, so that commands really do race for the command lock.
+        try (TestServer server = TestServer.start("--io-threads", "4")) {
             Jedis setup = server.jedis();
             for (int file = 0; file < 2; file++) {
                 for (String key : KEYS[file]) {
