@@ -1,7 +1,6 @@
 package io.redmap.command;
 
 import io.redmap.RedmapException;
-import io.redmap.protocol.AsciiNumbers;
 import io.redmap.protocol.Reply;
 import io.redmap.store.MappedArray;
 import io.redmap.type.ElementCodec;
@@ -59,7 +58,7 @@ final class ArrayCommands {
 
     static void vget(CommandContext ctx) {
         MappedArray array = ctx.array(1);
-        long row = index(ctx.arg(2), array.count());
+        long row = index(ctx, 2, array.count());
         replyRow(array, row, ctx.reply());
     }
 
@@ -68,7 +67,7 @@ final class ArrayCommands {
         long count = array.count();
         long[] rows = new long[ctx.argc() - 2];
         for (int i = 0; i < rows.length; i++) {
-            rows[i] = index(ctx.arg(i + 2), count);
+            rows[i] = index(ctx, i + 2, count);
         }
         RowStream.reply(ctx, array, rows);
     }
@@ -86,7 +85,7 @@ final class ArrayCommands {
         MemorySegment staged = Staging.of(pairs * array.rowBytes());
         for (int p = 0; p < pairs; p++) {
             int at = 2 + p * group;
-            rows[p] = index(ctx.arg(at), count);
+            rows[p] = index(ctx, at, count);
             parseRow(ctx, at + 1, array, staged, p * array.rowBytes());
         }
         for (int p = 0; p < pairs; p++) {
@@ -159,11 +158,11 @@ final class ArrayCommands {
         ctx.reply().bulk(ctx.array(1).givenPath());
     }
 
-    /** Parses an index argument and checks it against the count (no multiplication can overflow after). */
-    static long index(byte[] text, long count) {
+    /** Parses index argument {@code at} and checks it against the count (no multiplication can overflow after). */
+    static long index(CommandContext ctx, int at, long count) {
         long index;
         try {
-            index = AsciiNumbers.parseLong(text);
+            index = ctx.request().parseLong(at);
         } catch (NumberFormatException e) {
             throw INDEX_NOT_INTEGER;
         }

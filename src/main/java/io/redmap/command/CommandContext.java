@@ -1,5 +1,6 @@
 package io.redmap.command;
 
+import io.redmap.protocol.Request;
 import io.redmap.RedmapException;
 import io.redmap.keyspace.ByteKey;
 import io.redmap.keyspace.Keyspace;
@@ -20,14 +21,14 @@ public final class CommandContext {
     private final ServerState server;
     private final CommandDispatcher dispatcher;
     private final ClientSession session;
-    private final byte[][] args;
+    private final Request request;
     private final Reply reply;
 
-    CommandContext(ServerState server, CommandDispatcher dispatcher, ClientSession session, byte[][] args, Reply reply) {
+    CommandContext(ServerState server, CommandDispatcher dispatcher, ClientSession session, Request request, Reply reply) {
         this.server = server;
         this.dispatcher = dispatcher;
         this.session = session;
-        this.args = args;
+        this.request = request;
         this.reply = reply;
     }
 
@@ -53,19 +54,19 @@ public final class CommandContext {
 
     /** Words in the request, the command name included. */
     public int argc() {
-        return args.length;
+        return request.size();
     }
 
-    public byte[][] args() {
-        return args;
+    public Request request() {
+        return request;
     }
 
     public byte[] arg(int index) {
-        return args[index];
+        return request.word(index);
     }
 
     public String string(int index) {
-        return new String(args[index], StandardCharsets.UTF_8);
+        return new String(request.word(index), StandardCharsets.UTF_8);
     }
 
     /** The argument in lower case, for matching keywords. */
@@ -74,13 +75,13 @@ public final class CommandContext {
     }
 
     public ByteKey key(int index) {
-        return ByteKey.wrap(args[index]);
+        return ByteKey.wrap(request.word(index));
     }
 
     /** An integer argument, or Redis's {@code ERR value is not an integer or out of range}. */
     public long integer(int index) {
         try {
-            return AsciiNumbers.parseLong(args[index]);
+            return AsciiNumbers.parseLong(request.word(index));
         } catch (NumberFormatException e) {
             throw NOT_AN_INTEGER;
         }

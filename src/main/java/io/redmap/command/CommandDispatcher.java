@@ -3,6 +3,7 @@ package io.redmap.command;
 import io.redmap.RedmapException;
 import io.redmap.keyspace.ByteKey;
 import io.redmap.protocol.Reply;
+import io.redmap.protocol.Request;
 import io.redmap.server.ClientSession;
 import io.redmap.server.Log;
 import io.redmap.server.ServerState;
@@ -26,7 +27,7 @@ public final class CommandDispatcher {
     }
 
     /** Executes a request from a client and writes its reply. */
-    public void dispatch(ClientSession session, byte[][] args, Reply reply) {
+    public void dispatch(ClientSession session, Request args, Reply reply) {
         int mark = reply.buffer().writerIndex();
         CommandSpec spec = null;
         try {
@@ -65,14 +66,14 @@ public final class CommandDispatcher {
      * Executes a resolved command; the caller holds the command lock (EXEC calls this for each
      * queued command, so that the transaction runs as one).
      */
-    void execute(CommandSpec spec, ClientSession session, byte[][] args, Reply reply) {
+    void execute(CommandSpec spec, ClientSession session, Request args, Reply reply) {
         int mark = reply.buffer().writerIndex();
         try {
             spec.handler().execute(new CommandContext(server, this, session, args, reply));
             server.stats().commandsProcessed.increment();
             if (spec.has(CommandFlag.WRITE) && !server.watches().isEmpty()) {
-                for (int position : spec.keys().positions(args.length)) {
-                    server.watches().touch(session.db(), ByteKey.wrap(args[position]));
+                for (int position : spec.keys().positions(args.size())) {
+                    server.watches().touch(session.db(), ByteKey.wrap(args.word(position)));
                 }
             }
         } catch (RedmapException e) {
@@ -88,27 +89,27 @@ public final class CommandDispatcher {
     }
 
     /** Finds the command (or subcommand) and checks access and arity. */
-    CommandSpec resolve(ClientSession session, byte[][] args) {
-        CommandSpec spec = server.commands().find(args[0]);
+    CommandSpec resolve(ClientSession session, Request args) {
+        CommandSpec spec = server.commands().find(args.word(0));
         if (spec == null) {
-            throw RedmapException.err(unknownCommand(new String(args[0], StandardCharsets.UTF_8), args));
+            throw RedmapException.err(unknownCommand(new String(args.word(0), StandardCharsets.UTF_8), args));
         }
         if (!session.authenticated() && !spec.has(CommandFlag.NO_AUTH)) {
             throw new RedmapException("NOAUTH", "Authentication required.");
         }
         if (spec.isContainer()) {
-            if (args.length < 2) {
+            if (args.size() < 2) {
                 throw wrongArity(spec.name());
             }
-            String sub = new String(args[1], StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+            String sub = new String(args.word(1), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
             CommandSpec subSpec = findSub(spec, sub);
             if (subSpec == null) {
-                throw RedmapException.err("unknown subcommand '" + abbreviate(new String(args[1], StandardCharsets.UTF_8))
+                throw RedmapException.err("unknown subcommand '" + abbreviate(new String(args.word(1), StandardCharsets.UTF_8))
                         + "'. Try " + spec.name().toUpperCase(Locale.ROOT) + " HELP.");
             }
             spec = subSpec;
         }
-        if (!spec.arityAccepts(args.length)) {
+        if (!spec.arityAccepts(args.size())) {
             throw wrongArity(spec.name());
         }
         return spec;
@@ -123,7 +124,7 @@ public final class CommandDispatcher {
         return null;
     }
 
-    private RedmapException fileChanged(ClientSession session, CommandSpec spec, byte[][] args) {
+    private RedmapException fileChanged(ClientSession session, CommandSpec spec, Request args) {
         for (var file : server.keyspace().store().files().openFiles()) {
             try {
                 file.refreshLength();
@@ -131,9 +132,9 @@ public final class CommandDispatcher {
                 // Reported below as a changed file either way.
             }
         }
-        int[] keys = spec.keys().positions(args.length);
+        int[] keys = spec.keys().positions(args.size());
         if (keys.length > 0) {
-            MappedArray array = server.keyspace().get(session.db(), ByteKey.wrap(args[keys[0]]));
+            MappedArray array = server.keyspace().get(session.db(), ByteKey.wrap(args.word(keys[0])));
             if (array != null) {
                 return array.fileChanged();
             }
@@ -145,11 +146,11 @@ public final class CommandDispatcher {
         return RedmapException.err("wrong number of arguments for '" + name + "' command");
     }
 
-    private static String unknownCommand(String name, byte[][] args) {
+    private static String unknownCommand(String name, Request args) {
         StringBuilder text = new StringBuilder("unknown command '").append(abbreviate(name))
                 .append("', with args beginning with: ");
-        for (int i = 1; i < args.length && text.length() < 512; i++) {
-            text.append('\'').append(abbreviate(new String(args[i], StandardCharsets.UTF_8))).append("' ");
+        for (int i = 1; i < args.size() && text.length() < 512; i++) {
+            text.append('\'').append(abbreviate(new String(args.word(i), StandardCharsets.UTF_8))).append("' ");
         }
         return text.toString();
     }
@@ -165,9 +166,9 @@ public final class CommandDispatcher {
     }
 
     /** For EXEC: runs the queued requests as one, under the lock the caller holds. */
-    void executeQueued(ClientSession session, List<byte[][]> queued, Reply reply) {
+    void executeQueued(ClientSession session, List<Request> queued, Reply reply) {
         reply.arrayHeader(queued.size());
-        for (byte[][] request : queued) {
+        for (Request request : queued) {
             CommandSpec spec;
             try {
                 spec = resolve(session, request);

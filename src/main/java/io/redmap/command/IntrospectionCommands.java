@@ -1,5 +1,6 @@
 package io.redmap.command;
 
+import io.redmap.protocol.Request;
 import io.redmap.RedmapException;
 import io.redmap.protocol.Reply;
 
@@ -290,25 +291,25 @@ final class IntrospectionCommands {
         if (ctx.argc() < 3) {
             throw CommandDispatcher.wrongArity("command|getkeys");
         }
-        byte[][] request = java.util.Arrays.copyOfRange(ctx.args(), 2, ctx.argc());
-        CommandSpec spec = ctx.server().commands().find(new String(request[0], StandardCharsets.UTF_8));
+        Request request = ctx.request().from(2);
+        CommandSpec spec = ctx.server().commands().find(new String(request.word(0), StandardCharsets.UTF_8));
         if (spec == null) {
             throw RedmapException.err("Invalid command specified");
         }
-        if (spec.isContainer() && request.length > 1) {
-            CommandSpec sub = lookup(ctx, spec.name() + "|" + new String(request[1], StandardCharsets.UTF_8).toLowerCase(Locale.ROOT));
+        if (spec.isContainer() && request.size() > 1) {
+            CommandSpec sub = lookup(ctx, spec.name() + "|" + new String(request.word(1), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT));
             spec = sub == null ? spec : sub;
         }
-        if (!spec.arityAccepts(request.length)) {
+        if (!spec.arityAccepts(request.size())) {
             throw RedmapException.err("Invalid number of arguments specified for command");
         }
-        int[] positions = spec.keys().positions(request.length);
+        int[] positions = spec.keys().positions(request.size());
         if (positions.length == 0) {
             throw RedmapException.err("The command has no key arguments");
         }
         ctx.reply().arrayHeader(positions.length);
         for (int position : positions) {
-            ctx.reply().bulk(request[position]);
+            ctx.reply().bulk(request.word(position));
         }
     }
 }

@@ -47,7 +47,7 @@ final class NumericCommands {
         MappedArray array = ctx.array(1);
         NumericCodec codec = numeric(array, "VINCRBY");
         array.requireWritable();
-        long index = ArrayCommands.index(ctx.arg(2), array.count());
+        long index = ArrayCommands.index(ctx, 2, array.count());
         long delta = ctx.integer(3);
         long offset = array.offsetOf(index);
         codec.incrementBy(array.segment(), offset, delta);
@@ -59,7 +59,7 @@ final class NumericCommands {
         MappedArray array = ctx.array(1);
         NumericCodec codec = numeric(array, "VINCRBYFLOAT");
         array.requireWritable();
-        long index = ArrayCommands.index(ctx.arg(2), array.count());
+        long index = ArrayCommands.index(ctx, 2, array.count());
         double delta;
         try {
             delta = FloatText.parseDouble(new String(ctx.arg(3), StandardCharsets.ISO_8859_1));

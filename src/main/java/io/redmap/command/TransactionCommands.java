@@ -1,5 +1,6 @@
 package io.redmap.command;
 
+import io.redmap.protocol.Request;
 import io.redmap.RedmapException;
 import io.redmap.server.ClientSession;
 
@@ -52,7 +53,7 @@ final class TransactionCommands {
             throw RedmapException.err("EXEC without MULTI");
         }
         boolean failed = session.multiFailed();
-        List<byte[][]> queued = session.endMulti();
+        List<Request> queued = session.endMulti();
         boolean touched = session.watchedKeyTouched();
         ctx.server().watches().unwatchAll(session);
         if (failed) {

@@ -58,21 +58,26 @@ public final class AsciiNumbers {
      * @throws NumberFormatException when the text breaks any of those rules
      */
     public static long parseLong(byte[] text) {
-        int length = text.length;
-        if (length == 1 && text[0] == '0') {
+        return parseLong(text, 0, text.length);
+    }
+
+    /** {@link #parseLong(byte[])} of {@code text[from, to)}, read in place. */
+    public static long parseLong(byte[] text, int from, int to) {
+        int length = to - from;
+        if (length == 1 && text[from] == '0') {
             return 0;
         }
-        if (length == 0 || length > 20) {
+        if (length <= 0 || length > 20) {
             throw NOT_AN_INTEGER;
         }
-        boolean negative = text[0] == '-';
-        int i = negative ? 1 : 0;
-        if (i == length || text[i] < '1' || text[i] > '9') {
+        boolean negative = text[from] == '-';
+        int i = negative ? from + 1 : from;
+        if (i == to || text[i] < '1' || text[i] > '9') {
             throw NOT_AN_INTEGER;
         }
         // Accumulate as a negative number: its range includes Long.MIN_VALUE.
         long result = 0;
-        for (; i < length; i++) {
+        for (; i < to; i++) {
             int digit = text[i] - '0';
             if (digit < 0 || digit > 9 || result < Long.MIN_VALUE / 10) {
                 throw NOT_AN_INTEGER;

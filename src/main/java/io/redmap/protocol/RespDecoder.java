@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Turns bytes into requests ({@code byte[][]}: the command name and its arguments), for RESP
+ * Turns bytes into requests ({@link Request}: the command name and its arguments), for RESP
  * multibulk requests and inline (telnet) commands alike.
  *
  * <p>An explicit state machine: when the bytes of a request are not all there yet it returns,
@@ -25,6 +25,9 @@ public final class RespDecoder extends ByteToMessageDecoder {
     private final Supplier<DecoderLimits> limits;
     private State state = State.START;
     private byte[][] arguments;
+    /** The words of a request of more than {@link #PACK_THRESHOLD} words, back to back (see {@link Request}). */
+    private byte[] packed;
+    private int[] bounds;
     private int argumentIndex;
     private int expected;
     /** Bytes of the arguments of the unfinished request already copied out of the buffer. */
@@ -56,6 +59,8 @@ public final class RespDecoder extends ByteToMessageDecoder {
         } catch (ProtocolException e) {
             state = State.BROKEN;
             arguments = null;
+            packed = null;
+            bounds = null;
             in.skipBytes(in.readableBytes());
             out.add(e);
         }
@@ -88,6 +93,9 @@ public final class RespDecoder extends ByteToMessageDecoder {
         return position;
     }
 
+    /** Requests of more words than this are kept packed (see {@link Request}). */
+    static final int PACK_THRESHOLD = 1024;
+
     /** Bytes copied at a time by the fast path: a pipeline of small requests fits many times over. */
     private static final int WINDOW = 16 * 1024;
     /** One window per event loop thread: a decoder only ever runs on its channel's event loop. */
@@ -111,7 +119,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
         }
         position += 2;
         // Each argument takes at least "$0\r\n\r\n": a count that cannot fit is not allocated.
-        if (count == 0 || count > limit.maxArguments() || count * 6 > end - position) {
+        if (count == 0 || count > limit.maxArguments() || count > PACK_THRESHOLD || count * 6 > end - position) {
             return -1;
         }
         byte[][] arguments = new byte[(int) count][];
@@ -135,7 +143,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
             // As in the state machine (and Redis): the two bytes after the data are skipped unread.
             position += length + 2;
         }
-        out.add(arguments);
+        out.add(Request.of(arguments));
         return position;
     }
 
@@ -180,8 +188,14 @@ public final class RespDecoder extends ByteToMessageDecoder {
                     if (count > limit.maxArguments()) {
                         throw new ProtocolException("invalid multibulk length");
                     }
-                    // Grown as arguments arrive: a claimed count costs nothing until it is sent.
-                    arguments = new byte[(int) Math.min(count, 16)][];
+                    // A large count is packed, and grown as its words arrive: claiming it costs
+                    // nothing until the words are sent.
+                    if (count > PACK_THRESHOLD) {
+                        packed = new byte[4096];
+                        bounds = new int[PACK_THRESHOLD + 1];
+                    } else {
+                        arguments = new byte[(int) count][];
+                    }
                     argumentIndex = 0;
                     expected = (int) count;
                     state = State.BULK_LENGTH;
@@ -210,18 +224,21 @@ public final class RespDecoder extends ByteToMessageDecoder {
                     if (in.readableBytes() < bulkLength + 2) {
                         return null;
                     }
-                    byte[] argument = new byte[bulkLength];
-                    in.readBytes(argument);
+                    if (packed != null) {
+                        readPacked(in);
+                    } else {
+                        byte[] argument = new byte[bulkLength];
+                        in.readBytes(argument);
+                        arguments[argumentIndex++] = argument;
+                    }
                     // Redis does not check the two bytes after the data either: it skips them.
                     in.skipBytes(2);
-                    if (argumentIndex == arguments.length) {
-                        arguments = Arrays.copyOf(arguments, (int) Math.min((long) expected, arguments.length * 2L));
-                    }
-                    arguments[argumentIndex++] = argument;
-                    requestBytes += argument.length;
+                    requestBytes += bulkLength;
                     if (argumentIndex == expected) {
-                        byte[][] request = arguments;
+                        Request request = packed != null ? Request.packed(packed, bounds, expected) : Request.of(arguments);
                         arguments = null;
+                        packed = null;
+                        bounds = null;
                         requestBytes = 0;
                         state = State.START;
                         return request;
@@ -239,9 +256,9 @@ public final class RespDecoder extends ByteToMessageDecoder {
                     in.getBytes(start, line);
                     in.readerIndex(lineEnd + 1);
                     state = State.START;
-                    byte[][] request = InlineParser.split(line);
-                    if (request.length > 0) {
-                        return request;
+                    byte[][] words = InlineParser.split(line);
+                    if (words.length > 0) {
+                        return Request.of(words);
                     }
                     if (!in.isReadable()) {
                         return null;
@@ -253,6 +270,19 @@ public final class RespDecoder extends ByteToMessageDecoder {
                 }
             }
         }
+    }
+
+    /** Appends the current argument to the packed words, growing them as needed. */
+    private void readPacked(ByteBuf in) {
+        int start = bounds[argumentIndex];
+        if (argumentIndex + 1 == bounds.length) {
+            bounds = Arrays.copyOf(bounds, (int) Math.min((long) expected + 1, bounds.length * 2L));
+        }
+        if (start + bulkLength > packed.length) {
+            packed = Arrays.copyOf(packed, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(start + (long) bulkLength, packed.length * 2L)));
+        }
+        in.readBytes(packed, start, bulkLength);
+        bounds[++argumentIndex] = start + bulkLength;
     }
 
     /** Index of the '\r' of "\r\n" ending the line at the reader index, or -1 when not there yet. */

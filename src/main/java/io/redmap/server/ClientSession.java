@@ -1,5 +1,6 @@
 package io.redmap.server;
 
+import io.redmap.protocol.Request;
 import io.redmap.BatchClock;
 import io.netty.channel.Channel;
 import io.redmap.keyspace.ByteKey;
@@ -30,7 +31,7 @@ public final class ClientSession {
     private volatile int protocol = 2;
     private volatile boolean authenticated;
     private volatile String lastCommand = "NULL";
-    private List<byte[][]> multiQueue;
+    private List<Request> multiQueue;
     private boolean multiFailed;
     private final Set<WatchedKey> watched = new HashSet<>();
     private volatile boolean watchedKeyTouched;
@@ -154,7 +155,7 @@ public final class ClientSession {
         multiFailed = false;
     }
 
-    public void queue(byte[][] request) {
+    public void queue(Request request) {
         multiQueue.add(request);
     }
 
@@ -168,8 +169,8 @@ public final class ClientSession {
     }
 
     /** Ends MULTI and returns what was queued. */
-    public List<byte[][]> endMulti() {
-        List<byte[][]> queued = multiQueue;
+    public List<Request> endMulti() {
+        List<Request> queued = multiQueue;
         multiQueue = null;
         multiFailed = false;
         return queued;

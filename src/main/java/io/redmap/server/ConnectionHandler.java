@@ -10,6 +10,7 @@ import io.redmap.command.CommandDispatcher;
 import io.redmap.protocol.ProtocolException;
 import io.redmap.protocol.Reply;
 import io.redmap.protocol.ReplyStream;
+import io.redmap.protocol.Request;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -114,7 +115,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return; // QUIT was earlier in this pipeline: the rest is not executed.
         }
         Reply reply = new Reply(pending, session.protocol(), true);
-        dispatcher.dispatch(session, (byte[][]) message, reply);
+        dispatcher.dispatch(session, (Request) message, reply);
         ReplyStream stream = reply.takeStream();
         if (stream != null) {
             flush(ctx);

@@ -225,6 +225,31 @@ class RespDecoderTest {
                 ? Arrays.deepToString(request) : "error: " + ((ProtocolException) message).getMessage()).toList();
     }
 
+    /** Requests of more than PACK_THRESHOLD words are kept packed: the same words must come out. */
+    @Property(tries = 30)
+    void requestsOfThousandsOfWordsDecodeToThemselves(@ForAll("manyArguments") List<byte[]> arguments,
+                                                      @ForAll("chunkSizes") List<Integer> chunkSizes) {
+        assertThat(arguments.size()).isGreaterThan(RespDecoder.PACK_THRESHOLD);
+        byte[] request = encode(arguments);
+        byte[][] expected = arguments.toArray(byte[][]::new);
+        assertThat(decode(request)).singleElement().isInstanceOf(byte[][].class)
+                .satisfies(words -> assertThat((byte[][]) words).isDeepEqualTo(expected));
+        EmbeddedChannel channel = channel();
+        int at = 0;
+        for (int i = 0; at < request.length; i++) {
+            int size = Math.min(chunkSizes.get(i % chunkSizes.size()) * 97, request.length - at);
+            channel.writeInbound(Unpooled.wrappedBuffer(request, at, size));
+            at += size;
+        }
+        assertThat(drain(channel)).singleElement().satisfies(words -> assertThat((byte[][]) words).isDeepEqualTo(expected));
+    }
+
+    @Provide
+    Arbitrary<List<byte[]>> manyArguments() {
+        return Arbitraries.bytes().array(byte[].class).ofMaxSize(40).list()
+                .ofMinSize(RespDecoder.PACK_THRESHOLD + 1).ofMaxSize(3 * RespDecoder.PACK_THRESHOLD);
+    }
+
     @Provide
     Arbitrary<List<byte[]>> arguments() {
         return Arbitraries.bytes().array(byte[].class).ofMaxSize(300).list().ofMinSize(1).ofMaxSize(40);
@@ -275,7 +300,7 @@ class RespDecoderTest {
     private static List<Object> drain(EmbeddedChannel channel) {
         List<Object> messages = new ArrayList<>();
         for (Object message; (message = channel.readInbound()) != null; ) {
-            messages.add(message);
+            messages.add(message instanceof Request request ? words(request) : message);
         }
         return messages;
     }
@@ -285,6 +310,15 @@ class RespDecoderTest {
         assertThat(decoded).hasSize(1);
         assertThat(decoded.getFirst()).isInstanceOf(ProtocolException.class);
         return ((ProtocolException) decoded.getFirst()).getMessage();
+    }
+
+    /** A request's words as arrays, for comparing with AssertJ. */
+    private static byte[][] words(Request request) {
+        byte[][] words = new byte[request.size()][];
+        for (int i = 0; i < words.length; i++) {
+            words[i] = request.word(i);
+        }
+        return words;
     }
 
     private static byte[][] words(String... words) {
