@@ -1,11 +1,11 @@
 package io.redmap.command;
 
-import io.redmap.protocol.Request;
 import io.redmap.RedmapException;
 import io.redmap.keyspace.ByteKey;
 import io.redmap.keyspace.Keyspace;
 import io.redmap.protocol.AsciiNumbers;
 import io.redmap.protocol.Reply;
+import io.redmap.protocol.Request;
 import io.redmap.server.ClientSession;
 import io.redmap.server.ServerState;
 import io.redmap.store.MappedArray;

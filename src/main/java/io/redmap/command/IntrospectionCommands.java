@@ -1,8 +1,8 @@
 package io.redmap.command;
 
-import io.redmap.protocol.Request;
 import io.redmap.RedmapException;
 import io.redmap.protocol.Reply;
+import io.redmap.protocol.Request;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.redmap.command;
 
-import io.redmap.protocol.Request;
 import io.redmap.RedmapException;
+import io.redmap.protocol.Request;
 import io.redmap.server.ClientSession;
 
 import java.util.List;

@@ -1,9 +1,9 @@
 package io.redmap.server;
 
-import io.redmap.protocol.Request;
-import io.redmap.BatchClock;
 import io.netty.channel.Channel;
+import io.redmap.BatchClock;
 import io.redmap.keyspace.ByteKey;
+import io.redmap.protocol.Request;
 import io.redmap.store.MappedFile;
 
 import java.net.InetSocketAddress;
