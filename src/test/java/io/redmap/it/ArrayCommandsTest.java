@@ -86,6 +86,43 @@ class ArrayCommandsTest {
         assertThat(redis.call("VCLEAR", "k")).isEqualTo(0L);
     }
 
+    /** Requests of thousands of words are decoded into one packed array: each word must still be read right. */
+    @Test
+    void requestsOfThousandsOfWordsReadEveryWord() {
+        int n = 5_000;
+        long[] values = new long[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = i * 3L - 7_000;
+        }
+        int32File("many.bin", values);
+        redis.call("MMAP", "k", "many.bin", "int32", "WRITABLE");
+        Object[] indices = new Object[n + 1];
+        List<Long> expected = new java.util.ArrayList<>();
+        indices[0] = "k";
+        for (int i = 0; i < n; i++) {
+            int index = (i * 7919) % n;
+            indices[i + 1] = index;
+            expected.add(values[index]);
+        }
+        assertThat(redis.call("VMGET", indices)).isEqualTo(expected);
+
+        Object[] pairs = new Object[2 * n + 1];
+        pairs[0] = "k";
+        for (int i = 0; i < n; i++) {
+            pairs[2 * i + 1] = i;
+            pairs[2 * i + 2] = -i;
+        }
+        assertThat(redis.call("VSET", pairs)).isEqualTo((long) n);
+        assertThat(redis.call("VGET", "k", n - 1)).isEqualTo(1L - n);
+
+        // A bad word at the very end of a packed request refuses the whole command.
+        pairs[2 * n] = "x";
+        redis.assertError("ERR value must be integer", "VSET", pairs);
+        indices[n] = n;
+        redis.assertError(INDEX_EXCEEDS, "VMGET", indices);
+        assertThat(redis.call("VGET", "k", 0)).isEqualTo(0L);
+    }
+
     @Test
     void indexErrors() {
         int32File("i.bin", 1, 2, 3);
