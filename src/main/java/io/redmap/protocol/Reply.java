@@ -35,6 +35,8 @@ public final class Reply {
     private final int protocol;
     private final boolean streamable;
     private ReplyStream stream;
+    private byte[] scratch;
+    private byte[] frame;
 
     /** A reply written at once, whatever its size. */
     public Reply(ByteBuf out, int protocol) {
@@ -83,6 +85,20 @@ public final class Reply {
     public ByteBuf buffer() {
         return out;
     }
+
+    /**
+     * A small array (at least {@link #SCRATCH_BYTES}) to format a number in before writing it:
+     * one per reply, so that a reply of many numbers allocates nothing per number.
+     */
+    public byte[] scratch() {
+        if (scratch == null) {
+            scratch = new byte[SCRATCH_BYTES];
+        }
+        return scratch;
+    }
+
+    /** The size of {@link #scratch()}: room for any number's text. */
+    public static final int SCRATCH_BYTES = 64;
 
     public void ok() {
         out.writeBytes(OK);
@@ -198,6 +214,33 @@ public final class Reply {
      * RESP3 double {@code ,1.5}, RESP2 bulk string.
      */
     public void doubleText(byte[] ascii, int length) {
+        if (length > 99) {
+            writeDoubleFramed(ascii, length);
+            return;
+        }
+        // The whole frame is put together first and written at once: one buffer write a value,
+        // not five, which is most of what a reply of many numbers costs.
+        byte[] frame = frame();
+        int at = 0;
+        if (resp3()) {
+            frame[at++] = ',';
+        } else {
+            frame[at++] = '$';
+            if (length >= 10) {
+                frame[at++] = (byte) ('0' + length / 10);
+            }
+            frame[at++] = (byte) ('0' + length % 10);
+            frame[at++] = '\r';
+            frame[at++] = '\n';
+        }
+        System.arraycopy(ascii, 0, frame, at, length);
+        at += length;
+        frame[at++] = '\r';
+        frame[at++] = '\n';
+        out.writeBytes(frame, 0, at);
+    }
+
+    private void writeDoubleFramed(byte[] ascii, int length) {
         if (resp3()) {
             out.writeByte(',');
             out.writeBytes(ascii, 0, length);
@@ -205,6 +248,13 @@ public final class Reply {
         } else {
             bulk(ascii, 0, length);
         }
+    }
+
+    private byte[] frame() {
+        if (frame == null) {
+            frame = new byte[2 * SCRATCH_BYTES];
+        }
+        return frame;
     }
 
     /** Like {@link #doubleText(byte[], int)}, from the text a formatter made (ASCII: one byte a char). */

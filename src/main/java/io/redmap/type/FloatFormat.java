@@ -19,6 +19,11 @@ enum FloatFormat {
         }
 
         @Override
+        int write(long bits, byte[] target) {
+            return FloatText.writeDouble(Double.longBitsToDouble(bits), target, 0);
+        }
+
+        @Override
         double toDouble(long bits) {
             return Double.longBitsToDouble(bits);
         }
@@ -37,6 +42,11 @@ enum FloatFormat {
         @Override
         String format(long bits) {
             return FloatText.formatFloat(Float.intBitsToFloat((int) bits));
+        }
+
+        @Override
+        int write(long bits, byte[] target) {
+            return FloatText.writeFloat(Float.intBitsToFloat((int) bits), target, 0);
         }
 
         @Override
@@ -106,6 +116,19 @@ enum FloatFormat {
     abstract long parse(String text);
 
     abstract String format(long bits);
+
+    /**
+     * Writes {@link #format}'s text as ASCII at the start of {@code target} (at least
+     * {@link FloatText#MAX_LENGTH} bytes) and returns its length. The formats replies are made of
+     * most (double, float) write straight into it; the others go through their text.
+     */
+    int write(long bits, byte[] target) {
+        String text = format(bits);
+        for (int i = 0; i < text.length(); i++) {
+            target[i] = (byte) text.charAt(i);
+        }
+        return text.length();
+    }
 
     abstract double toDouble(long bits);
 

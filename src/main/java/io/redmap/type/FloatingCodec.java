@@ -63,7 +63,8 @@ final class FloatingCodec implements NumericCodec {
 
     @Override
     public void reply(MemorySegment source, long offset, Reply reply) {
-        reply.doubleText(format.format(readBits(source, offset)));
+        byte[] text = reply.scratch();
+        reply.doubleText(text, format.write(readBits(source, offset), text));
     }
 
     @Override

@@ -44,6 +44,20 @@ class ReplyTest {
     }
 
     @Test
+    void doubleTextFramesOneAndTwoDigitLengthsAndLongerTexts() {
+        byte[] ten = "1.23456789".getBytes(StandardCharsets.US_ASCII);
+        assertWire(r -> r.doubleText(ten, 10), "$10\r\n1.23456789\r\n", ",1.23456789\r\n");
+        assertWire(r -> r.doubleText(ten, 9), "$9\r\n1.2345678\r\n", ",1.2345678\r\n");
+        byte[] long120 = "7".repeat(120).getBytes(StandardCharsets.US_ASCII);
+        assertWire(r -> r.doubleText(long120, 120), "$120\r\n" + "7".repeat(120) + "\r\n", "," + "7".repeat(120) + "\r\n");
+        // Values in a row: each frame complete, none overwriting the one before.
+        assertWire(r -> {
+            r.doubleText(ten, 10);
+            r.doubleText(ten, 3);
+        }, "$10\r\n1.23456789\r\n$3\r\n1.2\r\n", ",1.23456789\r\n,1.2\r\n");
+    }
+
+    @Test
     void bigNumber() {
         assertWire(r -> r.bigNumber("18446744073709551615"),
                 "$20\r\n18446744073709551615\r\n", "(18446744073709551615\r\n");

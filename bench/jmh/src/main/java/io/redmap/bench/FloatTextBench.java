@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Shortest round-trip text of doubles and floats ({@link FloatText#formatDouble},
- * {@link FloatText#formatFloat}), over 1024 values per invocation; the score is per value.
+ * {@link FloatText#formatFloat} as Strings; {@link FloatText#writeDouble},
+ * {@link FloatText#writeFloat} into a byte array, as replies are written), over 1024 values per
+ * invocation; the score is per value.
  * Kinds: {@code price} (2 decimals, 0..1000: what bench/run serves), {@code random} (full
  * 17-digit values in 0..1), {@code integer} (whole numbers), {@code wide} (random exponents:
  * the scientific layout).
@@ -33,6 +35,7 @@ public class FloatTextBench {
 
     private final double[] doubles = new double[N];
     private final float[] floats = new float[N];
+    private final byte[] out = new byte[N * FloatText.MAX_LENGTH];
 
     @Setup
     public void setup() {
@@ -64,6 +67,27 @@ public class FloatTextBench {
         for (float v : floats) {
             bh.consume(FloatText.formatFloat(v));
         }
+    }
+
+    /** Returns the bytes written, so that the JIT cannot drop the work. */
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public int writeDouble() {
+        int p = 0;
+        for (double v : doubles) {
+            p += FloatText.writeDouble(v, out, p);
+        }
+        return p;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public int writeFloat() {
+        int p = 0;
+        for (float v : floats) {
+            p += FloatText.writeFloat(v, out, p);
+        }
+        return p;
     }
 
     /** The JDK's own shortest digits, for reference (what formatDouble starts from). */
