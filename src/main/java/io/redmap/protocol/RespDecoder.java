@@ -22,6 +22,14 @@ import java.util.function.Supplier;
 public final class RespDecoder extends ByteToMessageDecoder {
     private enum State { START, ARGUMENT_COUNT, BULK_LENGTH, BULK_DATA, INLINE, BROKEN }
 
+    /** Requests of more words than this are kept packed (see {@link Request}). */
+    static final int PACK_THRESHOLD = 1024;
+
+    /** Bytes copied at a time by the fast path: a pipeline of small requests fits many times over. */
+    private static final int WINDOW = 16 * 1024;
+    /** One window per event loop thread: a decoder only ever runs on its channel's event loop. */
+    private static final ThreadLocal<byte[]> WINDOWS = ThreadLocal.withInitial(() -> new byte[WINDOW]);
+
     private final Supplier<DecoderLimits> limits;
     private State state = State.START;
     private byte[][] arguments;
@@ -92,14 +100,6 @@ public final class RespDecoder extends ByteToMessageDecoder {
         in.skipBytes(position);
         return position;
     }
-
-    /** Requests of more words than this are kept packed (see {@link Request}). */
-    static final int PACK_THRESHOLD = 1024;
-
-    /** Bytes copied at a time by the fast path: a pipeline of small requests fits many times over. */
-    private static final int WINDOW = 16 * 1024;
-    /** One window per event loop thread: a decoder only ever runs on its channel's event loop. */
-    private static final ThreadLocal<byte[]> WINDOWS = ThreadLocal.withInitial(() -> new byte[WINDOW]);
 
     /**
      * Parses the request at {@code start} when it lies whole in {@code bytes[start, end)} and is
