@@ -1,5 +1,6 @@
 package io.redmap.protocol;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -72,7 +73,7 @@ public final class Request {
     public String toString() {
         StringBuilder text = new StringBuilder("Request[");
         for (int i = 0; i < size(); i++) {
-            text.append(i == 0 ? "" : ", ").append(new String(word(i), java.nio.charset.StandardCharsets.ISO_8859_1));
+            text.append(i == 0 ? "" : ", ").append(new String(word(i), StandardCharsets.ISO_8859_1));
         }
         return text.append(']').toString();
     }

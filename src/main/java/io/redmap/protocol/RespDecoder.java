@@ -24,6 +24,11 @@ public final class RespDecoder extends ByteToMessageDecoder {
 
     /** Requests of more words than this are kept packed (see {@link Request}). */
     static final int PACK_THRESHOLD = 1024;
+    /**
+     * Requests that arrive whole are packed from this many words: a VMGET of 100 indices is then
+     * two arrays rather than a hundred, and its indices are parsed where they lie.
+     */
+    static final int PACK_IN_WINDOW = 16;
 
     /** Bytes copied at a time by the fast path: a pipeline of small requests fits many times over. */
     private static final int WINDOW = 16 * 1024;
@@ -122,8 +127,11 @@ public final class RespDecoder extends ByteToMessageDecoder {
         if (count == 0 || count > limit.maxArguments() || count > PACK_THRESHOLD || count * 6 > end - position) {
             return -1;
         }
-        byte[][] arguments = new byte[(int) count][];
-        for (int i = 0; i < arguments.length; i++) {
+        // First where each word lies in the window (start, length), then one copy a word, or one
+        // array for all of them when there are many.
+        int[] spans = new int[2 * (int) count];
+        int wordBytes = 0;
+        for (int i = 0; i < count; i++) {
             if (position >= end || bytes[position] != '$') {
                 return -1;
             }
@@ -139,12 +147,35 @@ public final class RespDecoder extends ByteToMessageDecoder {
             if (length > limit.maxBulkLength() || length + 2 > end - position) {
                 return -1;
             }
-            arguments[i] = Arrays.copyOfRange(bytes, position, position + length);
+            spans[2 * i] = position;
+            spans[2 * i + 1] = length;
+            wordBytes += length;
             // As in the state machine (and Redis): the two bytes after the data are skipped unread.
             position += length + 2;
         }
-        out.add(Request.of(arguments));
+        out.add(count > PACK_IN_WINDOW ? packWords(bytes, spans, wordBytes) : copyWords(bytes, spans));
         return position;
+    }
+
+    /** The words at {@code spans} (start, length pairs), an array each. */
+    private static Request copyWords(byte[] bytes, int[] spans) {
+        byte[][] words = new byte[spans.length / 2][];
+        for (int i = 0; i < words.length; i++) {
+            words[i] = Arrays.copyOfRange(bytes, spans[2 * i], spans[2 * i] + spans[2 * i + 1]);
+        }
+        return Request.of(words);
+    }
+
+    /** The words at {@code spans} (start, length pairs) back to back in one array. */
+    private static Request packWords(byte[] bytes, int[] spans, int wordBytes) {
+        int count = spans.length / 2;
+        byte[] packed = new byte[wordBytes];
+        int[] bounds = new int[count + 1];
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(bytes, spans[2 * i], packed, bounds[i], spans[2 * i + 1]);
+            bounds[i + 1] = bounds[i] + spans[2 * i + 1];
+        }
+        return Request.packed(packed, bounds, count);
     }
 
     private static int digitsEnd(byte[] bytes, int from, int end) {
