@@ -196,16 +196,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private boolean writeDeferredAppends() {
-        server.commandLock().lock();
-        try {
-            server.keyspace().store().flushPendingAppends();
-            return session.deferredAppendsWritten();
-        } finally {
-            server.commandLock().unlock();
-        }
-    }
-
     /** Disconnects a client whose unsent replies pass client-output-buffer-limit (0: no limit). */
     private boolean overOutputLimit(ChannelHandlerContext ctx) {
         long limit = server.config().outputBufferHardLimit();
@@ -236,22 +226,47 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        if (session != null && session.hasDeferredAppends() && !writeDeferredAppends()) {
+        ByteBuf out = pending;
+        pending = null;
+        if (session != null && (session.hasDeferredAppends() || appendsPending())) {
+            // Not only the replies that acknowledge appends wait for them: so do replies that may
+            // have read them (a VCOUNT, a VGET of the new last element), as Redis sends no reply
+            // before the write it waits for.
+            AppendGroup.await(server, ctx.executor(), session, written -> sendAfterAppends(ctx, out, written));
+            return;
+        }
+        send(ctx, out);
+    }
+
+    private boolean appendsPending() {
+        server.commandLock().lock();
+        try {
+            return server.keyspace().store().hasPendingAppends();
+        } finally {
+            server.commandLock().unlock();
+        }
+    }
+
+    private void sendAfterAppends(ChannelHandlerContext ctx, ByteBuf out, boolean written) {
+        if (written && ctx.channel().isActive()) {
+            send(ctx, out);
+            return;
+        }
+        if (out != null) {
+            out.release();
+        }
+        if (!written) {
             // Some appends these replies acknowledge could not be written (disk full): close
             // rather than send an acknowledgement of data that is not in the file.
             Log.warning("closing client " + session.address() + ": its appends could not be written");
-            if (pending != null) {
-                pending.release();
-                pending = null;
-            }
             ctx.close();
+        }
+    }
+
+    private void send(ChannelHandlerContext ctx, ByteBuf out) {
+        if (out == null) {
             return;
         }
-        if (pending == null) {
-            return;
-        }
-        ByteBuf out = pending;
-        pending = null;
         if (!out.isReadable()) {
             out.release();
             return;

@@ -76,6 +76,11 @@ public final class ArrayStore implements AutoCloseable {
         }
     }
 
+    /** Whether appends wait to be coalesced into one write. */
+    public boolean hasPendingAppends() {
+        return durability.hasPendingAppends();
+    }
+
     /** Writes the appends that are waiting to be coalesced; false if any failed (see {@link MappedFile#flushPending}). */
     public boolean flushPendingAppends() {
         return durability.flushPendingAppends();

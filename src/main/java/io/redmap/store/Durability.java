@@ -124,6 +124,11 @@ public final class Durability {
         return synced;
     }
 
+    /** Whether appends wait to be written: replies, whoever they are for, wait with them. */
+    public boolean hasPendingAppends() {
+        return !pendingFiles.isEmpty();
+    }
+
     /**
      * Writes every file's pending appends (before a connection sends its replies).
      *
