@@ -29,9 +29,9 @@ public final class Request {
         return new Request(words, null, null);
     }
 
-    /** A request whose {@code count} words lie back to back in {@code packed}, as {@code bounds} say. */
-    static Request packed(byte[] packed, int[] bounds, int count) {
-        return new Request(null, packed, count + 1 == bounds.length ? bounds : Arrays.copyOf(bounds, count + 1));
+    /** A request whose words lie back to back in {@code packed}: word i is {@code [bounds[i], bounds[i + 1])}. */
+    static Request packed(byte[] packed, int[] bounds) {
+        return new Request(null, packed, bounds);
     }
 
     /** The number of words, the command name included. */

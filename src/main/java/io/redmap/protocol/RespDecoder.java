@@ -22,13 +22,11 @@ import java.util.function.Supplier;
 public final class RespDecoder extends ByteToMessageDecoder {
     private enum State { START, ARGUMENT_COUNT, BULK_LENGTH, BULK_DATA, INLINE, BROKEN }
 
-    /** Requests of more words than this are kept packed (see {@link Request}). */
-    static final int PACK_THRESHOLD = 1024;
     /**
-     * Requests that arrive whole are packed from this many words: a VMGET of 100 indices is then
-     * two arrays rather than a hundred, and its indices are parsed where they lie.
+     * Requests of more words than this are kept packed (see {@link Request}): a VMGET of 100
+     * indices is then two arrays rather than a hundred, and its indices are parsed where they lie.
      */
-    static final int PACK_IN_WINDOW = 16;
+    static final int PACK_THRESHOLD = 16;
 
     /** Bytes copied at a time by the fast path: a pipeline of small requests fits many times over. */
     private static final int WINDOW = 16 * 1024;
@@ -124,7 +122,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
         }
         position += 2;
         // Each argument takes at least "$0\r\n\r\n": a count that cannot fit is not allocated.
-        if (count == 0 || count > limit.maxArguments() || count > PACK_THRESHOLD || count * 6 > end - position) {
+        if (count == 0 || count > limit.maxArguments() || count * 6 > end - position) {
             return -1;
         }
         // First where each word lies in the window (start, length), then one copy a word, or one
@@ -153,7 +151,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
             // As in the state machine (and Redis): the two bytes after the data are skipped unread.
             position += length + 2;
         }
-        out.add(count > PACK_IN_WINDOW ? packWords(bytes, spans, wordBytes) : copyWords(bytes, spans));
+        out.add(count > PACK_THRESHOLD ? packWords(bytes, spans, wordBytes) : copyWords(bytes, spans));
         return position;
     }
 
@@ -175,7 +173,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
             System.arraycopy(bytes, spans[2 * i], packed, bounds[i], spans[2 * i + 1]);
             bounds[i + 1] = bounds[i] + spans[2 * i + 1];
         }
-        return Request.packed(packed, bounds, count);
+        return Request.packed(packed, bounds);
     }
 
     private static int digitsEnd(byte[] bytes, int from, int end) {
@@ -266,7 +264,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
                     in.skipBytes(2);
                     requestBytes += bulkLength;
                     if (argumentIndex == expected) {
-                        Request request = packed != null ? Request.packed(packed, bounds, expected) : Request.of(arguments);
+                        Request request = packed != null ? Request.packed(packed, bounds) : Request.of(arguments);
                         arguments = null;
                         packed = null;
                         bounds = null;
@@ -303,7 +301,10 @@ public final class RespDecoder extends ByteToMessageDecoder {
         }
     }
 
-    /** Appends the current argument to the packed words, growing them as needed. */
+    /**
+     * Appends the current argument to the packed words, growing them as needed; the bounds end up
+     * exactly one longer than the request has words.
+     */
     private void readPacked(ByteBuf in) {
         int start = bounds[argumentIndex];
         if (argumentIndex + 1 == bounds.length) {

@@ -247,7 +247,7 @@ class RespDecoderTest {
     @Provide
     Arbitrary<List<byte[]>> manyArguments() {
         return Arbitraries.bytes().array(byte[].class).ofMaxSize(40).list()
-                .ofMinSize(RespDecoder.PACK_THRESHOLD + 1).ofMaxSize(3 * RespDecoder.PACK_THRESHOLD);
+                .ofMinSize(1_025).ofMaxSize(3_072);
     }
 
     @Provide
