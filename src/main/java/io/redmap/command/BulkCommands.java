@@ -77,7 +77,7 @@ final class BulkCommands {
         if (bytes > ctx.server().config().getLong("proto-max-bulk-len")) {
             throw RedmapException.err("reply too large: read at most proto-max-bulk-len bytes at a time");
         }
-        if (bytes <= ByteStream.CHUNK_BYTES) {
+        if (bytes <= ByteStream.STREAM_THRESHOLD) {
             ctx.reply().bulk(array.segment(), array.offsetOf(start), (int) bytes);
         } else {
             ctx.reply().stream(new ByteStream(array, array.offsetOf(start), bytes, ctx.server().commandLock()));

@@ -7,12 +7,18 @@ import io.redmap.store.MappedArray;
 import java.util.concurrent.locks.Lock;
 
 /**
- * A large VREAD, written as one bulk string a megabyte at a time (see {@link ReplyStream}),
+ * A large VREAD, written as one bulk string a chunk at a time (see {@link ReplyStream}),
  * each chunk copied once from the mapping under the command lock. If the array shrinks under
  * it, the promised length can no longer be honoured: the stream fails and the connection closes.
  */
 final class ByteStream implements ReplyStream {
-    static final long CHUNK_BYTES = 1 << 20;
+    /** Replies of more bytes than this are streamed. */
+    static final long STREAM_THRESHOLD = 1 << 20;
+    /**
+     * Bytes copied from the mapping at a time: what a client that reads slowly holds of the
+     * server's memory, besides the channel's high-water mark.
+     */
+    static final long CHUNK_BYTES = 256 << 10;
 
     private final MappedArray array;
     private final long offset;

@@ -16,7 +16,8 @@ import java.util.concurrent.locks.Lock;
 final class RowStream implements ReplyStream {
     /** Replies of more values than this are streamed. */
     static final long STREAM_THRESHOLD = 16_384;
-    private static final long CHUNK_VALUES = 16_384;
+    /** Values formatted at a time: about 200 KB of text for doubles. */
+    private static final long CHUNK_VALUES = 8_192;
 
     private final MappedArray array;
     private final long first;

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Writes replies for one client in the RESP version it chose with HELLO.
@@ -31,10 +33,13 @@ public final class Reply {
         }
     }
 
-    private final ByteBuf out;
+    private final ByteBuf head;
+    /** Where replies are written: {@link #head}, or after a stream the bytes that follow it. */
+    private ByteBuf out;
     private final int protocol;
     private final boolean streamable;
-    private ReplyStream stream;
+    /** What goes out after the bytes of {@link #head}: streams, and the bytes between them. */
+    private List<Object> streamed;
     private byte[] scratch;
     private byte[] frame;
 
@@ -44,22 +49,30 @@ public final class Reply {
     }
 
     /**
-     * @param streamable whether a large reply may be handed over as a {@link ReplyStream}
-     *     (not inside EXEC, whose replies must be written in one piece)
+     * @param streamable whether a large reply may be handed over as a {@link ReplyStream}, to be
+     *     written by the connection after the bytes of {@code out}
      */
     public Reply(ByteBuf out, int protocol, boolean streamable) {
+        this.head = out;
         this.out = out;
         this.protocol = protocol;
         this.streamable = streamable;
     }
 
     /**
-     * Replies with a stream: the connection writes it after this command, chunk by chunk. Where
+     * Replies with a stream: the connection writes it after this command, chunk by chunk. What is
+     * replied after it (the next replies of an EXEC) is kept to be written after it. Where
      * streaming is not possible the stream is written here and now, in full.
      */
     public void stream(ReplyStream replyStream) {
-        if (streamable && stream == null) {
-            stream = replyStream;
+        if (streamable) {
+            if (streamed == null) {
+                streamed = new ArrayList<>();
+            } else {
+                streamed.add(out);
+            }
+            streamed.add(replyStream);
+            out = head.alloc().buffer();
             return;
         }
         try {
@@ -71,11 +84,23 @@ public final class Reply {
         }
     }
 
-    /** The stream this reply handed over, or null. */
+    /**
+     * What this reply streams after the bytes of the buffer it was made with, or null; replies
+     * written afterwards go to that buffer again.
+     */
     public ReplyStream takeStream() {
-        ReplyStream taken = stream;
-        stream = null;
-        return taken;
+        if (streamed == null) {
+            return null;
+        }
+        List<Object> parts = streamed;
+        streamed = null;
+        if (out.isReadable()) {
+            parts.add(out);
+        } else {
+            out.release();
+        }
+        out = head;
+        return parts.size() == 1 ? (ReplyStream) parts.getFirst() : new StreamSequence(parts);
     }
 
     public boolean resp3() {

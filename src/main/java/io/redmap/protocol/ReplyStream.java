@@ -3,8 +3,9 @@ package io.redmap.protocol;
 /**
  * A reply too large to build at once (VALL of millions of elements, a big VREAD): the connection
  * writes it a chunk at a time, flushing each and letting its thread serve other clients in
- * between, and stops (closing the connection) when the client's unsent output passes
- * {@code client-output-buffer-limit}. So one huge reply neither blocks everyone nor fills memory.
+ * between, and asks for the next chunk only once the client has read enough of the previous ones
+ * (back-pressure). So one huge reply neither blocks everyone nor fills memory, and a slow reader
+ * still gets all of it.
  */
 public interface ReplyStream {
     /**

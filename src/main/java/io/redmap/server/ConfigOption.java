@@ -1,6 +1,7 @@
 package io.redmap.server;
 
 import java.util.Locale;
+import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
 
 /**
@@ -9,8 +10,15 @@ import java.util.function.UnaryOperator;
  *
  * @param normalizer returns the value to store, or throws {@link IllegalArgumentException}
  *     with the reason it is refused
+ * @param merger combines the current value with a new one in normal form (most options: the new
+ *     one replaces it; {@code client-output-buffer-limit} changes only the classes given)
  */
-public record ConfigOption(String name, String defaultValue, boolean mutable, UnaryOperator<String> normalizer) {
+public record ConfigOption(String name, String defaultValue, boolean mutable, UnaryOperator<String> normalizer,
+                           BinaryOperator<String> merger) {
+
+    public ConfigOption(String name, String defaultValue, boolean mutable, UnaryOperator<String> normalizer) {
+        this(name, defaultValue, mutable, normalizer, (current, update) -> update);
+    }
 
     static ConfigOption string(String name, String defaultValue, boolean mutable) {
         return new ConfigOption(name, defaultValue, mutable, UnaryOperator.identity());

@@ -23,9 +23,10 @@ import java.util.concurrent.TimeUnit;
  * replies of a whole read (a pipeline) into one buffer, written and flushed once.
  *
  * <p>A large reply ({@link ReplyStream}) is written a chunk at a time, each chunk a separate task
- * on the connection's event loop so that its other clients are served in between; requests that
- * arrive meanwhile wait in order. A client whose unsent output passes the
- * {@code client-output-buffer-limit} is disconnected, as Redis does.
+ * on the connection's event loop so that its other clients are served in between, and only while
+ * the client keeps up with reading (back-pressure); requests that arrive meanwhile wait in order.
+ * A client whose other unsent output passes its {@code client-output-buffer-limit} is
+ * disconnected, as Redis does.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final String PROTECTED_MODE = "DENIED Redis is running in protected mode because protected mode is "
@@ -39,6 +40,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private ClientSession session;
     private ByteBuf pending;
     private ReplyStream streaming;
+    /** Whether the next chunk of {@link #streaming} is already scheduled. */
+    private boolean chunkScheduled;
+    private final OutputBufferLimits.SoftLimitClock softLimit = new OutputBufferLimits.SoftLimitClock();
     /** Requests that arrived while a stream was being written, in order. */
     private final ArrayDeque<Object> backlog = new ArrayDeque<>();
     private static final int BACKLOG_PAUSE = 1024;
@@ -124,13 +128,22 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Writes the next chunk of the current stream, then yields the event loop until the next one. */
+    /**
+     * Writes the next chunk of the current stream, then yields the event loop until the next one.
+     * A chunk is produced only while the channel is writable, i.e. while less than the high-water
+     * mark of output waits for the client: a slow reader is sent the whole reply at its own pace
+     * and holds about one chunk of memory ({@link #channelWritabilityChanged} resumes it).
+     */
     private void continueStream(ChannelHandlerContext ctx) {
+        chunkScheduled = false;
         if (streaming == null) {
             return;
         }
         if (!ctx.channel().isActive()) {
             endStream();
+            return;
+        }
+        if (!ctx.channel().isWritable()) {
             return;
         }
         ByteBuf chunk = ctx.alloc().ioBuffer();
@@ -148,12 +161,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         server.stats().bytesWritten.add(chunk.readableBytes());
         ctx.writeAndFlush(chunk, ctx.voidPromise());
-        if (overOutputLimit(ctx)) {
-            endStream();
-            return;
-        }
         if (!done) {
-            nextChunk(ctx);
+            if (ctx.channel().isWritable()) {
+                nextChunk(ctx);
+            }
             return;
         }
         endStream();
@@ -166,13 +177,25 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The client has read enough of a stream's output: the next chunk may be produced. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (streaming != null && ctx.channel().isWritable()) {
+            nextChunk(ctx);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
     /**
      * Schedules the next chunk rather than submitting it: Netty runs submitted tasks for up to
      * 100 ms before it polls the sockets again, but takes scheduled tasks once per round, so that
      * the event loop's other connections are served between two chunks.
      */
     private void nextChunk(ChannelHandlerContext ctx) {
-        ctx.executor().schedule(() -> continueStream(ctx), 1, TimeUnit.MICROSECONDS);
+        if (!chunkScheduled) {
+            chunkScheduled = true;
+            ctx.executor().schedule(() -> continueStream(ctx), 1, TimeUnit.MICROSECONDS);
+        }
     }
 
     private void endStream() {
@@ -196,15 +219,22 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Disconnects a client whose unsent replies pass client-output-buffer-limit (0: no limit). */
+    /**
+     * Disconnects a client whose unsent replies pass its {@code client-output-buffer-limit}, as
+     * Redis does. Only replies built whole are checked: a stream waits for its reader instead.
+     */
     private boolean overOutputLimit(ChannelHandlerContext ctx) {
-        long limit = server.config().outputBufferHardLimit();
         ChannelOutboundBuffer outbound = ctx.channel().unsafe().outboundBuffer();
-        if (limit <= 0 || outbound == null || outbound.totalPendingWriteBytes() <= limit) {
+        if (outbound == null) {
+            return false;
+        }
+        long unsent = outbound.totalPendingWriteBytes();
+        OutputBufferLimits.Limit limit = server.config().outputBufferLimits().normal();
+        if (!limit.breached(unsent, BatchClock.millis(), softLimit)) {
             return false;
         }
         Log.warning("Client " + session.address() + " closed for overcoming of output buffer limits ("
-                + outbound.totalPendingWriteBytes() + " bytes unsent)");
+                + unsent + " bytes unsent)");
         backlog.clear();
         ctx.close();
         return true;

@@ -42,8 +42,8 @@ public final class ServerConfig {
                 ConfigOption.integer("tcp-backlog", 511, 0, Integer.MAX_VALUE, false),
                 ConfigOption.integer("proto-max-bulk-len", 512L * 1024 * 1024, 1024 * 1024, Integer.MAX_VALUE - 8, true),
                 ConfigOption.integer("client-query-buffer-limit", 1024L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE, true),
-                new ConfigOption("client-output-buffer-limit", "normal 256mb 0 0 replica 256mb 64mb 60 pubsub 32mb 8mb 60",
-                        true, ServerConfig::outputLimits),
+                new ConfigOption("client-output-buffer-limit", OutputBufferLimits.DEFAULT, true,
+                        OutputBufferLimits::normalize, OutputBufferLimits::merge),
                 ConfigOption.choice("mmap-sync", "everysec", true, "always", "everysec", "no"),
                 ConfigOption.string("mmap-allow-path", "", false),
                 new ConfigOption("mmap-file-mode", "0600", false, ServerConfig::octalMode),
@@ -70,7 +70,7 @@ public final class ServerConfig {
     private volatile Path configFile;
     /** Values read on every request, parsed once per change instead of at each use. */
     private volatile DecoderLimits decoderLimits;
-    private volatile long outputBufferHardLimit;
+    private volatile OutputBufferLimits outputBufferLimits;
 
     private ServerConfig() {
         for (ConfigOption option : OPTIONS.values()) {
@@ -176,8 +176,7 @@ public final class ServerConfig {
     /** Sets an option at start (any option) after checking its value. */
     public ServerConfig set(String name, String value) {
         ConfigOption option = option(name);
-        values.put(option.name(), option.normalizer().apply(value));
-        derive();
+        store(option, value);
         return this;
     }
 
@@ -187,16 +186,20 @@ public final class ServerConfig {
         if (!option.mutable()) {
             throw new IllegalArgumentException("can't set immutable config");
         }
-        values.put(option.name(), option.normalizer().apply(value));
+        store(option, value);
+    }
+
+    private void store(ConfigOption option, String value) {
+        String normal = option.normalizer().apply(value);
+        String current = values.get(option.name());
+        values.put(option.name(), current == null ? normal : option.merger().apply(current, normal));
         derive();
     }
 
     private void derive() {
         decoderLimits = new DecoderLimits(getLong("proto-max-bulk-len"), DecoderLimits.DEFAULT.maxArguments(),
                 DecoderLimits.DEFAULT.maxInlineLength(), getLong("client-query-buffer-limit"));
-        List<String> words = List.of(get("client-output-buffer-limit").trim().split("\\s+"));
-        int normal = words.indexOf("normal");
-        outputBufferHardLimit = normal < 0 ? 0 : ConfigOption.parseMemory(words.get(normal + 1));
+        outputBufferLimits = OutputBufferLimits.parse(get("client-output-buffer-limit"));
     }
 
     /** What one request may claim: proto-max-bulk-len and client-query-buffer-limit. */
@@ -262,28 +265,9 @@ public final class ServerConfig {
         return getBool("enable-mmap-create");
     }
 
-    /**
-     * The hard output limit of normal clients, from Redis's {@code client-output-buffer-limit}
-     * syntax ({@code <class> <hard> <soft> <soft seconds>} ...); 0 means none.
-     */
-    public long outputBufferHardLimit() {
-        return outputBufferHardLimit;
-    }
-
-    private static String outputLimits(String value) {
-        String[] words = value.trim().toLowerCase(Locale.ROOT).split("\\s+");
-        if (words.length % 4 != 0) {
-            throw new IllegalArgumentException("Wrong number of arguments in buffer limit configuration.");
-        }
-        for (int i = 0; i < words.length; i += 4) {
-            if (!List.of("normal", "replica", "slave", "pubsub").contains(words[i])) {
-                throw new IllegalArgumentException("Invalid client class specified in buffer limit configuration.");
-            }
-            ConfigOption.parseMemory(words[i + 1]);
-            ConfigOption.parseMemory(words[i + 2]);
-            ConfigOption.parseMemory(words[i + 3]);
-        }
-        return String.join(" ", words);
+    /** {@code client-output-buffer-limit}, per class of client. */
+    public OutputBufferLimits outputBufferLimits() {
+        return outputBufferLimits;
     }
 
     private static String octalMode(String value) {

@@ -172,6 +172,31 @@ class RespDecoderTest {
         assertThat(decoded.get(1)).isInstanceOf(ProtocolException.class);
     }
 
+    @Test
+    void largeArgumentsAreCopiedOutAsTheyArriveNotHeldInTheBuffer() {
+        byte[] large = new byte[3 << 20];
+        new java.util.Random(7).nextBytes(large);
+        List<byte[]> few = List.of(ascii("VWRITE"), ascii("k"), ascii("0"), large);
+        List<byte[]> many = new ArrayList<>(few);
+        for (int i = 0; i < 20; i++) {
+            many.add(ascii("w" + i));
+        }
+        many.add(large);
+        for (List<byte[]> arguments : List.of(few, many)) {
+            byte[] request = encode(arguments);
+            EmbeddedChannel channel = channel();
+            RespDecoder decoder = channel.pipeline().get(RespDecoder.class);
+            int slice = 64 << 10;
+            for (int at = 0; at < request.length; at += slice) {
+                channel.writeInbound(Unpooled.wrappedBuffer(request, at, Math.min(slice, request.length - at)));
+                assertThat(decoder.unparsedBytes()).as("bytes held after %d", at).isLessThanOrEqualTo(64);
+            }
+            List<Object> decoded = drain(channel);
+            assertThat(decoded).hasSize(1);
+            assertThat((byte[][]) decoded.getFirst()).isDeepEqualTo(arguments.toArray(byte[][]::new));
+        }
+    }
+
     // ---- property ----------------------------------------------------------------------------
 
     @Property(tries = 300)
