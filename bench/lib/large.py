@@ -9,6 +9,8 @@
                                        command per ';'-separated group), EXEC and read the
                                        reply whole; touch STOPFILE.ready once the first EXEC has
                                        started; print the number of transactions
+  large.py rate PORT SECONDS ARG...                 send ARG... one at a time on one connection for
+                                       SECONDS (timed from the first reply); print replies per second
   large.py bigwrite PORT MB ROUNDS ARG...          send ARG... followed by one argument of MB
                                        megabytes, ROUNDS times; print the median seconds from the
                                        first byte sent to the reply
@@ -105,6 +107,22 @@ def txloop(port, stopfile, args):
     return 0
 
 
+def rate(port, seconds, args):
+    request = resp.Client.encode(*args)
+    size = resp.reply_size(port, *args)
+    c = resp.Client(port)
+    c.sock.sendall(request)
+    c.read_bytes(size)
+    count, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        c.sock.sendall(request)
+        c.read_bytes(size)
+        count += 1
+    print("%.0f" % (count / (time.perf_counter() - start)))
+    c.close()
+    return 0
+
+
 def bigwrite(port, megabytes, rounds, args):
     payload = os.urandom(1 << 20) * megabytes
     head = b"*%d\r\n" % (len(args) + 1) + b"".join(
@@ -131,6 +149,8 @@ def main(argv):
         return readers(int(argv[2]), int(argv[3]), float(argv[4]), float(argv[5]), argv[6:])
     if cmd == "txloop":
         return txloop(int(argv[2]), argv[3], argv[4:])
+    if cmd == "rate":
+        return rate(int(argv[2]), float(argv[3]), argv[4:])
     if cmd == "bigwrite":
         return bigwrite(int(argv[2]), int(argv[3]), int(argv[4]), argv[5:])
     print(__doc__, file=sys.stderr)

@@ -299,8 +299,8 @@ public final class RespDecoder extends ByteToMessageDecoder {
      * Copies the bytes of the current argument out of the buffer as they arrive, so that the
      * buffer never holds more than one read however large the argument (Netty grows a cumulation
      * buffer by 4 MiB steps, copying it at each: a 256 MB VWRITE took seconds). The argument's
-     * array is doubled as it fills, up to the announced length: linear in all, and a client that
-     * announces 512 MB claims memory only as it sends the bytes.
+     * array is allocated once, at its announced length (bounded by proto-max-bulk-len), as Redis
+     * does: each byte is then copied once.
      *
      * @return true when the argument and the two bytes after it have been read
      */
@@ -314,7 +314,9 @@ public final class RespDecoder extends ByteToMessageDecoder {
                 packed = grown(packed, (long) start + bulkFilled + take, cap);
                 in.readBytes(packed, start + bulkFilled, take);
             } else {
-                bulk = grown(bulk, (long) bulkFilled + take, bulkLength);
+                if (bulkFilled == 0) {
+                    bulk = allocate(bulkLength);
+                }
                 in.readBytes(bulk, bulkFilled, take);
             }
             bulkFilled += take;
@@ -332,32 +334,36 @@ public final class RespDecoder extends ByteToMessageDecoder {
             bounds[argumentIndex + 1] = bounds[argumentIndex] + bulkLength;
             argumentIndex++;
         } else {
-            arguments[argumentIndex++] = bulkLength == 0 ? EMPTY : bulk;
+            arguments[argumentIndex++] = bulk;
         }
         bulk = EMPTY;
         bulkFilled = 0;
         return true;
     }
 
-    /** The first size of an argument's array when its announced length is larger. */
-    private static final int FIRST_BULK_BYTES = 1 << 20;
     private static final byte[] EMPTY = new byte[0];
 
     /**
      * {@code array}, or a copy of it with room for at least {@code needed} bytes: doubled rather
-     * than grown by what is needed, never past {@code cap}. An argument of at most
-     * {@link #FIRST_BULK_BYTES} gets its exact size at once.
+     * than grown by what is needed (linear in all), never past {@code cap}.
      */
     private static byte[] grown(byte[] array, long needed, long cap) throws ProtocolException {
         if (array.length >= needed) {
             return array;
         }
-        long size = Math.min(cap, Math.max(needed, Math.max(array.length * 2L, FIRST_BULK_BYTES)));
+        return allocateCopy(array, Math.min(cap, Math.max(needed, array.length * 2L)));
+    }
+
+    private static byte[] allocate(int length) throws ProtocolException {
+        return allocateCopy(EMPTY, length);
+    }
+
+    private static byte[] allocateCopy(byte[] array, long size) throws ProtocolException {
         try {
             return Arrays.copyOf(array, (int) size);
         } catch (OutOfMemoryError e) {
             // One client's huge argument must not take the others down: refuse it and close.
-            throw new ProtocolException("not enough memory for an argument of " + cap + " bytes");
+            throw new ProtocolException("not enough memory for an argument of " + size + " bytes");
         }
     }
 
