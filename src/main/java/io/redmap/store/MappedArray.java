@@ -70,6 +70,17 @@ public final class MappedArray {
         return writable;
     }
 
+    /**
+     * Whether an MMAP of this array's file with {@code spec} asks for this very mapping: same
+     * writable flag, and the same type, value size and row length where the spec names them
+     * (a {@code .npy} spec without them means "as the header says", which this array follows).
+     */
+    public boolean isMappedAs(ArraySpec spec) {
+        return spec.writable() == writable
+                && (spec.type() == null || spec.type() == codec.type() && spec.valueSize() == codec.size())
+                && (spec.dim() == 0 || spec.dim() == dim);
+    }
+
     /** Whole rows in the file. */
     public long count() {
         long data = file.length() - headerBytes;
