@@ -49,6 +49,7 @@ final class NumericCommands {
         array.requireWritable();
         long index = ArrayCommands.index(ctx, 2, array.count());
         long delta = ctx.integer(3);
+        array.requireWritableRows(index, 1);
         long offset = array.offsetOf(index);
         codec.incrementBy(array.segment(), offset, delta);
         array.written();
@@ -69,6 +70,7 @@ final class NumericCommands {
         if (!Double.isFinite(delta)) {
             throw RedmapException.err("increment would produce NaN or Infinity");
         }
+        array.requireWritableRows(index, 1);
         long offset = array.offsetOf(index);
         codec.incrementByFloat(array.segment(), offset, delta);
         array.written();

@@ -64,6 +64,9 @@ public final class ArrayStore implements AutoCloseable {
 
     /** The key no longer maps this array: sync what it wrote, and unmap when no key is left on the file. */
     public void close(MappedArray array) {
+        if (array.isNpy()) {
+            array.file().npyGuard().remove();
+        }
         registry.release(array.file(), durability);
     }
 

@@ -54,6 +54,8 @@ public final class MappedFile implements AutoCloseable {
     private final PendingBuffers buffers;
     /** How many times pending appends were dropped because writing them failed. */
     private long droppedAppends;
+    /** The .npy header that keys mapping this file as .npy read, protected from every key's writes. */
+    private final NpyGuard npyGuard = new NpyGuard();
     /** Disk blocks reserved past the end for deferred appends; given back by {@link #close}. */
     private final DiskReservation reservation = new DiskReservation();
 
@@ -225,9 +227,26 @@ public final class MappedFile implements AutoCloseable {
         if (newLength < 0 || newLength > length) {
             throw new IllegalArgumentException("truncate to " + newLength + " of a " + length + "-byte file");
         }
+        npyGuard.requireKept(newLength, path);
         LibC.ftruncate(fd(), newLength, path);
         length = newLength;
         reservation.truncated(newLength);
+    }
+
+    NpyGuard npyGuard() {
+        return npyGuard;
+    }
+
+    /**
+     * Rewrites a .npy header's shape, in place, to the whole rows the file now holds (after an
+     * append or a pop through any key). The data is written first, so a crash in between leaves
+     * a header that claims too few rows, never too many; the next change (or MMAP) sets it right.
+     */
+    void npyShapeChanged() {
+        byte[] header = writable ? npyGuard.headerFor(length()) : null;
+        if (header != null && length() >= header.length) {
+            MemorySegment.copy(MemorySegment.ofArray(header), 0, segment(), 0, header.length);
+        }
     }
 
     /** Makes everything written so far durable: data and length (fdatasync also writes mmap'ed pages). */
