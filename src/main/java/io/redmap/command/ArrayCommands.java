@@ -88,6 +88,9 @@ final class ArrayCommands {
             rows[p] = index(ctx, at, count);
             parseRow(ctx, at + 1, array, staged, p * array.rowBytes());
         }
+        for (long row : rows) {
+            array.requireWritableRows(row, 1); // all or nothing: a refused row changes no other
+        }
         for (int p = 0; p < pairs; p++) {
             array.writeRow(rows[p], staged, p * array.rowBytes());
         }
@@ -123,6 +126,7 @@ final class ArrayCommands {
             return;
         }
         array.requireWholeRows();
+        array.requireTruncatable(count - 1); // before the reply: a refused pop replies only its error
         replyRow(array, count - 1, ctx.reply());
         array.truncateRows(count - 1);
         array.written();

@@ -102,6 +102,7 @@ final class BulkCommands {
         if (overwritten < rows) {
             array.requireWholeRows();
         }
+        array.requireWritableRows(start, overwritten);
         MemorySegment source = MemorySegment.ofArray(data);
         long overwrittenBytes = overwritten * array.rowBytes();
         if (overwritten < rows) { // append first: a refused append (disk full, .npy header) changes nothing

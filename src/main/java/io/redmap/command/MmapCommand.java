@@ -5,6 +5,7 @@ import io.redmap.protocol.AsciiNumbers;
 import io.redmap.store.ArraySpec;
 import io.redmap.store.MappedArray;
 import io.redmap.store.NpyHeader;
+import io.redmap.store.PathPolicy;
 import io.redmap.type.ElementType;
 
 import java.util.List;
@@ -41,7 +42,7 @@ final class MmapCommand {
 
     /** Reads and checks every option before anything is opened. */
     static ArraySpec parse(CommandContext ctx) {
-        String path = ctx.string(2);
+        String path = PathPolicy.decode(ctx.arg(2));
         boolean npy = NpyHeader.isNpyPath(path);
         if (ctx.argc() == 3 && !npy) {
             return new ArraySpec(path, ElementType.DOUBLE, 8, 1, true);

@@ -6,7 +6,7 @@ import io.redmap.store.MappedArray;
 import io.redmap.type.Aggregates;
 import io.redmap.type.BFloat16;
 import io.redmap.type.HalfFloat;
-import io.redmap.type.ElementType;
+import io.redmap.type.IntegerSum;
 import io.redmap.type.FloatText;
 import io.redmap.type.NumericCodec;
 
@@ -49,6 +49,7 @@ final class NumericCommands {
         array.requireWritable();
         long index = ArrayCommands.index(ctx, 2, array.count());
         long delta = ctx.integer(3);
+        array.requireWritableRows(index, 1);
         long offset = array.offsetOf(index);
         codec.incrementBy(array.segment(), offset, delta);
         array.written();
@@ -69,6 +70,7 @@ final class NumericCommands {
         if (!Double.isFinite(delta)) {
             throw RedmapException.err("increment would produce NaN or Infinity");
         }
+        array.requireWritableRows(index, 1);
         long offset = array.offsetOf(index);
         codec.incrementByFloat(array.segment(), offset, delta);
         array.written();
@@ -113,11 +115,12 @@ final class NumericCommands {
 
     private static void replySum(NumericCodec codec, MappedArray array, long offset, long values, Reply reply) {
         if (codec.isInteger()) {
-            long sum = Aggregates.sumLong(codec, array.segment(), offset, values);
-            if (codec.type() == ElementType.UINT64 && sum < 0) {
-                reply.bigNumber(Long.toUnsignedString(sum));
+            // Exact: an integer when it fits in int64, else digits as uint64 values above 2^63-1 are.
+            IntegerSum sum = Aggregates.sumExact(codec, array.segment(), offset, values);
+            if (sum.fitsLong()) {
+                reply.integer(sum.low());
             } else {
-                reply.integer(sum);
+                reply.bigNumber(sum.toString());
             }
             return;
         }

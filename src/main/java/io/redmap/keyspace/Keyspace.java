@@ -76,6 +76,10 @@ public final class Keyspace implements AutoCloseable {
             if (!existing.givenPath().equals(spec.path()) && !isSameFile(existing, spec.path())) {
                 throw RedmapException.err("It is already mapped on another file");
             }
+            existing.verifyOnDisk(); // a deleted file is an error, as for any other command, not a stale count
+            if (!existing.isMappedAs(spec)) {
+                throw RedmapException.err("It is already mapped with another type or mode");
+            }
             return existing;
         }
         MappedArray array = store.open(spec, create);

@@ -26,6 +26,8 @@ import io.redmap.store.SyncMode;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,16 +67,29 @@ public final class RedmapServer implements AutoCloseable {
         Log.notice("redmap version=" + ServerState.VERSION + " (Redis " + ServerState.REDIS_VERSION
                 + " protocol), bits=64, pid=" + ProcessHandle.current().pid() + ", just started");
         Path dir = config.dir();
-        Files.createDirectories(dir);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw naming("cannot use dir", dir, e);
+        }
         PathPolicy policy = new PathPolicy(dir, config.allowedPaths());
         ArrayStore store = new ArrayStore(policy, config.fileMode(), SyncMode.find(config.get("mmap-sync")));
-        Keyspace keyspace = new Keyspace((int) config.getLong("databases"), store,
-                new Catalogue(policy.dir().resolve(config.get("dbfilename"))));
-        for (String repair : store.recoverTornAppends()) {
-            Log.warning(repair);
+        Path catalogue = policy.dir().resolve(config.get("dbfilename"));
+        Keyspace keyspace = new Keyspace((int) config.getLong("databases"), store, new Catalogue(catalogue));
+        try {
+            for (String repair : store.recoverTornAppends()) {
+                Log.warning(repair);
+            }
+        } catch (IOException e) {
+            throw naming("cannot read the append journal", store.journalFile(), e);
         }
         long loadStart = System.nanoTime();
-        Keyspace.LoadReport report = keyspace.load();
+        Keyspace.LoadReport report;
+        try {
+            report = keyspace.load();
+        } catch (IOException e) {
+            throw naming("cannot load the catalogue", catalogue, e);
+        }
         // Pipelined appends are coalesced: connections flush them before replying.
         store.durability().deferAppends(true);
         keyspace.deferCommits(true);
@@ -259,5 +274,19 @@ public final class RedmapServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * A start-up failure that names the file: Java's own message is often only the reason
+     * ("Is a directory") or only the path.
+     */
+    private static IOException naming(String what, Path path, IOException e) {
+        String reason = switch (e) {
+            case FileSystemException fs when fs.getReason() != null -> fs.getReason();
+            case FileAlreadyExistsException exists -> "a file is in the way";
+            case FileSystemException fs -> fs.getClass().getSimpleName();
+            default -> e.getMessage();
+        };
+        return new IOException(what + " " + path + ": " + reason, e);
     }
 }

@@ -34,6 +34,10 @@ public final class AppendJournal implements AutoCloseable {
         this.file = file;
     }
 
+    Path file() {
+        return file;
+    }
+
     /** Records, durably, that {@code target} is about to grow from {@code before} to {@code after} bytes. */
     void record(MappedFile target, long before, long after) throws IOException {
         byte[] path = target.path().getBytes(StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package io.redmap.store;
 
+import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /**
@@ -22,6 +23,11 @@ public final class ArrayStore implements AutoCloseable {
         this.registry = new FileRegistry(policy, createMode);
         this.journal = new AppendJournal(policy.dir().resolve(JOURNAL_NAME));
         this.durability = new Durability(syncMode, journal);
+    }
+
+    /** Where multi-page appends are journaled (for messages). */
+    public Path journalFile() {
+        return journal.file();
     }
 
     /** Cuts back a file left with a torn append by a crash; returns what it did, for the log. */
@@ -58,6 +64,9 @@ public final class ArrayStore implements AutoCloseable {
 
     /** The key no longer maps this array: sync what it wrote, and unmap when no key is left on the file. */
     public void close(MappedArray array) {
+        if (array.isNpy()) {
+            array.file().npyGuard().remove();
+        }
         registry.release(array.file(), durability);
     }
 

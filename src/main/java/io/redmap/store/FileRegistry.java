@@ -139,7 +139,7 @@ public final class FileRegistry implements AutoCloseable {
             throw RedmapException.err("cannot open " + givenPath + ": " + e.getMessage());
         }
         if (attributes.isDirectory()) {
-            throw RedmapException.err(givenPath + " is a directory, not a regular file");
+            throw PathPolicy.isDirectory(givenPath);
         }
         if (attributes.isSymbolicLink()) {
             // resolve() followed every link that exists: one that appears now was swapped in.

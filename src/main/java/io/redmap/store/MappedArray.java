@@ -70,6 +70,22 @@ public final class MappedArray {
         return writable;
     }
 
+    /** Whether this key reads the file as .npy (through its header). */
+    public boolean isNpy() {
+        return npyHeader != null;
+    }
+
+    /**
+     * Whether an MMAP of this array's file with {@code spec} asks for this very mapping: same
+     * writable flag, and the same type, value size and row length where the spec names them
+     * (a {@code .npy} spec without them means "as the header says", which this array follows).
+     */
+    public boolean isMappedAs(ArraySpec spec) {
+        return spec.writable() == writable
+                && (spec.type() == null || spec.type() == codec.type() && spec.valueSize() == codec.size())
+                && (spec.dim() == 0 || spec.dim() == dim);
+    }
+
     /** Whole rows in the file. */
     public long count() {
         long data = file.length() - headerBytes;
@@ -118,8 +134,33 @@ public final class MappedArray {
 
     /** Copies {@code rowBytes} bytes of {@code source} over row {@code row}. */
     public void writeRow(long row, MemorySegment source, long sourceOffset) {
-        requireWritable();
+        requireWritableRows(row, 1);
         MemorySegment.copy(source, sourceOffset, file.segment(), offsetOf(row), rowBytes);
+    }
+
+    /**
+     * Checks, before anything is written, that rows {@code [first, first+rows)} may be
+     * overwritten: the key is writable, and none of their bytes is part of a .npy header (a raw
+     * key on a file that another key maps as .npy, see {@link NpyGuard}).
+     */
+    public void requireWritableRows(long first, long rows) {
+        requireWritable();
+        file.npyGuard().requireOutside(offsetOf(first), rows * rowBytes, givenPath);
+    }
+
+    /** Checks, before anything is changed or replied, that the array may be cut to {@code rows} rows. */
+    public void requireTruncatable(long rows) {
+        requireWritable();
+        requireIntactHeader();
+        file.npyGuard().requireKept(headerBytes + rows * rowBytes, givenPath);
+    }
+
+    /** A .npy key reads nothing, and must append nothing, when its header was cut behind its back. */
+    private void requireIntactHeader() {
+        if (npyHeader != null && file.length() < headerBytes) {
+            throw RedmapException.err("file changed on disk: the .npy header of " + givenPath
+                    + " was cut; DEL the key and MMAP it again");
+        }
     }
 
     /**
@@ -131,10 +172,9 @@ public final class MappedArray {
      */
     public boolean append(MemorySegment rows) {
         requireWritable();
+        requireIntactHeader();
         requireWholeRows();
-        if (npyHeader != null) {
-            npyHeader.withRows(count() + rows.byteSize() / rowBytes); // no room for the shape: refuse before writing
-        }
+        file.npyGuard().headerFor(file.length() + rows.byteSize()); // no room for the shape: refuse before writing
         boolean deferred;
         try {
             deferred = durability.append(file, rows);
@@ -147,7 +187,7 @@ public final class MappedArray {
 
     /** Keeps the first {@code rows} rows and cuts the file after them. */
     public void truncateRows(long rows) {
-        requireWritable();
+        requireTruncatable(rows);
         try {
             file.truncate(headerBytes + rows * rowBytes);
         } catch (NativeIOException e) {
@@ -156,16 +196,9 @@ public final class MappedArray {
         shapeChanged();
     }
 
-    /**
-     * Rewrites a .npy header's shape to the current row count, in place. The data is written
-     * first, so a crash in between leaves a header that claims too few rows, never too many;
-     * the next change (or MMAP) sets it right.
-     */
+    /** Keeps a .npy header's shape in step with the file, whichever key changed its length. */
     void shapeChanged() {
-        if (npyHeader != null && writable) {
-            byte[] header = npyHeader.withRows(count());
-            MemorySegment.copy(MemorySegment.ofArray(header), 0, file.segment(), 0, header.length);
-        }
+        file.npyShapeChanged();
     }
 
     /** Whether the file ends in a partial row, which appends and pops must not touch. */

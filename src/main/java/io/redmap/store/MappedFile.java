@@ -54,12 +54,10 @@ public final class MappedFile implements AutoCloseable {
     private final PendingBuffers buffers;
     /** How many times pending appends were dropped because writing them failed. */
     private long droppedAppends;
-    /**
-     * Disk blocks are reserved (fallocate, size unchanged) up to here before appends are
-     * deferred, so that writing them later cannot fail for want of space: a full disk is
-     * reported to the VADD that meets it. -1 where the file system cannot reserve.
-     */
-    private long reservedUntil;
+    /** The .npy header that keys mapping this file as .npy read, protected from every key's writes. */
+    private final NpyGuard npyGuard = new NpyGuard();
+    /** Disk blocks reserved past the end for deferred appends; given back by {@link #close}. */
+    private final DiskReservation reservation = new DiskReservation();
 
     /** How the file on disk differs from what this mapping believes. */
     public enum Change {
@@ -164,32 +162,8 @@ public final class MappedFile implements AutoCloseable {
         pendingBytes += data.byteSize();
     }
 
-    /**
-     * Makes sure disk blocks exist up to {@code end}, reserving a little ahead.
-     *
-     * @return false when this file system cannot reserve (write at once instead)
-     * @throws NativeIOException when the disk is full
-     */
     private boolean reserve(long end) throws NativeIOException {
-        if (reservedUntil < 0) {
-            return false;
-        }
-        if (end <= reservedUntil) {
-            return true;
-        }
-        try {
-            LibC.reserve(fd(), length, end - length + PENDING_CAPACITY, path);
-            reservedUntil = end + PENDING_CAPACITY;
-        } catch (NativeIOException e) {
-            if (e.errno() == LibC.EOPNOTSUPP) {
-                reservedUntil = -1;
-                return false;
-            }
-            // Perhaps only the read-ahead does not fit: reserve exactly what is needed.
-            LibC.reserve(fd(), length, end - length, path);
-            reservedUntil = end;
-        }
-        return true;
+        return reservation.ensure(fd(), path, length, end);
     }
 
     /**
@@ -253,9 +227,26 @@ public final class MappedFile implements AutoCloseable {
         if (newLength < 0 || newLength > length) {
             throw new IllegalArgumentException("truncate to " + newLength + " of a " + length + "-byte file");
         }
+        npyGuard.requireKept(newLength, path);
         LibC.ftruncate(fd(), newLength, path);
         length = newLength;
-        reservedUntil = Math.min(reservedUntil, newLength);
+        reservation.truncated(newLength);
+    }
+
+    NpyGuard npyGuard() {
+        return npyGuard;
+    }
+
+    /**
+     * Rewrites a .npy header's shape, in place, to the whole rows the file now holds (after an
+     * append or a pop through any key). The data is written first, so a crash in between leaves
+     * a header that claims too few rows, never too many; the next change (or MMAP) sets it right.
+     */
+    void npyShapeChanged() {
+        byte[] header = writable ? npyGuard.headerFor(length()) : null;
+        if (header != null && length() >= header.length) {
+            MemorySegment.copy(MemorySegment.ofArray(header), 0, segment(), 0, header.length);
+        }
     }
 
     /** Makes everything written so far durable: data and length (fdatasync also writes mmap'ed pages). */
@@ -407,6 +398,7 @@ public final class MappedFile implements AutoCloseable {
         } catch (NativeIOException e) {
             // Those appends were never acknowledged: their connections saw the failure.
         }
+        releaseReservation();
         if (arena != null) {
             arena.close();
             arena = null;
@@ -414,6 +406,19 @@ public final class MappedFile implements AutoCloseable {
         if (fd >= 0) {
             LibC.close(fd);
             fd = -1;
+        }
+    }
+
+    /** Gives back the blocks reserved past the end, which the file system would keep after close. */
+    private void releaseReservation() {
+        if (!writable || gone || !reservation.isHeldPast(length)) {
+            return;
+        }
+        try {
+            int descriptor = fd();
+            reservation.release(descriptor, path, LibC.fstat(descriptor, path).size());
+        } catch (NativeIOException e) {
+            // The blocks stay allocated (a file replaced meanwhile keeps its own): nothing is lost but space.
         }
     }
 

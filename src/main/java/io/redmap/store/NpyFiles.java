@@ -44,8 +44,19 @@ final class NpyFiles {
         }
         MappedArray array = new MappedArray(file, spec.path(), codec, header.dim(), header.dataOffset(),
                 spec.writable(), durability, header);
-        // A crash between an append and its header update leaves the header short: set it right.
-        array.shapeChanged();
+        file.npyGuard().add(header, array.rowBytes());
+        boolean success = false;
+        try {
+            if (spec.writable()) {
+                // A crash between an append and its header update leaves the header short: set it right.
+                array.shapeChanged();
+            }
+            success = true;
+        } finally {
+            if (!success) {
+                file.npyGuard().remove();
+            }
+        }
         return array;
     }
 

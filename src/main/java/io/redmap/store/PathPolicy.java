@@ -3,6 +3,10 @@ package io.redmap.store;
 import io.redmap.RedmapException;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
@@ -22,6 +26,7 @@ public final class PathPolicy {
     /** Longer paths are refused before any system call sees them (PATH_MAX is 4096). */
     private static final int MAX_PATH_BYTES = 4095;
     public static final String OUTSIDE = "path is outside the allowed directories";
+    public static final String NOT_UTF8 = "path must be valid UTF-8";
 
     private final Path dir;
     private final List<Path> roots;
@@ -45,11 +50,33 @@ public final class PathPolicy {
     }
 
     /**
+     * A client's path, from the bytes it sent. Java paths are strings: a lenient decoding would
+     * turn every malformed byte into U+FFFD, so that two different names open one file (and a
+     * read-only MMAP serves another file's data). Such a path is refused instead.
+     */
+    public static String decode(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw RedmapException.err(NOT_UTF8);
+        }
+    }
+
+    /** The error for a path that names a directory (the existing wording of the store). */
+    static RedmapException isDirectory(String given) {
+        return RedmapException.err((given.isEmpty() ? "the empty path" : given) + " is a directory, not a regular file");
+    }
+
+    /**
      * Resolves a client's path to the real path of the file it names (which may not exist yet),
-     * or refuses it.
+     * or refuses it. The empty path, {@code .} and every allowed directory itself name directories.
      */
     public Path resolve(String given) {
-        if (given.isEmpty() || given.indexOf('\0') >= 0 || given.length() > MAX_PATH_BYTES) {
+        if (given.indexOf('\0') >= 0 || given.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
             throw RedmapException.err(OUTSIDE);
         }
         Path path;
@@ -59,6 +86,9 @@ public final class PathPolicy {
             throw RedmapException.err(OUTSIDE);
         }
         Path real = realPath(path);
+        if (roots.contains(real)) {
+            throw isDirectory(given);
+        }
         if (!isAllowed(real)) {
             throw RedmapException.err(OUTSIDE);
         }

@@ -12,10 +12,13 @@ import java.lang.foreign.MemorySegment;
  *   16 bits between buffers. That is numpy up to 2.2, Debian's python3-numpy among them; numpy
  *   2.3 sums a contiguous array in one piece, which differs in the last bits beyond 8192
  *   elements.</li>
- *   <li>means: the sum divided by the count, in float64 for integers and float64 values, in
- *   float32 for float32 and float16 values (numpy's mean of float16 accumulates in float32 and
- *   rounds the quotient to float16).</li>
- *   <li>integer sums: exact, wrapping modulo 2^64 like numpy's int64/uint64.</li>
+ *   <li>means: the sum divided by the count, in float64 for float64 values, in float32 for
+ *   float32 and float16 values (numpy's mean of float16 accumulates in float32 and rounds the
+ *   quotient to float16).</li>
+ *   <li>integer sums: exact, never wrapping (numpy's int64 and uint64 sums wrap modulo 2^64);
+ *   integer means: the exact sum divided by the count, correctly rounded to a double. numpy
+ *   sums integers in float64 for a mean; both agree whenever that float64 sum is exact (sums
+ *   below 2^53).</li>
  *   <li>min and max: NaN wins, as with {@code numpy.min}.</li>
  * </ul>
  * Values are {@code count} consecutive elements of {@code codec.size()} bytes from {@code offset}.
@@ -24,6 +27,8 @@ public final class Aggregates {
     /** numpy's default ufunc buffer size (numpy.getbufsize()). */
     private static final long BUFFER = 8192;
     private static final int BLOCK = 128;
+    /** Values of at most 32 bits (|v| <= 2^32) whose sum fits a long: 2^31 of them. */
+    private static final long NARROW_CHUNK = 1L << 31;
 
     private Aggregates() {
     }
@@ -40,14 +45,36 @@ public final class Aggregates {
         };
     }
 
-    /** Wrapping sum of integer values (uint64: the unsigned sum's bits). */
-    public static long sumLong(NumericCodec codec, MemorySegment segment, long offset, long count) {
-        long sum = 0;
+    /**
+     * The exact sum of integer values. Values of up to 32 bits are added in a long, which cannot
+     * overflow within a chunk of 2^31 of them, and each chunk's sum is added to the 128-bit
+     * total; 64-bit values go to the 128-bit total one by one (an add and an unsigned compare).
+     */
+    public static IntegerSum sumExact(NumericCodec codec, MemorySegment segment, long offset, long count) {
         int size = codec.size();
-        for (long i = 0; i < count; i++) {
-            sum += codec.readLong(segment, offset + i * size);
+        IntegerSum total = IntegerSum.ZERO;
+        if (size < 8) {
+            for (long start = 0; start < count; start += NARROW_CHUNK) {
+                long n = Math.min(NARROW_CHUNK, count - start);
+                long at = offset + start * size;
+                long sum = 0;
+                for (long i = 0; i < n; i++) {
+                    sum += codec.readLong(segment, at + i * size);
+                }
+                total = total.plus(sum);
+            }
+            return total;
         }
-        return sum;
+        boolean unsigned = codec.type() == ElementType.UINT64;
+        long high = 0;
+        long low = 0;
+        for (long i = 0; i < count; i++) {
+            long value = codec.readLong(segment, offset + i * size);
+            long sum = low + value;
+            high += (unsigned ? 0 : value >> 63) + IntegerSum.carry(low, sum);
+            low = sum;
+        }
+        return new IntegerSum(high, low);
     }
 
     /**
@@ -64,6 +91,9 @@ public final class Aggregates {
 
     /** numpy's mean, in the precision numpy gives it (see the class comment). */
     public static double mean(NumericCodec codec, MemorySegment segment, long offset, long count) {
+        if (codec.isInteger()) {
+            return sumExact(codec, segment, offset, count).mean(count);
+        }
         return switch (precisionOf(codec)) {
             case DOUBLE -> bufferedDouble(codec, segment, offset, count) / count;
             case FLOAT -> bufferedFloat(codec, segment, offset, count) / (float) count;

@@ -117,7 +117,7 @@ class FileRegistryTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"../outside.bin", "../outside/x.bin", "a/../../outside.bin", "/etc/passwd", "/dev/null",
-            "link-out/x.bin", "file-link", "dangling-link", "x\0.bin", "", ".", ".."})
+            "link-out/x.bin", "file-link", "dangling-link", "x\0.bin", ".."})
     void pathsOutsideTheAllowedDirectoriesAreRefused(String given) throws Exception {
         Files.createSymbolicLink(dir.resolve("link-out"), outside);
         Files.writeString(outside.resolve("target.bin"), "secret");
@@ -130,6 +130,20 @@ class FileRegistryTest {
         assertThat(names(outside)).containsExactly("target.bin");
         assertThat(names(root)).containsExactly("dir", "extra", "outside");
         assertThat(Files.readString(outside.resolve("target.bin"))).isEqualTo("secret");
+        assertThat(registry.size()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", ".", "./", "sub/..", "../dir", "EXTRA"})
+    void theAllowedDirectoriesThemselvesAreDirectories(String given) throws Exception {
+        String path = given.equals("EXTRA") ? extra.toString() : given;
+        for (boolean writable : new boolean[] {false, true}) {
+            assertThatThrownBy(() -> registry.acquire(path, writable, writable))
+                    .isInstanceOf(RedmapException.class)
+                    .hasMessage((path.isEmpty() ? "the empty path" : path) + " is a directory, not a regular file");
+        }
+        assertThat(names(dir)).isEmpty();
+        assertThat(names(extra)).isEmpty();
         assertThat(registry.size()).isZero();
     }
 
