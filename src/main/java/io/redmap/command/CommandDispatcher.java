@@ -68,6 +68,7 @@ public final class CommandDispatcher {
      */
     void execute(CommandSpec spec, ClientSession session, Request args, Reply reply) {
         int mark = reply.buffer().writerIndex();
+        long changes = server.keyspace().changes();
         try {
             spec.handler().execute(new CommandContext(server, this, session, args, reply));
             server.stats().commandsProcessed.increment();
@@ -86,6 +87,8 @@ public final class CommandDispatcher {
             Log.warning("command " + spec.name() + " failed: " + e);
             replyError(reply, mark, "ERR internal error: " + e.getMessage());
         }
+        // Where the reply of a keyspace change lies: it becomes -MISCONF if the change cannot be saved.
+        server.keyspaceCommit().replied(session, changes, reply.buffer(), mark);
     }
 
     /** Finds the command (or subcommand) and checks access and arity. */
