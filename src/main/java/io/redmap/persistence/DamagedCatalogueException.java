@@ -24,7 +24,7 @@ public final class DamagedCatalogueException extends IOException {
             text.append("; and ").append(damaged.size() - NAMED_LINES).append(" more damaged lines");
         }
         return text.append(". The file is left as it is: repair or remove it, or start with "
-                + "'catalogue-load-damaged yes' to load the ").append(readable)
-                .append(" readable entries (a copy of the damaged file is then kept beside it).").toString();
+                + "'catalogue-load-damaged yes' to load its readable entries (").append(readable)
+                .append(") after a copy of the damaged file is kept beside it.").toString();
     }
 }
