@@ -182,6 +182,30 @@ class CatalogueUnwritableTest {
         }
     }
 
+    /** The once-a-second tasks go on while the save fails: {@code timeout} still closes idle clients. */
+    @Test
+    void theOnceASecondTasksGoOnWhileTheSaveFails() throws Exception {
+        try (TestServer server = TestServer.start("--timeout", "1")) {
+            ArrayClient client = new ArrayClient(server.jedis());
+            assertThat(client.call("MMAP", "a", "a.bin", "double", "WRITABLE")).isEqualTo(0L);
+            Path catalogue = server.path(CATALOGUE);
+            byte[] saved = Files.readAllBytes(catalogue);
+            Files.delete(catalogue);
+            Files.createDirectory(catalogue);
+            client.assertError(misconf("Is a directory"), "DEL", "a");
+
+            try (RawClient idle = new RawClient(server.port())) {
+                assertThat(idle.command("PING").readLine()).isEqualTo("+PONG\r\n");
+                assertThat(idle.closedByServer()).as("an idle client closed by timeout").isTrue();
+            }
+            Files.delete(catalogue);
+            Files.write(catalogue, saved);
+            ArrayClient again = new ArrayClient(server.jedis());
+            awaitSavedAgain(again);
+            assertThat(again.call("DEL", "a")).isEqualTo(1L);
+        }
+    }
+
     /** Polls INFO until the once-a-second retry has saved the catalogue (fails after 15 s). */
     private static void awaitSavedAgain(ArrayClient client) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
