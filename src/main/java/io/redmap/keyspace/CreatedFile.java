@@ -1,12 +1,11 @@
 package io.redmap.keyspace;
 
-import io.redmap.RedmapException;
 import io.redmap.store.ArrayStore;
 import io.redmap.store.MappedArray;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
@@ -15,12 +14,17 @@ import java.nio.file.Path;
  * disk. A file that was written to meanwhile (a VADD in the same pipeline) stays.
  */
 record CreatedFile(Path path, long size) {
-    /** The file an MMAP is about to create, or null when it exists (or the path is refused: open says why). */
+    /**
+     * The file an MMAP is about to create, or null when it exists. Cheap on purpose (no real-path
+     * resolution, no exception when missing): the open that follows resolves and checks the path,
+     * and a wrong guess here only means a file that is not deleted, since {@link #after} finds
+     * nothing at a path the open did not create.
+     */
     static Path missing(ArrayStore store, String givenPath) {
         try {
-            Path real = store.files().policy().resolve(givenPath);
-            return Files.exists(real, LinkOption.NOFOLLOW_LINKS) ? null : real;
-        } catch (RedmapException e) {
+            Path path = store.files().policy().dir().resolve(givenPath);
+            return Files.exists(path) ? null : path;
+        } catch (InvalidPathException e) {
             return null;
         }
     }
