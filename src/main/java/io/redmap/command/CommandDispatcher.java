@@ -1,5 +1,6 @@
 package io.redmap.command;
 
+import io.netty.buffer.ByteBuf;
 import io.redmap.RedmapException;
 import io.redmap.keyspace.ByteKey;
 import io.redmap.protocol.Reply;
@@ -67,7 +68,9 @@ public final class CommandDispatcher {
      * queued command, so that the transaction runs as one).
      */
     void execute(CommandSpec spec, ClientSession session, Request args, Reply reply) {
-        int mark = reply.buffer().writerIndex();
+        ByteBuf buffer = reply.buffer();
+        int mark = buffer.writerIndex();
+        long changes = server.keyspace().changes();
         try {
             spec.handler().execute(new CommandContext(server, this, session, args, reply));
             server.stats().commandsProcessed.increment();
@@ -86,6 +89,20 @@ public final class CommandDispatcher {
             Log.warning("command " + spec.name() + " failed: " + e);
             replyError(reply, mark, "ERR internal error: " + e.getMessage());
         }
+        if (reply.buffer() != buffer) {
+            return; // an EXEC that streamed: its commands have dealt with their own replies
+        }
+        if (reply.writesAfterStream()) {
+            // This reply goes out inside a stream, not with the connection's pending replies:
+            // its change is saved now, and an undone one is answered here and now.
+            String undone = server.keyspaceCommit().saveNow(changes);
+            if (undone != null) {
+                replyError(reply, mark, undone);
+            }
+            return;
+        }
+        // Where the reply of a keyspace change lies: it becomes -MISCONF if the change cannot be saved.
+        server.keyspaceCommit().replied(session, changes, buffer, mark);
     }
 
     /** Finds the command (or subcommand) and checks access and arity. */

@@ -109,7 +109,10 @@ final class InfoReport {
         field(out, "rdb_changes_since_last_save", 0);
         field(out, "rdb_bgsave_in_progress", 0);
         field(out, "rdb_last_save_time", server.lastSaveSeconds());
-        field(out, "rdb_last_bgsave_status", "ok");
+        // While the catalogue cannot be written, as Redis shows a failed save (its MISCONF state).
+        String notSaved = server.keyspace().notSavedReason();
+        field(out, "rdb_last_bgsave_status", notSaved == null ? "ok" : "err");
+        field(out, "catalogue_last_save_error", notSaved == null ? "" : notSaved);
         field(out, "aof_enabled", 0);
         field(out, "mmap_sync", server.config().get("mmap-sync"));
     }

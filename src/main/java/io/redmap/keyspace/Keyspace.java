@@ -2,13 +2,15 @@ package io.redmap.keyspace;
 
 import io.redmap.RedmapException;
 import io.redmap.persistence.Catalogue;
+import io.redmap.persistence.DamagedCatalogueException;
 import io.redmap.store.ArraySpec;
 import io.redmap.store.ArrayStore;
 import io.redmap.store.MappedArray;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +18,10 @@ import java.util.Map;
  * The databases and their keys, kept on disk by the {@link Catalogue} after every change, so
  * that the keyspace survives SIGTERM and kill -9 alike. Files are never deleted here: DEL,
  * FLUSHDB and FLUSHALL only unmap.
+ *
+ * <p>A change that the catalogue cannot save is undone ({@link UndoLog}), and while the catalogue
+ * cannot be saved every change is refused before it starts ({@code -MISCONF}): the keyspace in
+ * memory never runs ahead of the one on disk.
  */
 public final class Keyspace implements AutoCloseable {
     private final Database[] databases;
@@ -27,8 +33,14 @@ public final class Keyspace implements AutoCloseable {
      * file back and restart without losing the key.
      */
     private final List<Catalogue.Entry> unavailable = new ArrayList<>();
+    private final UndoLog undoLog = new UndoLog();
     private boolean deferCommits;
     private volatile boolean uncommitted;
+    /** Why the last save failed; while set, changes are refused (Redis's MISCONF state). */
+    private volatile String notSavedReason;
+
+    /** The longest key name an array may have (SPEC D), so that no client can make the catalogue huge. */
+    public static final int MAX_KEY_BYTES = 64 * 1024;
 
     public Keyspace(int databaseCount, ArrayStore store, Catalogue catalogue) {
         this.databases = new Database[databaseCount];
@@ -51,6 +63,10 @@ public final class Keyspace implements AutoCloseable {
         return store;
     }
 
+    public Path catalogueFile() {
+        return catalogue.file();
+    }
+
     public MappedArray get(int db, ByteKey key) {
         return databases[db].get(key);
     }
@@ -70,6 +86,8 @@ public final class Keyspace implements AutoCloseable {
      * @return the array the key now maps
      */
     public MappedArray map(int db, ByteKey key, ArraySpec spec, boolean create) {
+        refuseWhileNotSaved();
+        checkKeyLength(key);
         Database database = databases[db];
         MappedArray existing = database.get(key);
         if (existing != null) {
@@ -82,13 +100,19 @@ public final class Keyspace implements AutoCloseable {
             }
             return existing;
         }
+        Path missing = create ? CreatedFile.missing(store, spec.path()) : null;
         MappedArray array = store.open(spec, create);
-        forgetUnavailable(db, key);
+        CreatedFile created = CreatedFile.after(missing);
+        Catalogue.Entry forgotten = takeUnavailable(db, key);
         database.put(key, array);
-        persistOrUndo(() -> {
+        changed(() -> {
             database.remove(key);
             store.close(array);
-        });
+            restoreUnavailable(forgotten);
+            if (created != null) {
+                created.deleteIfUnchanged(store, array);
+            }
+        }, null);
         return array;
     }
 
@@ -103,15 +127,16 @@ public final class Keyspace implements AutoCloseable {
 
     /** DEL: unmaps the key; the file stays. */
     public boolean delete(int db, ByteKey key) {
+        refuseWhileNotSaved();
         MappedArray array = databases[db].remove(key);
         if (array == null) {
-            if (forgetUnavailable(db, key)) {
-                persist();
+            Catalogue.Entry forgotten = takeUnavailable(db, key);
+            if (forgotten != null) {
+                changed(() -> restoreUnavailable(forgotten), null);
             }
             return false;
         }
-        store.close(array);
-        persist();
+        changed(() -> databases[db].put(key, array), () -> store.close(array));
         return true;
     }
 
@@ -121,6 +146,8 @@ public final class Keyspace implements AutoCloseable {
      * @return false when {@code onlyIfAbsent} and the target exists
      */
     public boolean rename(int db, ByteKey from, ByteKey to, boolean onlyIfAbsent) {
+        refuseWhileNotSaved();
+        checkKeyLength(to);
         Database database = databases[db];
         MappedArray array = database.get(from);
         if (array == null) {
@@ -135,45 +162,60 @@ public final class Keyspace implements AutoCloseable {
         }
         database.remove(from);
         database.put(to, array);
-        if (replaced != null) {
-            store.close(replaced);
-        }
-        persist();
+        changed(() -> {
+            database.remove(to);
+            if (replaced != null) {
+                database.put(to, replaced);
+            }
+            database.put(from, array);
+        }, replaced == null ? null : () -> store.close(replaced));
         return true;
     }
 
-    /** MOVE: moves a key to another database; false when it is missing or the target has it. */
+    /**
+     * MOVE: moves a key to another database; false when it is missing or the target has it. It
+     * needs no check of the name's length: the name is one the key already has.
+     */
     public boolean move(int db, ByteKey key, int targetDb) {
+        refuseWhileNotSaved();
         MappedArray array = databases[db].get(key);
         if (array == null || databases[targetDb].get(key) != null) {
             return false;
         }
         databases[db].remove(key);
         databases[targetDb].put(key, array);
-        persist();
+        changed(() -> {
+            databases[targetDb].remove(key);
+            databases[db].put(key, array);
+        }, null);
         return true;
     }
 
     /** FLUSHDB: unmaps every key of one database. */
     public void flush(int db) {
-        Map<ByteKey, MappedArray> entries = databases[db].entries();
-        for (MappedArray array : entries.values()) {
-            store.close(array);
-        }
-        entries.clear();
-        unavailable.removeIf(entry -> entry.db() == db);
-        persist();
+        refuseWhileNotSaved();
+        flushDatabases(db, db);
     }
 
     public void flushAll() {
-        for (Database database : databases) {
-            for (MappedArray array : database.entries().values()) {
-                store.close(array);
-            }
-            database.entries().clear();
+        refuseWhileNotSaved();
+        flushDatabases(0, databases.length - 1);
+    }
+
+    private void flushDatabases(int first, int last) {
+        List<Map<ByteKey, MappedArray>> removed = new ArrayList<>();
+        for (int db = first; db <= last; db++) {
+            removed.add(new HashMap<>(databases[db].entries()));
+            databases[db].entries().clear();
         }
-        unavailable.clear();
-        persist();
+        List<Catalogue.Entry> forgotten = new ArrayList<>();
+        unavailable.removeIf(entry -> entry.db() >= first && entry.db() <= last && forgotten.add(entry));
+        changed(() -> {
+            for (int db = first; db <= last; db++) {
+                databases[db].entries().putAll(removed.get(db - first));
+            }
+            unavailable.addAll(forgotten);
+        }, () -> removed.forEach(entries -> entries.values().forEach(store::close)));
     }
 
     public long size() {
@@ -184,21 +226,10 @@ public final class Keyspace implements AutoCloseable {
         return total;
     }
 
-    /** Writes the catalogue now (also what SAVE does). */
-    public void persist() {
-        if (deferCommits) {
-            uncommitted = true;
-            return;
-        }
-        write();
-    }
-
-    private void write() {
-        try {
-            catalogue.save(snapshot());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the catalogue " + catalogue.file(), e);
-        }
+    /** Writes the catalogue now, whatever changed (SAVE, and the retry while it cannot be saved). */
+    public void save() {
+        uncommitted = true;
+        commit();
     }
 
     /**
@@ -214,20 +245,61 @@ public final class Keyspace implements AutoCloseable {
         return uncommitted;
     }
 
-    /** Writes the catalogue if anything changed since the last write (SAVE writes it anyway). */
+    /** The number of the last change ever made: a command that changed the keyspace moved it. */
+    public long changes() {
+        return undoLog.last();
+    }
+
+    /**
+     * Writes the catalogue if anything changed since the last write. When it cannot be written,
+     * every change since the last save is undone (the keyspace is again what the catalogue on disk
+     * says), and changes are refused until a save succeeds.
+     *
+     * @throws KeyspaceNotSaved when the catalogue could not be written
+     */
     public void commit() {
-        if (uncommitted) {
-            write();
+        if (!uncommitted) {
+            return;
+        }
+        try {
+            catalogue.save(snapshot());
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            // OutOfMemoryError too: a huge catalogue fails to build, the rest of the server goes on.
+            long first = undoLog.firstUnsaved();
+            List<String> problems = undoLog.undoAll();
             uncommitted = false;
+            notSavedReason = KeyspaceNotSaved.reason(e);
+            throw new KeyspaceNotSaved(notSavedReason, first, undoLog.last(), problems);
+        }
+        uncommitted = false;
+        notSavedReason = null;
+        undoLog.saved();
+    }
+
+    /** Why the catalogue could not be saved, while changes are refused for it; null when all is well. */
+    public String notSavedReason() {
+        return notSavedReason;
+    }
+
+    private void refuseWhileNotSaved() {
+        String reason = notSavedReason;
+        if (reason != null) {
+            throw new RedmapException("MISCONF", KeyspaceNotSaved.message(reason));
         }
     }
 
-    private void persistOrUndo(Runnable undo) {
-        try {
-            persist();
-        } catch (UncheckedIOException e) {
-            undo.run();
-            throw RedmapException.err("cannot save the keyspace: " + e.getCause().getMessage());
+    private static void checkKeyLength(ByteKey key) {
+        if (key.bytes().length > MAX_KEY_BYTES) {
+            throw RedmapException.err("key name too long");
+        }
+    }
+
+    /** Notes a change: written now, or at the next commit when commits are deferred. */
+    private void changed(Runnable undo, Runnable release) {
+        undoLog.record(undo, release);
+        uncommitted = true;
+        if (!deferCommits) {
+            commit();
         }
     }
 
@@ -245,25 +317,50 @@ public final class Keyspace implements AutoCloseable {
         return entries;
     }
 
-    private boolean forgetUnavailable(int db, ByteKey key) {
-        return unavailable.removeIf(entry -> entry.db() == db && ByteKey.wrap(entry.key()).equals(key));
+    /** Forgets the unavailable entry of a key (returned, or null when it had none). */
+    private Catalogue.Entry takeUnavailable(int db, ByteKey key) {
+        for (int i = 0; i < unavailable.size(); i++) {
+            Catalogue.Entry entry = unavailable.get(i);
+            if (entry.db() == db && ByteKey.wrap(entry.key()).equals(key)) {
+                return unavailable.remove(i);
+            }
+        }
+        return null;
     }
 
-    /** What loading the catalogue at start did. */
-    public record LoadReport(int loaded, List<String> problems) {
+    private void restoreUnavailable(Catalogue.Entry entry) {
+        if (entry != null) {
+            unavailable.add(entry);
+        }
+    }
+
+    /** What loading the catalogue at start did; {@code damagedCopy} is null unless it was damaged. */
+    public record LoadReport(int loaded, List<String> problems, Path damagedCopy) {
     }
 
     /**
-     * Maps every key of the catalogue. A key whose file is missing, or whose entry is damaged, is
-     * reported and left out; it is never recreated empty, and its entry stays in the catalogue.
+     * Maps every key of the catalogue. A key whose file is missing is reported and left out; it is
+     * never recreated empty, and its entry stays in the catalogue (so does one of a database that
+     * no longer exists). A damaged catalogue stops the load unless {@code loadDamaged}: then a
+     * copy of it is kept first, and its readable entries are loaded.
+     *
+     * @throws DamagedCatalogueException when the catalogue is damaged and not {@code loadDamaged}
      */
-    public LoadReport load() throws IOException {
+    public LoadReport load(boolean loadDamaged) throws IOException {
         Catalogue.Loaded loaded = catalogue.load();
+        Path copy = null;
+        if (!loaded.damaged().isEmpty()) {
+            if (!loadDamaged) {
+                throw new DamagedCatalogueException(catalogue.file(), loaded.damaged(), loaded.entries().size());
+            }
+            copy = catalogue.keepCopy();
+        }
         List<String> problems = new ArrayList<>(loaded.damaged());
         int count = 0;
         for (Catalogue.Entry entry : loaded.entries()) {
             ByteKey key = ByteKey.wrap(entry.key());
             if (entry.db() < 0 || entry.db() >= databases.length) {
+                unavailable.add(entry);
                 problems.add("key '" + key + "': database " + entry.db() + " does not exist");
                 continue;
             }
@@ -279,7 +376,7 @@ public final class Keyspace implements AutoCloseable {
                 problems.add("key '" + key + "' (" + entry.spec().path() + "): " + e.getMessage());
             }
         }
-        return new LoadReport(count, problems);
+        return new LoadReport(count, problems, copy);
     }
 
     @Override

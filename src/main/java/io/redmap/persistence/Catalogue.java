@@ -9,10 +9,13 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -33,6 +36,7 @@ import java.util.zip.CRC32C;
  */
 public final class Catalogue {
     static final String MAGIC = "redmap-catalogue 1";
+    private static final String HEADER_PREFIX = "redmap-catalogue ";
     private static final HexFormat HEX = HexFormat.of();
 
     private final Path file;
@@ -53,18 +57,36 @@ public final class Catalogue {
     public record Loaded(List<Entry> entries, List<String> damaged) {
     }
 
-    /** Reads the catalogue; a missing file is an empty keyspace. */
+    /**
+     * Reads the catalogue; a missing file is an empty keyspace. Every line that cannot be read is
+     * described in {@link Loaded#damaged()}; the lines that can are returned whatever else is wrong.
+     *
+     * <p>What counts as damage: a missing or foreign header, a line whose fields or checksum do not
+     * match, a last line without its newline, and an empty file. {@link #save} replaces the file by
+     * an atomic rename of a complete, fsynced copy, and no version ever wrote an empty catalogue (the
+     * header is always there), so none of these is a torn save: they are the file system's damage
+     * or someone else's writing. A cut that falls exactly between two lines cannot be seen (the
+     * format has no end marker).
+     */
     public Loaded load() throws IOException {
-        List<String> lines;
+        byte[] bytes;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return new Loaded(List.of(), List.of());
         }
         List<Entry> entries = new ArrayList<>();
         List<String> damaged = new ArrayList<>();
-        if (lines.isEmpty() || !lines.getFirst().equals(MAGIC)) {
-            damaged.add("line 1: not a redmap catalogue header (expected '" + MAGIC + "')");
+        if (bytes.length == 0) {
+            damaged.add("line 1: the file is empty (0 bytes), but a saved catalogue always has its header line '"
+                    + MAGIC + "'");
+            return new Loaded(entries, damaged);
+        }
+        List<String> lines = new String(bytes, StandardCharsets.ISO_8859_1).lines().toList();
+        if (!lines.getFirst().equals(MAGIC)) {
+            damaged.add(lines.getFirst().startsWith(HEADER_PREFIX) && lines.getFirst().length() < 40
+                    ? "line 1: format '" + lines.getFirst() + "' is not one this server reads ('" + MAGIC + "')"
+                    : "line 1: not a redmap catalogue header (expected '" + MAGIC + "')");
         }
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -77,7 +99,30 @@ public final class Catalogue {
                 damaged.add("line " + (i + 1) + ": " + e.getMessage());
             }
         }
+        if (bytes[bytes.length - 1] != '\n') {
+            damaged.add("line " + lines.size() + ": cut short (the file does not end with a newline)");
+        }
         return new Loaded(entries, damaged);
+    }
+
+    /**
+     * Copies the catalogue, as it is, to a new file beside it ({@code <name>.damaged-<time>}), so
+     * that loading only its readable entries loses nothing for good.
+     *
+     * @return the copy
+     */
+    public Path keepCopy() throws IOException {
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path copy = file.resolveSibling(file.getFileName() + ".damaged-" + stamp);
+        for (int i = 1; Files.exists(copy, LinkOption.NOFOLLOW_LINKS); i++) {
+            copy = file.resolveSibling(file.getFileName() + ".damaged-" + stamp + "-" + i);
+        }
+        Files.copy(file, copy, StandardCopyOption.COPY_ATTRIBUTES);
+        try (FileChannel channel = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        forceDirectory(copy.toAbsolutePath().getParent());
+        return copy;
     }
 
     /** Replaces the catalogue with these entries, atomically and durably. */
@@ -90,21 +135,42 @@ public final class Catalogue {
         }
         Path directory = file.toAbsolutePath().getParent();
         Path temp = directory.resolve(file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.ISO_8859_1));
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-            channel.force(true);
-        }
+        boolean replaced = false;
         try {
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.ISO_8859_1));
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                channel.force(true);
+            }
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            replaced = true;
+            forceDirectory(directory);
+        } finally {
+            if (!replaced) {
+                // A failed save leaves nothing behind: the old catalogue stays, alone.
+                deleteQuietly(temp);
+            }
         }
+    }
+
+    private static void forceDirectory(Path directory) throws IOException {
         try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
             dir.force(true);
+        }
+    }
+
+    private static void deleteQuietly(Path temp) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            // The save already failed with the error that matters; a stray temp file is overwritten next time.
         }
     }
 

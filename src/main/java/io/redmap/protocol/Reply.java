@@ -103,6 +103,14 @@ public final class Reply {
         return parts.size() == 1 ? (ReplyStream) parts.getFirst() : new StreamSequence(parts);
     }
 
+    /**
+     * Whether replies now go after a stream (later replies of an EXEC that streamed one), not into
+     * the buffer this reply was made with.
+     */
+    public boolean writesAfterStream() {
+        return out != head;
+    }
+
     public boolean resp3() {
         return protocol >= 3;
     }

@@ -38,6 +38,13 @@ public final class ClientSession {
     private volatile boolean closeAfterReply;
     private volatile boolean killed;
 
+    /** Replies of this batch's keyspace changes, replaced with -MISCONF if their change cannot be saved. */
+    private final ChangeReplies changeReplies = new ChangeReplies();
+
+    ChangeReplies changeReplies() {
+        return changeReplies;
+    }
+
     /** Deferred appends of the current batch: each file and its dropped-appends count at the time. */
     private final Map<MappedFile, Long> deferredAppends = new HashMap<>();
 

@@ -205,20 +205,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Writes the keyspace's changes before replies acknowledge them; false when that failed. */
-    private boolean commitKeyspace() {
-        server.commandLock().lock();
-        try {
-            server.keyspace().commit();
-            return true;
-        } catch (RuntimeException e) {
-            Log.warning("cannot save the keyspace: " + e.getMessage());
-            return false;
-        } finally {
-            server.commandLock().unlock();
-        }
-    }
-
     /**
      * Disconnects a client whose unsent replies pass its {@code client-output-buffer-limit}, as
      * Redis does. Only replies built whole are checked: a stream waits for its reader instead.
@@ -247,16 +233,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void flush(ChannelHandlerContext ctx) {
-        if (server.keyspace().hasUncommittedChanges() && !commitKeyspace()) {
-            Log.warning("closing client " + session.address() + ": the keyspace could not be saved");
-            if (pending != null) {
-                pending.release();
-                pending = null;
-            }
-            ctx.close();
-            return;
-        }
-        ByteBuf out = pending;
+        // The keyspace's changes are saved before replies acknowledge them; a change that could
+        // not be saved was undone, and its reply is replaced with -MISCONF.
+        ByteBuf out = server.keyspaceCommit().beforeSending(session, pending);
         pending = null;
         if (session != null && (session.hasDeferredAppends() || appendsPending())) {
             // Not only the replies that acknowledge appends wait for them: so do replies that may

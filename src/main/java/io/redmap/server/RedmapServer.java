@@ -18,7 +18,9 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.redmap.command.CommandDispatcher;
 import io.redmap.command.CommandTable;
 import io.redmap.keyspace.Keyspace;
+import io.redmap.keyspace.KeyspaceNotSaved;
 import io.redmap.persistence.Catalogue;
+import io.redmap.persistence.DamagedCatalogueException;
 import io.redmap.protocol.RespDecoder;
 import io.redmap.store.ArrayStore;
 import io.redmap.store.PathPolicy;
@@ -83,10 +85,11 @@ public final class RedmapServer implements AutoCloseable {
         } catch (IOException e) {
             throw naming("cannot read the append journal", store.journalFile(), e);
         }
-        long loadStart = System.nanoTime();
         Keyspace.LoadReport report;
         try {
-            report = keyspace.load();
+            report = load(keyspace, config);
+        } catch (DamagedCatalogueException e) {
+            throw e; // names the file and its damaged lines
         } catch (IOException e) {
             throw naming("cannot load the catalogue", catalogue, e);
         }
@@ -95,12 +98,6 @@ public final class RedmapServer implements AutoCloseable {
         keyspace.deferCommits(true);
         // Loading opened every file; the mappings need no descriptors (writes reopen them).
         store.closeIdleDescriptors(0);
-        for (String problem : report.problems()) {
-            Log.warning("catalogue: " + problem);
-        }
-        Log.notice("DB loaded from disk: " + report.loaded() + " keys in "
-                + (System.nanoTime() - loadStart) / 1_000_000 + " ms" + (report.problems().isEmpty() ? ""
-                : " (" + report.problems().size() + " entries could not be loaded, see above)"));
 
         RedmapServer[] self = new RedmapServer[1];
         ServerState state = new ServerState(config, keyspace, CommandTable.standard(),
@@ -158,7 +155,7 @@ public final class RedmapServer implements AutoCloseable {
                 Thread.ofPlatform().name("redmap-sync").daemon().factory());
         RedmapServer server = new RedmapServer(state, keyspace, acceptors, workers, listeners, background);
         self[0] = server;
-        background.scheduleWithFixedDelay(server::everySecond, 1, 1, TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(new Housekeeping(state)::everySecond, 1, 1, TimeUnit.SECONDS);
         writePidFile(config);
         Log.notice("Running mode=standalone, port=" + port + ", transport=" + (epoll ? "epoll" : "nio")
                 + ", io-threads=" + config.getLong("io-threads"));
@@ -167,43 +164,36 @@ public final class RedmapServer implements AutoCloseable {
         return server;
     }
 
-    /** A file no write has used for this long gives its descriptor back. */
-    private static final long IDLE_DESCRIPTOR_NANOS = 10_000_000_000L;
-
     /**
-     * The once-a-second work: close idle clients; flush dirty arrays under {@code mmap-sync
-     * everysec}; give back the descriptors of files idle for ten seconds.
+     * Loads the keyspace. A damaged catalogue stops the start (the exception names its damaged
+     * lines) unless {@code catalogue-load-damaged yes}: then a copy of it is kept, and the
+     * catalogue is rewritten at once with the readable entries, so that what runs is what is saved.
      */
-    private void everySecond() {
-        closeIdleClients();
-        state.commandLock().lock();
+    private static Keyspace.LoadReport load(Keyspace keyspace, ServerConfig config) throws IOException {
+        long loadStart = System.nanoTime();
+        Keyspace.LoadReport report;
         try {
-            if (SyncMode.find(state.config().get("mmap-sync")) == SyncMode.EVERYSEC) {
-                keyspace.store().syncDirty(message -> Log.warning("background sync failed: " + message));
-            }
-            keyspace.store().closeIdleDescriptors(IDLE_DESCRIPTOR_NANOS);
-            // Changes of a connection that went away before its replies were sent.
-            keyspace.commit();
-        } catch (RuntimeException e) {
-            Log.warning("background sync failed: " + e);
-        } finally {
-            state.commandLock().unlock();
+            report = keyspace.load(config.getBool("catalogue-load-damaged"));
+        } catch (IOException | RuntimeException e) {
+            keyspace.close();
+            throw e;
         }
-    }
-
-    /** {@code timeout}: clients idle for longer are disconnected, as Redis's clientsCron does. */
-    private void closeIdleClients() {
-        long timeoutSeconds = state.config().getLong("timeout");
-        if (timeoutSeconds <= 0) {
-            return;
+        for (String problem : report.problems()) {
+            Log.warning("catalogue: " + problem);
         }
-        long now = System.currentTimeMillis();
-        for (ClientSession session : state.clients().all()) {
-            if (!session.inMulti() && now - session.lastInteractionMillis() > timeoutSeconds * 1000) {
-                Log.verbose("Closing idle client " + session.address());
-                session.kill();
+        if (report.damagedCopy() != null) {
+            Log.warning("The keyspace catalogue " + keyspace.catalogueFile() + " was damaged: a copy of it is kept as "
+                    + report.damagedCopy() + ", and only its readable entries are loaded (catalogue-load-damaged yes)");
+            try {
+                keyspace.save();
+            } catch (KeyspaceNotSaved e) {
+                Log.warning(e.getMessage());
             }
         }
+        Log.notice("DB loaded from disk: " + report.loaded() + " keys in "
+                + (System.nanoTime() - loadStart) / 1_000_000 + " ms" + (report.problems().isEmpty() ? ""
+                : " (" + report.problems().size() + " entries could not be loaded, see above)"));
+        return report;
     }
 
     private static void writePidFile(ServerConfig config) {
@@ -249,7 +239,12 @@ public final class RedmapServer implements AutoCloseable {
             background.shutdownNow();
             state.commandLock().lock();
             try {
-                state.save();
+                try {
+                    state.save();
+                } catch (RuntimeException e) {
+                    // The catalogue on disk is the last one saved: changes it lacks were refused.
+                    Log.warning("Could not save at shutdown: " + e.getMessage());
+                }
                 keyspace.close();
             } finally {
                 state.commandLock().unlock();

@@ -33,6 +33,9 @@ public final class ServerConfig {
                 ConfigOption.string("bind", "127.0.0.1 ::1", false),
                 ConfigOption.string("dir", "", false),
                 ConfigOption.string("dbfilename", "redmap.catalog", false),
+                // Read at start only: whether a damaged catalogue stops the start (no) or loads
+                // its readable entries after a copy of it is kept (yes).
+                ConfigOption.bool("catalogue-load-damaged", false, false),
                 ConfigOption.integer("databases", 16, 1, 1_000_000, false),
                 ConfigOption.string("requirepass", "", true),
                 ConfigOption.bool("protected-mode", true, true),

@@ -24,6 +24,7 @@ public final class ServerState {
     private final WatchRegistry watches = new WatchRegistry();
     private final ServerStats stats = new ServerStats();
     private final ReentrantLock commandLock = new ReentrantLock();
+    private final KeyspaceCommit keyspaceCommit;
     private final long startMillis = System.currentTimeMillis();
     private final String runId;
     private final Runnable shutdown;
@@ -35,6 +36,7 @@ public final class ServerState {
         this.keyspace = keyspace;
         this.commands = commands;
         this.shutdown = shutdown;
+        this.keyspaceCommit = new KeyspaceCommit(keyspace, commandLock, stats);
         byte[] random = new byte[20];
         ThreadLocalRandom.current().nextBytes(random);
         this.runId = HexFormat.of().formatHex(random);
@@ -68,6 +70,11 @@ public final class ServerState {
         return commandLock;
     }
 
+    /** The group commit of keyspace changes, and the -MISCONF replies when it fails. */
+    public KeyspaceCommit keyspaceCommit() {
+        return keyspaceCommit;
+    }
+
     public long startMillis() {
         return startMillis;
     }
@@ -88,11 +95,14 @@ public final class ServerState {
         return lastSaveSeconds;
     }
 
-    /** SAVE: the catalogue is already current after every change; this writes it again and syncs the arrays. */
+    /**
+     * SAVE: the catalogue is already current after every batch; this writes it again and syncs the
+     * arrays. When the catalogue cannot be written: {@code ERR}, as Redis's SAVE (and SHUTDOWN, which
+     * then does not stop: SIGTERM still does, with the catalogue on disk as it was last saved).
+     */
     public void save() {
         keyspace.store().syncDirty(message -> Log.warning("sync failed: " + message));
-        keyspace.persist();
-        keyspace.commit();
+        keyspaceCommit.save();
         lastSaveSeconds = System.currentTimeMillis() / 1000;
     }
 

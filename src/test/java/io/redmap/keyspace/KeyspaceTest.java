@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.redmap.RedmapException;
 import io.redmap.persistence.Catalogue;
+import io.redmap.persistence.DamagedCatalogueException;
 import io.redmap.store.ArraySpec;
 import io.redmap.store.ArrayStore;
 import io.redmap.store.MappedArray;
@@ -75,7 +76,7 @@ class KeyspaceTest {
     /** What a restarted server would see: a fresh keyspace over the same catalogue and directory. */
     private TreeSet<String> reloaded() throws Exception {
         Keyspace restarted = newKeyspace();
-        Keyspace.LoadReport report = restarted.load();
+        Keyspace.LoadReport report = restarted.load(false);
         assertThat(report.problems()).isEmpty();
         assertThat(report.loaded()).isEqualTo(restarted.size());
         return describe(restarted);
@@ -171,7 +172,7 @@ class KeyspaceTest {
         Files.delete(dir.resolve("gone.bin"));
 
         Keyspace restarted = newKeyspace();
-        Keyspace.LoadReport report = restarted.load();
+        Keyspace.LoadReport report = restarted.load(false);
         assertThat(report.loaded()).isEqualTo(1);
         assertThat(report.problems()).singleElement().asString().contains("gone");
         assertThat(restarted.get(0, ByteKey.of("gone"))).isNull();
@@ -187,18 +188,132 @@ class KeyspaceTest {
     }
 
     @Test
-    void aDamagedCatalogueLineIsReportedAndTheOtherKeysLoad() throws Exception {
+    void aDamagedCatalogueIsRefusedUnlessToldToLoadWhatCanBeRead() throws Exception {
         keyspace.map(0, ByteKey.of("a"), spec("a.bin"), true);
         keyspace.map(0, ByteKey.of("b"), spec("b.bin"), true);
         List<String> lines = new ArrayList<>(Files.readAllLines(cataloguePath));
         lines.set(1, lines.get(1).replace(' ', '_'));
         Files.write(cataloguePath, lines);
+        byte[] damaged = Files.readAllBytes(cataloguePath);
+
+        Keyspace refused = newKeyspace();
+        assertThatThrownBy(() -> refused.load(false)).isInstanceOf(DamagedCatalogueException.class)
+                .hasMessageContaining("line 2: expected 8 fields").hasMessageContaining("catalogue-load-damaged yes");
+        assertThat(refused.size()).isZero();
+        assertThat(Files.readAllBytes(cataloguePath)).isEqualTo(damaged);
 
         Keyspace restarted = newKeyspace();
-        Keyspace.LoadReport report = restarted.load();
+        Keyspace.LoadReport report = restarted.load(true);
         assertThat(report.loaded()).isEqualTo(1);
-        assertThat(report.problems()).hasSize(1);
+        assertThat(report.problems()).singleElement().asString().startsWith("line 2:");
         assertThat(restarted.size()).isEqualTo(1);
+        assertThat(report.damagedCopy().getFileName().toString()).startsWith("keyspace.catalogue.damaged-");
+        assertThat(Files.readAllBytes(report.damagedCopy())).isEqualTo(damaged);
+    }
+
+    @Test
+    void keyNamesAreAtMost64KiB() throws Exception {
+        ByteKey longest = ByteKey.wrap(new byte[Keyspace.MAX_KEY_BYTES]);
+        ByteKey tooLong = ByteKey.wrap(new byte[Keyspace.MAX_KEY_BYTES + 1]);
+        assertThat(Keyspace.MAX_KEY_BYTES).isEqualTo(65536);
+        keyspace.map(0, longest, spec("a.bin"), true);
+        assertThatThrownBy(() -> keyspace.map(0, tooLong, spec("b.bin"), true))
+                .isInstanceOf(RedmapException.class).hasMessage("key name too long");
+        assertThat(Files.exists(dir.resolve("b.bin"))).isFalse();
+        assertThatThrownBy(() -> keyspace.rename(0, longest, tooLong, false))
+                .isInstanceOf(RedmapException.class).hasMessage("key name too long");
+        assertThat(keyspace.get(0, longest)).isNotNull();
+        assertThat(keyspace.rename(0, longest, ByteKey.of("short"), false)).isTrue();
+        assertThat(keyspace.rename(0, ByteKey.of("short"), longest, false)).isTrue();
+        assertThat(reloaded()).hasSize(1);
+    }
+
+    /** One change of each kind, that the catalogue cannot save. */
+    private record Change(String name, ThrowingRunnable change) {
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    @Test
+    void aChangeTheCatalogueCannotSaveIsUndoneAndChangesAreRefusedUntilASaveWorks() throws Exception {
+        List<Change> changes = List.of(
+                new Change("MMAP creating its file", () -> keyspace.map(0, ByteKey.of("new"), spec("new.bin"), true)),
+                new Change("DEL", () -> keyspace.delete(0, ByteKey.of("a"))),
+                new Change("RENAME over a key", () -> keyspace.rename(0, ByteKey.of("a"), ByteKey.of("b"), false)),
+                new Change("MOVE", () -> keyspace.move(0, ByteKey.of("a"), 7)),
+                new Change("FLUSHDB", () -> keyspace.flush(0)),
+                new Change("FLUSHALL", keyspace::flushAll));
+        keyspace.map(0, ByteKey.of("a"), spec("a.bin"), true);
+        keyspace.map(0, ByteKey.of("b"), spec("b.bin"), true);
+        keyspace.map(3, ByteKey.of("c"), spec("c.bin"), true);
+        for (Change change : changes) {
+            TreeSet<String> before = describe(keyspace);
+            byte[] saved = Files.readAllBytes(cataloguePath);
+            int files = keyspace.store().files().size();
+            Files.delete(cataloguePath);
+            Files.createDirectory(cataloguePath);
+
+            assertThatThrownBy(change.change()::run).as(change.name()).isInstanceOf(KeyspaceNotSaved.class)
+                    .hasMessageStartingWith("Errors writing the keyspace catalogue (Is a directory)");
+            assertThat(describe(keyspace)).as(change.name() + " undone").isEqualTo(before);
+            assertThat(keyspace.store().files().size()).as(change.name() + ": files mapped").isEqualTo(files);
+            assertThat(Files.exists(dir.resolve("new.bin"))).as("the file the MMAP created").isFalse();
+            assertThat(keyspace.notSavedReason()).isEqualTo("Is a directory");
+            try (var left = Files.list(root)) {
+                assertThat(left.map(p -> p.getFileName().toString())).as("no temporary file")
+                        .containsExactlyInAnyOrder("data", "keyspace.catalogue");
+            }
+            // Refused before anything is tried, while the catalogue still cannot be saved.
+            assertThatThrownBy(() -> keyspace.delete(0, ByteKey.of("a"))).isInstanceOf(RedmapException.class)
+                    .isNotInstanceOf(KeyspaceNotSaved.class).hasMessageContaining("(Is a directory)")
+                    .extracting(e -> ((RedmapException) e).code()).isEqualTo("MISCONF");
+            assertThat(describe(keyspace)).isEqualTo(before);
+
+            Files.delete(cataloguePath);
+            Files.write(cataloguePath, saved);
+            keyspace.save();
+            assertThat(keyspace.notSavedReason()).isNull();
+            assertThat(reloaded()).isEqualTo(before);
+        }
+        keyspace.delete(0, ByteKey.of("a"));
+        assertThat(reloaded()).containsExactly("0 b b.bin double 1 w", "3 c c.bin double 1 w");
+    }
+
+    @Test
+    void aGroupOfChangesIsUndoneInReverseOrder() throws Exception {
+        keyspace.map(0, ByteKey.of("a"), spec("a.bin"), true);
+        keyspace.map(0, ByteKey.of("b"), spec("b.bin"), true);
+        keyspace.deferCommits(true);
+        TreeSet<String> before = describe(keyspace);
+        long first = keyspace.changes() + 1;
+        // Each step depends on the one before: undoing them in another order would not restore this.
+        keyspace.delete(0, ByteKey.of("a"));
+        keyspace.map(0, ByteKey.of("a"), spec("b.bin"), true);
+        keyspace.rename(0, ByteKey.of("a"), ByteKey.of("z"), false);
+        keyspace.move(0, ByteKey.of("b"), 2);
+        keyspace.map(2, ByteKey.of("b2"), spec("new.bin"), true);
+        keyspace.flushAll();
+        keyspace.map(0, ByteKey.of("a"), spec("a.bin"), true);
+        assertThat(keyspace.hasUncommittedChanges()).isTrue();
+        Files.delete(cataloguePath);
+        Files.createDirectory(cataloguePath);
+
+        assertThatThrownBy(keyspace::commit).isInstanceOfSatisfying(KeyspaceNotSaved.class, e -> {
+            assertThat(e.firstUndone()).isEqualTo(first);
+            assertThat(e.lastUndone()).isEqualTo(first + 6);
+            assertThat(e.undoProblems()).isEmpty();
+        });
+        assertThat(describe(keyspace)).isEqualTo(before);
+        assertThat(keyspace.hasUncommittedChanges()).isFalse();
+        assertThat(keyspace.store().files().size()).isEqualTo(2);
+        assertThat(Files.exists(dir.resolve("new.bin"))).isFalse();
+        MappedArray a = keyspace.get(0, ByteKey.of("a"));
+        try (Arena arena = Arena.ofConfined()) {
+            a.append(arena.allocateFrom(ValueLayout.JAVA_DOUBLE, 5.0));
+        }
+        assertThat(a.count()).as("the array DEL kept mapped still works").isEqualTo(1);
     }
 
     @Test

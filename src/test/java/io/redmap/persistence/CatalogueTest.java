@@ -2,6 +2,7 @@ package io.redmap.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.redmap.store.ArraySpec;
 import io.redmap.type.ElementType;
@@ -101,9 +102,63 @@ class CatalogueTest {
         Files.writeString(dir.resolve("catalogue"), "something else\n");
         Catalogue.Loaded loaded = new Catalogue(dir.resolve("catalogue")).load();
         assertThat(loaded.entries()).isEmpty();
-        assertThat(loaded.damaged()).singleElement().asString().startsWith("line 1:");
+        assertThat(loaded.damaged()).singleElement().asString().startsWith("line 1: not a redmap catalogue header");
+        Files.writeString(dir.resolve("catalogue"), "redmap-catalogue 2\n");
+        assertThat(new Catalogue(dir.resolve("catalogue")).load().damaged()).singleElement().asString()
+                .isEqualTo("line 1: format 'redmap-catalogue 2' is not one this server reads ('redmap-catalogue 1')");
+    }
+
+    /** No version ever saved an empty catalogue (the header is always written), so 0 bytes is damage. */
+    @Test
+    void anEmptyFileIsDamage() throws Exception {
         Files.write(dir.resolve("catalogue"), new byte[0]);
-        assertThat(new Catalogue(dir.resolve("catalogue")).load().damaged()).hasSize(1);
+        assertThat(new Catalogue(dir.resolve("catalogue")).load().damaged()).singleElement().asString()
+                .startsWith("line 1: the file is empty (0 bytes)");
+    }
+
+    @Test
+    void aLastLineWithoutItsNewlineIsDamageEvenWhenItsEntryReads() throws Exception {
+        Path file = dir.resolve("catalogue");
+        new Catalogue(file).save(frozenEntries());
+        byte[] whole = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(whole, whole.length - 1));
+        Catalogue.Loaded loaded = new Catalogue(file).load();
+        assertThat(describe(loaded.entries())).containsExactlyElementsOf(describe(frozenEntries()));
+        assertThat(loaded.damaged()).singleElement().asString().isEqualTo("line 5: cut short (the file does not end with a newline)");
+
+        Files.write(file, java.util.Arrays.copyOf(whole, whole.length - 10));
+        loaded = new Catalogue(file).load();
+        assertThat(loaded.entries()).hasSize(3);
+        assertThat(loaded.damaged()).hasSize(2).endsWith("line 5: cut short (the file does not end with a newline)")
+                .first().asString().startsWith("line 5: ");
+    }
+
+    @Test
+    void aCopyOfADamagedFileIsKeptBesideIt() throws Exception {
+        Path file = dir.resolve("redmap.catalog");
+        byte[] damaged = {'r', 'e', 'd', 0, (byte) 0xFF, '\n', 'x'};
+        Files.write(file, damaged);
+        Catalogue catalogue = new Catalogue(file);
+        Path first = catalogue.keepCopy();
+        Path second = catalogue.keepCopy();
+        assertThat(first.getParent()).isEqualTo(dir);
+        assertThat(first.getFileName().toString()).matches("redmap\\.catalog\\.damaged-\\d{8}-\\d{6}(-\\d+)?");
+        assertThat(second).isNotEqualTo(first);
+        assertThat(Files.readAllBytes(first)).isEqualTo(damaged);
+        assertThat(Files.readAllBytes(second)).isEqualTo(damaged);
+        assertThat(Files.readAllBytes(file)).isEqualTo(damaged);
+    }
+
+    @Test
+    void aFailedSaveLeavesTheOldCatalogueAndNoTemporaryFile() throws Exception {
+        Path file = dir.resolve("catalogue");
+        Files.createDirectory(file);
+        Catalogue catalogue = new Catalogue(file);
+        assertThatThrownBy(() -> catalogue.save(frozenEntries())).isInstanceOf(java.io.IOException.class);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("catalogue");
+        }
+        assertThat(Files.isDirectory(file)).isTrue();
     }
 
     @Test

@@ -44,6 +44,21 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts a server on {@code dir}; {@code options} are extra {@code --name value} words. */
     public static ServerProcess start(Path dir, String... options) {
+        ServerProcess server = launch(dir, options);
+        try {
+            server.port = Integer.parseInt(server.awaitLog(READY, START_TIMEOUT).group(1));
+        } catch (RuntimeException | Error e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /**
+     * Starts the process without waiting for it to be ready: for a start that must fail, followed
+     * by {@link #awaitExit} and {@link #log()}.
+     */
+    public static ServerProcess launch(Path dir, String... options) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
@@ -58,14 +73,7 @@ public final class ServerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
         }
-        ServerProcess server = new ServerProcess(dir, List.of(options), process);
-        try {
-            server.port = Integer.parseInt(server.awaitLog(READY, START_TIMEOUT).group(1));
-        } catch (RuntimeException | Error e) {
-            server.close();
-            throw e;
-        }
-        return server;
+        return new ServerProcess(dir, List.of(options), process);
     }
 
     /** A new server on the same directory with the same options (this one must have exited). */
