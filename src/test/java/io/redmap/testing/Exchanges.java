@@ -13,7 +13,7 @@ public final class Exchanges {
     /** Fields of CLIENT INFO / LIST that differ between any two connections or servers. */
     private static final Pattern VOLATILE_FIELDS = Pattern.compile(
             "\\b(id|addr|laddr|fd|age|idle|qbuf|qbuf-free|argv-mem|multi-mem|rbs|rbp|obl|oll|omem|tot-mem)=[^ \\n]*");
-    private static final Pattern BULK_LENGTH = Pattern.compile("(?m)^([$=])\\d+\\r$");
+    private static final Pattern BULK_LENGTH = Pattern.compile("(?m)^([$=])\\d+(?=\\r\\n)");
 
     private Exchanges() {
     }
@@ -38,7 +38,7 @@ public final class Exchanges {
      */
     public static List<String> normalized(List<String> replies) {
         return replies.stream()
-                .map(reply -> BULK_LENGTH.matcher(VOLATILE_FIELDS.matcher(reply).replaceAll("$1=_")).replaceAll("$1_\r"))
+                .map(reply -> BULK_LENGTH.matcher(VOLATILE_FIELDS.matcher(reply).replaceAll("$1=_")).replaceAll("$1_"))
                 .toList();
     }
 }
