@@ -54,6 +54,10 @@ public final class CommandDispatcher {
                 }
             }
         } catch (RedmapException e) {
+            if (spec == null && TransactionCommands.isExec(server.commands().find(args.word(0)))) {
+                replyError(reply, mark, TransactionCommands.refusedExec(server, session, e).replyText());
+                return;
+            }
             // A command that could not even be queued dooms the transaction (EXECABORT).
             if (session.inMulti() && (spec == null || !spec.has(CommandFlag.TRANSACTION_CONTROL))) {
                 session.failMulti();
@@ -97,7 +101,8 @@ public final class CommandDispatcher {
         if (!session.authenticated() && !spec.has(CommandFlag.NO_AUTH)) {
             throw new RedmapException("NOAUTH", "Authentication required.");
         }
-        if (spec.isContainer()) {
+        if (spec.isContainer() && (args.size() >= 2 || spec.handler() == null)) {
+            // Alone, a container runs only if it has a handler of its own (COMMAND).
             if (args.size() < 2) {
                 throw wrongArity(spec.name());
             }

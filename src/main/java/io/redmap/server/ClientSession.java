@@ -197,7 +197,12 @@ public final class ClientSession {
         return multiFailed;
     }
 
-    /** Ends MULTI and returns what was queued. */
+    /** What MULTI queued so far. */
+    public List<Request> queued() {
+        return multiQueue;
+    }
+
+    /** Ends MULTI (EXEC once its commands have run, DISCARD, RESET) and returns what was queued. */
     public List<Request> endMulti() {
         List<Request> queued = multiQueue;
         multiQueue = null;
