@@ -119,6 +119,7 @@ final class ArrayCommands {
         array.requireWritable();
         long count = array.count();
         if (count == 0) {
+            ctx.modifiedNothing();
             ctx.reply().nil();
             return;
         }

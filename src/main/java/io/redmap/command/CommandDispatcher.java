@@ -73,9 +73,10 @@ public final class CommandDispatcher {
     void execute(CommandSpec spec, ClientSession session, Request args, Reply reply) {
         int mark = reply.buffer().writerIndex();
         try {
-            spec.handler().execute(new CommandContext(server, this, session, args, reply));
+            CommandContext ctx = new CommandContext(server, this, session, args, reply);
+            spec.handler().execute(ctx);
             server.stats().commandsProcessed.increment();
-            if (spec.has(CommandFlag.WRITE) && !server.watches().isEmpty()) {
+            if (spec.has(CommandFlag.WRITE) && !ctx.changesSignalled() && !server.watches().isEmpty()) {
                 for (int position : spec.keys().positions(args.size())) {
                     server.watches().touch(session.db(), ByteKey.wrap(args.word(position)));
                 }
