@@ -85,7 +85,13 @@ final class TransactionCommands {
         if (session.inMulti()) {
             session.endMulti();
         }
-        server.watches().unwatchAll(session);
+        // Refused before dispatch took the command lock, which guards the watch registry.
+        server.commandLock().lock();
+        try {
+            server.watches().unwatchAll(session);
+        } finally {
+            server.commandLock().unlock();
+        }
         String why = reason.code().equals("ERR") ? reason.getMessage() : reason.replyText();
         return new RedmapException("EXECABORT", "Transaction discarded because of: " + why);
     }
