@@ -122,6 +122,7 @@ final class ArrayCommands {
         array.requireWritable();
         long count = array.count();
         if (count == 0) {
+            ctx.modifiedNothing();
             ctx.reply().nil();
             return;
         }

@@ -120,6 +120,8 @@ final class BulkCommands {
     static void vsync(CommandContext ctx) {
         MappedArray array = ctx.array(1);
         array.sync();
+        // A write command for its flags (it touches the disk), but no element changes.
+        ctx.modifiedNothing();
         ctx.reply().ok();
     }
 

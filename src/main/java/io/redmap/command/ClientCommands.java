@@ -1,9 +1,12 @@
 package io.redmap.command;
 
 import io.redmap.RedmapException;
+import io.redmap.protocol.AsciiNumbers;
 import io.redmap.server.ClientSession;
+import io.redmap.server.ClientType;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 import static io.redmap.command.CommandFlag.ADMIN;
@@ -48,10 +51,10 @@ final class ClientCommands {
                                 .summary("Returns information about the connection.")
                                 .runs(ctx -> ctx.reply().verbatim(describe(ctx, ctx.session()) + "\n")),
                         command("list").arity(-2).flags(ADMIN, NOSCRIPT, LOADING, STALE).group("connection")
-                                .syntax("[TYPE NORMAL] [ID client-id [client-id ...]]")
+                                .syntax("[TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]")
                                 .summary("Lists the connections.").runs(ClientCommands::list),
                         command("kill").arity(-3).flags(ADMIN, NOSCRIPT, LOADING, STALE).group("connection")
-                                .syntax("ip:port | ID client-id | ADDR ip:port | SKIPME yes|no")
+                                .syntax("ip:port | [ID client-id] [TYPE NORMAL|MASTER|SLAVE|REPLICA|PUBSUB] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME yes|no]")
                                 .summary("Closes connections.").runs(ClientCommands::kill),
                         command("no-evict").arity(3).flags(ADMIN, NOSCRIPT, LOADING, STALE).group("connection")
                                 .syntax("ON | OFF").summary("Accepted for compatibility: redmap evicts nothing.")
@@ -97,25 +100,25 @@ final class ClientCommands {
         ctx.reply().ok();
     }
 
+    /** Redis's rules: {@code TYPE type} (exactly), or {@code ID id [id ...]} (each listed as often as named). */
     private static void list(CommandContext ctx) {
         List<ClientSession> selected = new ArrayList<>();
-        if (ctx.argc() == 2) {
-            selected.addAll(ctx.server().clients().all());
-        } else if (ctx.keyword(2).equals("id") && ctx.argc() > 3) {
+        if (ctx.argc() == 4 && ctx.keyword(2).equals("type")) {
+            ClientType type = ClientFilter.type(ctx.string(3));
+            for (ClientSession session : byId(ctx)) {
+                if (session.type() == type) {
+                    selected.add(session);
+                }
+            }
+        } else if (ctx.argc() > 3 && ctx.keyword(2).equals("id")) {
             for (int i = 3; i < ctx.argc(); i++) {
-                ClientSession session = ctx.server().clients().get(ctx.integer(i));
+                ClientSession session = ctx.server().clients().get(clientId(ctx, i));
                 if (session != null) {
                     selected.add(session);
                 }
             }
-        } else if (ctx.keyword(2).equals("type") && ctx.argc() == 4) {
-            String type = ctx.keyword(3);
-            if (!List.of("normal", "master", "replica", "pubsub").contains(type)) {
-                throw RedmapException.err("Unknown client type '" + ctx.string(3) + "'");
-            }
-            if (type.equals("normal")) {
-                selected.addAll(ctx.server().clients().all());
-            }
+        } else if (ctx.argc() == 2) {
+            selected.addAll(byId(ctx));
         } else {
             throw CommandContext.syntaxError();
         }
@@ -126,11 +129,30 @@ final class ClientCommands {
         ctx.reply().verbatim(text.toString());
     }
 
+    /** Every client in the order they connected, as Redis lists them. */
+    private static List<ClientSession> byId(CommandContext ctx) {
+        List<ClientSession> sessions = new ArrayList<>(ctx.server().clients().all());
+        sessions.sort(Comparator.comparingLong(ClientSession::id));
+        return sessions;
+    }
+
+    private static long clientId(CommandContext ctx, int index) {
+        try {
+            return AsciiNumbers.parseLong(ctx.arg(index));
+        } catch (NumberFormatException e) {
+            throw RedmapException.err("Invalid client ID");
+        }
+    }
+
+    /**
+     * The old form {@code CLIENT KILL ip:port} replies OK or {@code No such client} and may kill
+     * the caller; the filter form replies how many it killed, the caller spared unless SKIPME no.
+     */
     private static void kill(CommandContext ctx) {
         List<ClientSession> victims = new ArrayList<>();
         if (ctx.argc() == 3) {
             String address = ctx.string(2);
-            for (ClientSession session : ctx.server().clients().all()) {
+            for (ClientSession session : byId(ctx)) {
                 if (session.address().equals(address)) {
                     victims.add(session);
                 }
@@ -142,23 +164,9 @@ final class ClientCommands {
             ctx.reply().ok();
             return;
         }
-        boolean skipMe = true;
-        Long id = null;
-        String address = null;
-        for (int i = 2; i < ctx.argc(); i += 2) {
-            if (i + 1 >= ctx.argc()) {
-                throw CommandContext.syntaxError();
-            }
-            switch (ctx.keyword(i)) {
-                case "id" -> id = ctx.integer(i + 1);
-                case "addr" -> address = ctx.string(i + 1);
-                case "skipme" -> skipMe = ctx.keyword(i + 1).equals("yes");
-                default -> throw CommandContext.syntaxError();
-            }
-        }
-        for (ClientSession session : ctx.server().clients().all()) {
-            boolean matches = (id == null || session.id() == id) && (address == null || session.address().equals(address));
-            if (matches && !(skipMe && session == ctx.session())) {
+        ClientFilter filter = ClientFilter.parse(ctx, 2);
+        for (ClientSession session : byId(ctx)) {
+            if (filter.matches(session, ctx.session())) {
                 victims.add(session);
             }
         }
@@ -176,14 +184,37 @@ final class ClientCommands {
         }
     }
 
+    /**
+     * One line of CLIENT LIST / CLIENT INFO: Redis 7.0's fields in its order, then lib-name and
+     * lib-ver as Redis 7.2 appends them (CLIENT SETINFO). Buffer figures are not tracked: 0.
+     */
     static String describe(CommandContext ctx, ClientSession session) {
         long now = System.currentTimeMillis();
         return "id=" + session.id() + " addr=" + session.address() + " laddr=" + session.localAddress()
                 + " fd=-1 name=" + session.name() + " age=" + (now - session.createdMillis()) / 1000
-                + " idle=" + (now - session.lastInteractionMillis()) / 1000 + " flags=" + (session.inMulti() ? "x" : "N")
-                + " db=" + session.db() + " sub=0 psub=0 ssub=0 multi=" + (session.inMulti() ? 0 : -1)
-                + " watch=" + session.watched().size() + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0"
-                + " obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=" + session.lastCommand() + " user=default redir=-1"
-                + " resp=" + session.protocol() + " lib-name=" + session.libName() + " lib-ver=" + session.libVersion();
+                + " idle=" + (now - session.lastInteractionMillis()) / 1000 + " flags=" + flags(session)
+                + " db=" + session.db() + " sub=0 psub=0 ssub=0 multi=" + session.multiCount()
+                + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0"
+                + " obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=" + session.lastCommand() + " user=" + session.user()
+                + " redir=-1 resp=" + session.protocol() + " lib-name=" + session.libName()
+                + " lib-ver=" + session.libVersion();
+    }
+
+    /** Redis's flag letters, in its order, for the states redmap has; N for none. */
+    private static String flags(ClientSession session) {
+        StringBuilder flags = new StringBuilder();
+        switch (session.type()) {
+            case REPLICA -> flags.append('S');
+            case MASTER -> flags.append('M');
+            case PUBSUB -> flags.append('P');
+            case NORMAL -> { }
+        }
+        if (session.multiCount() >= 0) {
+            flags.append('x');
+        }
+        if (session.watchedKeyTouched()) {
+            flags.append('d');
+        }
+        return flags.isEmpty() ? "N" : flags.toString();
     }
 }

@@ -23,6 +23,8 @@ public final class CommandContext {
     private final ClientSession session;
     private final Request request;
     private final Reply reply;
+    /** Whether the handler said itself which keys it changed (see {@link #modified}). */
+    private boolean changesSignalled;
 
     CommandContext(ServerState server, CommandDispatcher dispatcher, ClientSession session, Request request, Reply reply) {
         this.server = server;
@@ -92,6 +94,25 @@ public final class CommandContext {
         MappedArray array = server.keyspace().require(session.db(), key(index));
         array.verifyOnDisk();
         return array;
+    }
+
+    /**
+     * Redis's signalModifiedKey: the handler changed this key, so its watchers' EXEC will fail.
+     * A write command that calls neither this nor {@link #modifiedNothing} is taken to have
+     * changed every key it names, once it succeeds.
+     */
+    public void modified(int db, ByteKey key) {
+        changesSignalled = true;
+        server.watches().touch(db, key);
+    }
+
+    /** The write command changed nothing (DEL of a missing key, VPOP of an empty array): no watcher is touched. */
+    public void modifiedNothing() {
+        changesSignalled = true;
+    }
+
+    boolean changesSignalled() {
+        return changesSignalled;
     }
 
     public static RedmapException syntaxError() {

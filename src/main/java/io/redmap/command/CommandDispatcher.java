@@ -55,6 +55,10 @@ public final class CommandDispatcher {
                 }
             }
         } catch (RedmapException e) {
+            if (spec == null && TransactionCommands.isExec(server.commands().find(args.word(0)))) {
+                replyError(reply, mark, TransactionCommands.refusedExec(server, session, e).replyText());
+                return;
+            }
             // A command that could not even be queued dooms the transaction (EXECABORT).
             if (session.inMulti() && (spec == null || !spec.has(CommandFlag.TRANSACTION_CONTROL))) {
                 session.failMulti();
@@ -72,9 +76,10 @@ public final class CommandDispatcher {
         int mark = buffer.writerIndex();
         long changes = server.keyspace().changes();
         try {
-            spec.handler().execute(new CommandContext(server, this, session, args, reply));
+            CommandContext ctx = new CommandContext(server, this, session, args, reply);
+            spec.handler().execute(ctx);
             server.stats().commandsProcessed.increment();
-            if (spec.has(CommandFlag.WRITE) && !server.watches().isEmpty()) {
+            if (spec.has(CommandFlag.WRITE) && !ctx.changesSignalled() && !server.watches().isEmpty()) {
                 for (int position : spec.keys().positions(args.size())) {
                     server.watches().touch(session.db(), ByteKey.wrap(args.word(position)));
                 }
@@ -114,7 +119,8 @@ public final class CommandDispatcher {
         if (!session.authenticated() && !spec.has(CommandFlag.NO_AUTH)) {
             throw new RedmapException("NOAUTH", "Authentication required.");
         }
-        if (spec.isContainer()) {
+        if (spec.isContainer() && (args.size() >= 2 || spec.handler() == null)) {
+            // Alone, a container runs only if it has a handler of its own (COMMAND).
             if (args.size() < 2) {
                 throw wrongArity(spec.name());
             }

@@ -117,7 +117,10 @@ public record CommandSpec(String name, int arity, Set<CommandFlag> flags, KeySpe
             return this;
         }
 
-        /** A container's own handler is never called: it dispatches to its subcommands. */
+        /**
+         * A container that dispatches to its subcommands and does nothing alone. One that also
+         * runs alone (COMMAND) ends with {@link #handler} instead.
+         */
         public CommandSpec container() {
             return build();
         }

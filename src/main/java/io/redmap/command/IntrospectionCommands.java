@@ -22,20 +22,40 @@ final class IntrospectionCommands {
     }
 
     static List<CommandSpec> specs() {
-        // Not a container: COMMAND with no argument must run too, so it dispatches its own
-        // subcommands (COUNT, INFO, DOCS, LIST, GETKEYS, HELP).
+        // A container that also runs alone: COMMAND with no argument lists every command, and an
+        // unknown subcommand is refused before it is queued, as Redis does.
         return List.of(command("command").arity(-1).flags(LOADING, STALE).group("server")
-                .syntax("[COUNT | INFO [command-name ...] | DOCS [command-name ...] | LIST | GETKEYS command [arg ...]]")
                 .summary("Returns detailed information about all commands.")
                 .complexity("O(N) where N is the total number of commands")
+                .subcommands(
+                        command("count").arity(2).flags(LOADING, STALE).group("server")
+                                .summary("Returns a count of commands.")
+                                .runs(ctx -> ctx.reply().integer(visible(ctx).size())),
+                        command("info").arity(-2).flags(LOADING, STALE).group("server")
+                                .syntax("[command-name [command-name ...]]")
+                                .complexity("O(N) where N is the number of commands to look up")
+                                .summary("Returns information about one, multiple or all commands.")
+                                .runs(IntrospectionCommands::info),
+                        command("docs").arity(-2).flags(LOADING, STALE).group("server")
+                                .syntax("[command-name [command-name ...]]")
+                                .complexity("O(N) where N is the number of commands to look up")
+                                .summary("Returns documentary information about one, multiple or all commands.")
+                                .runs(IntrospectionCommands::docs),
+                        command("list").arity(-2).flags(LOADING, STALE).group("server")
+                                .syntax("[FILTERBY MODULE module-name | ACLCAT category | PATTERN pattern]")
+                                .complexity("O(N) where N is the total number of commands")
+                                .summary("Returns a list of command names.").runs(IntrospectionCommands::list),
+                        command("getkeys").arity(-3).flags(LOADING, STALE).group("server")
+                                .syntax("command [arg [arg ...]]").complexity("O(N) where N is the number of arguments")
+                                .summary("Extracts the key names from an arbitrary command.")
+                                .runs(IntrospectionCommands::getkeys),
+                        command("help").arity(2).flags(LOADING, STALE).group("server")
+                                .summary("Returns helpful text about the different subcommands.")
+                                .runs(IntrospectionCommands::help))
                 .handler(IntrospectionCommands::all));
     }
 
     static void all(CommandContext ctx) {
-        if (ctx.argc() > 1) {
-            subcommand(ctx);
-            return;
-        }
         Collection<CommandSpec> commands = visible(ctx);
         ctx.reply().arrayHeader(commands.size());
         for (CommandSpec spec : commands) {
@@ -47,36 +67,17 @@ final class IntrospectionCommands {
         return ctx.server().commands().all().stream().filter(spec -> !spec.name().contains("|")).toList();
     }
 
-    private static void subcommand(CommandContext ctx) {
-        switch (ctx.keyword(1)) {
-            case "count" -> {
-                requireArity(ctx, 2, "command|count");
-                ctx.reply().integer(visible(ctx).size());
-            }
-            case "info" -> info(ctx);
-            case "docs" -> docs(ctx);
-            case "list" -> list(ctx);
-            case "getkeys" -> getkeys(ctx);
-            case "help" -> {
-                String[] help = {"COMMAND [<subcommand> [<arg> [value] [opt] ...]]. Subcommands are:",
-                        "(no subcommand)", "    Return details about all commands.", "COUNT",
-                        "    Return the total number of commands.", "INFO [<command-name> ...]",
-                        "    Return details about the given commands, or all.", "DOCS [<command-name> ...]",
-                        "    Return documentation details about the given commands, or all.", "LIST",
-                        "    Return a list of all command names.", "GETKEYS <full-command>",
-                        "    Return the keys from a full command."};
-                ctx.reply().arrayHeader(help.length);
-                for (String line : help) {
-                    ctx.reply().simple(line);
-                }
-            }
-            default -> throw RedmapException.err("unknown subcommand '" + ctx.string(1) + "'. Try COMMAND HELP.");
-        }
-    }
-
-    private static void requireArity(CommandContext ctx, int argc, String name) {
-        if (ctx.argc() != argc) {
-            throw CommandDispatcher.wrongArity(name);
+    private static void help(CommandContext ctx) {
+        String[] help = {"COMMAND [<subcommand> [<arg> [value] [opt] ...]]. Subcommands are:",
+                "(no subcommand)", "    Return details about all commands.", "COUNT",
+                "    Return the total number of commands.", "INFO [<command-name> ...]",
+                "    Return details about the given commands, or all.", "DOCS [<command-name> ...]",
+                "    Return documentation details about the given commands, or all.", "LIST",
+                "    Return a list of all command names.", "GETKEYS <full-command>",
+                "    Return the keys from a full command."};
+        ctx.reply().arrayHeader(help.length);
+        for (String line : help) {
+            ctx.reply().simple(line);
         }
     }
 
@@ -288,9 +289,6 @@ final class IntrospectionCommands {
     }
 
     private static void getkeys(CommandContext ctx) {
-        if (ctx.argc() < 3) {
-            throw CommandDispatcher.wrongArity("command|getkeys");
-        }
         Request request = ctx.request().from(2);
         CommandSpec spec = ctx.server().commands().find(new String(request.word(0), StandardCharsets.UTF_8));
         if (spec == null) {

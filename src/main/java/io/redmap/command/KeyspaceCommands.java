@@ -70,8 +70,10 @@ final class KeyspaceCommands {
 
     static void del(CommandContext ctx) {
         long deleted = 0;
+        ctx.modifiedNothing();
         for (int i = 1; i < ctx.argc(); i++) {
             if (ctx.keyspace().delete(ctx.session().db(), ctx.key(i))) {
+                ctx.modified(ctx.session().db(), ctx.key(i));
                 deleted++;
             }
         }
@@ -157,6 +159,12 @@ final class KeyspaceCommands {
     static void rename(CommandContext ctx, boolean onlyIfAbsent) {
         Keyspace keyspace = ctx.keyspace();
         boolean renamed = keyspace.rename(ctx.session().db(), ctx.key(1), ctx.key(2), onlyIfAbsent);
+        // A key renamed to itself, or RENAMENX onto a taken name, changed nothing.
+        ctx.modifiedNothing();
+        if (renamed && !ctx.key(1).equals(ctx.key(2))) {
+            ctx.modified(ctx.session().db(), ctx.key(1));
+            ctx.modified(ctx.session().db(), ctx.key(2));
+        }
         if (onlyIfAbsent) {
             ctx.reply().integer(renamed ? 1 : 0);
         } else {
@@ -173,8 +181,10 @@ final class KeyspaceCommands {
             throw RedmapException.err("source and destination objects are the same");
         }
         boolean moved = ctx.keyspace().move(ctx.session().db(), ctx.key(1), (int) target);
+        ctx.modifiedNothing();
         if (moved) {
-            ctx.server().watches().touch((int) target, ctx.key(1));
+            ctx.modified(ctx.session().db(), ctx.key(1));
+            ctx.modified((int) target, ctx.key(1));
         }
         ctx.reply().integer(moved ? 1 : 0);
     }
@@ -190,13 +200,13 @@ final class KeyspaceCommands {
         if (ctx.argc() == 2 && !ctx.keyword(1).equals("async") && !ctx.keyword(1).equals("sync")) {
             throw CommandContext.syntaxError();
         }
-        if (all) {
-            ctx.keyspace().flushAll();
-            ctx.server().watches().touchDatabase(-1);
-        } else {
-            ctx.keyspace().flush(ctx.session().db());
-            ctx.server().watches().touchDatabase(ctx.session().db());
-        }
+        // Only watched keys that the flush removes are touched: a watched missing key stays clean
+        // (Redis 7's touchAllWatchedKeysInDb).
+        Keyspace keyspace = ctx.keyspace();
+        ctx.modifiedNothing();
+        int db = all ? -1 : ctx.session().db();
+        ctx.server().watches().touchFlushed(db, (watchedDb, key) -> keyspace.get(watchedDb, key) != null,
+                all ? keyspace::flushAll : () -> keyspace.flush(db));
         ctx.reply().ok();
     }
 }

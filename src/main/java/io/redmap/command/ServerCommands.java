@@ -32,10 +32,8 @@ final class ServerCommands {
                             ctx.reply().ok();
                         }),
                 command("bgsave").arity(-1).flags(ADMIN, NOSCRIPT).group("server").syntax("[SCHEDULE]")
-                        .summary("Like SAVE (the catalogue is small; it is written at once).").handler(ctx -> {
-                            ctx.server().save();
-                            ctx.reply().simple("Background saving started");
-                        }),
+                        .summary("Like SAVE (the catalogue is small; it is written at once).")
+                        .handler(ServerCommands::bgsave),
                 command("lastsave").arity(1).flags(LOADING, STALE, FAST).group("server")
                         .summary("Returns the time of the last SAVE.")
                         .handler(ctx -> ctx.reply().integer(ctx.server().lastSaveSeconds())),
@@ -60,13 +58,35 @@ final class ServerCommands {
         ctx.reply().bulk(Long.toString(micros % 1_000_000));
     }
 
+    static void bgsave(CommandContext ctx) {
+        // Redis takes SCHEDULE alone; anything else is refused before a save starts.
+        if (ctx.argc() > 1 && (ctx.argc() > 2 || !ctx.keyword(1).equals("schedule"))) {
+            throw CommandContext.syntaxError();
+        }
+        ctx.server().save();
+        ctx.reply().simple("Background saving started");
+    }
+
     static void shutdown(CommandContext ctx) {
+        boolean save = false;
+        boolean noSave = false;
+        boolean otherFlags = false;
+        boolean abort = false;
         for (int i = 1; i < ctx.argc(); i++) {
             switch (ctx.keyword(i)) {
-                case "nosave", "save", "now", "force" -> { }
-                case "abort" -> throw RedmapException.err("No shutdown in progress.");
+                case "nosave" -> noSave = true;
+                case "save" -> save = true;
+                case "now", "force" -> otherFlags = true;
+                case "abort" -> abort = true;
                 default -> throw CommandContext.syntaxError();
             }
+        }
+        // Redis's illegal combinations: ABORT with any flag, NOSAVE with SAVE. Words may repeat.
+        if (abort && (save || noSave || otherFlags) || save && noSave) {
+            throw CommandContext.syntaxError();
+        }
+        if (abort) {
+            throw RedmapException.err("No shutdown in progress.");
         }
         // Arrays live in their files and the catalogue is always current: NOSAVE and SAVE both
         // sync what was written and stop. Redis closes the connection without a reply.

@@ -1,8 +1,8 @@
 package io.redmap.command;
 
 import io.redmap.RedmapException;
-import io.redmap.protocol.Request;
 import io.redmap.server.ClientSession;
+import io.redmap.server.ServerState;
 
 import java.util.List;
 
@@ -32,7 +32,8 @@ final class TransactionCommands {
                         .keys(KeySpec.ALL).group("transactions").syntax("key [key ...]")
                         .summary("Makes the next EXEC fail if any of the keys changes.")
                         .handler(TransactionCommands::watch),
-                command("unwatch").arity(1).flags(NOSCRIPT, LOADING, STALE, FAST, TRANSACTION_CONTROL)
+                // Queued inside MULTI, as Redis does (its EXEC has already forgotten the watches).
+                command("unwatch").arity(1).flags(NOSCRIPT, LOADING, STALE, FAST)
                         .group("transactions").summary("Forgets all watched keys.").handler(ctx -> {
                             ctx.server().watches().unwatchAll(ctx.session());
                             ctx.reply().ok();
@@ -53,17 +54,46 @@ final class TransactionCommands {
             throw RedmapException.err("EXEC without MULTI");
         }
         boolean failed = session.multiFailed();
-        List<Request> queued = session.endMulti();
         boolean touched = session.watchedKeyTouched();
         ctx.server().watches().unwatchAll(session);
-        if (failed) {
-            throw new RedmapException("EXECABORT", "Transaction discarded because of previous errors.");
-        }
-        if (touched) {
+        if (failed || touched) {
+            session.endMulti();
+            if (failed) {
+                throw new RedmapException("EXECABORT", "Transaction discarded because of previous errors.");
+            }
             ctx.reply().nilArray();
             return;
         }
-        ctx.dispatcher().executeQueued(session, queued, ctx.reply());
+        // As in Redis, the client is in MULTI until its commands have run: CLIENT INFO among
+        // them shows the x flag and the count.
+        try {
+            ctx.dispatcher().executeQueued(session, session.queued(), ctx.reply());
+        } finally {
+            session.endMulti();
+        }
+    }
+
+    static boolean isExec(CommandSpec spec) {
+        return spec != null && spec.name().equals("exec");
+    }
+
+    /**
+     * EXEC refused before it could run (arity, NOAUTH): Redis discards the transaction and the
+     * watches, in MULTI or not, and replies EXECABORT with the reason (an ERR without its code).
+     */
+    static RedmapException refusedExec(ServerState server, ClientSession session, RedmapException reason) {
+        if (session.inMulti()) {
+            session.endMulti();
+        }
+        // Refused before dispatch took the command lock, which guards the watch registry.
+        server.commandLock().lock();
+        try {
+            server.watches().unwatchAll(session);
+        } finally {
+            server.commandLock().unlock();
+        }
+        String why = reason.code().equals("ERR") ? reason.getMessage() : reason.replyText();
+        return new RedmapException("EXECABORT", "Transaction discarded because of: " + why);
     }
 
     static void discard(CommandContext ctx) {

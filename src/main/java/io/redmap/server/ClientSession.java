@@ -31,7 +31,9 @@ public final class ClientSession {
     private volatile int protocol = 2;
     private volatile boolean authenticated;
     private volatile String lastCommand = "NULL";
-    private List<Request> multiQueue;
+    private volatile List<Request> multiQueue;
+    /** Read by other connections' CLIENT LIST: kept apart from the queue that only this connection touches. */
+    private volatile int multiCount = -1;
     private boolean multiFailed;
     private final Set<WatchedKey> watched = new HashSet<>();
     private volatile boolean watchedKeyTouched;
@@ -153,6 +155,19 @@ public final class ClientSession {
         this.authenticated = authenticated;
     }
 
+    /**
+     * What this connection is (CLIENT LIST/KILL TYPE). No connection is a replica, a master link or
+     * a subscriber yet: when they exist, this is where a session says so.
+     */
+    public ClientType type() {
+        return ClientType.NORMAL;
+    }
+
+    /** The user this connection is authenticated as: there are no ACL users yet, only Redis's default one. */
+    public String user() {
+        return "default";
+    }
+
     public boolean inMulti() {
         return multiQueue != null;
     }
@@ -160,10 +175,24 @@ public final class ClientSession {
     public void beginMulti() {
         multiQueue = new ArrayList<>();
         multiFailed = false;
+        multiCount = 0;
     }
 
+    /**
+     * Queues a command for EXEC. As Redis, a transaction already doomed (a refused command, a
+     * touched watched key) keeps nothing more: its EXEC will run none of it.
+     */
     public void queue(Request request) {
+        if (multiFailed || watchedKeyTouched) {
+            return;
+        }
         multiQueue.add(request);
+        multiCount = multiQueue.size();
+    }
+
+    /** CLIENT LIST's {@code multi}: the commands queued (and, during EXEC, being run); -1 outside MULTI. */
+    public int multiCount() {
+        return multiCount;
     }
 
     /** A command could not be queued: EXEC will refuse the whole transaction. */
@@ -175,11 +204,17 @@ public final class ClientSession {
         return multiFailed;
     }
 
-    /** Ends MULTI and returns what was queued. */
+    /** What MULTI queued so far. */
+    public List<Request> queued() {
+        return multiQueue;
+    }
+
+    /** Ends MULTI (EXEC once its commands have run, DISCARD, RESET) and returns what was queued. */
     public List<Request> endMulti() {
         List<Request> queued = multiQueue;
         multiQueue = null;
         multiFailed = false;
+        multiCount = -1;
         return queued;
     }
 
@@ -195,7 +230,6 @@ public final class ClientSession {
         this.watchedKeyTouched = touched;
     }
 
-    /** QUIT and CLIENT KILL of oneself: the connection closes once the reply is written. */
     /**
      * CLIENT KILL from another connection: marks this one so that nothing more is executed for
      * it (its own event loop may still be reading) and closes it.
@@ -211,6 +245,7 @@ public final class ClientSession {
         return killed;
     }
 
+    /** QUIT and CLIENT KILL of oneself: the connection closes once the reply is written. */
     public boolean closeAfterReply() {
         return closeAfterReply;
     }

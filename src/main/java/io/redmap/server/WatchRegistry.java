@@ -2,13 +2,19 @@ package io.redmap.server;
 
 import io.redmap.keyspace.ByteKey;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiPredicate;
 
-/** Who WATCHes which key: a write to a key marks its watchers, whose EXEC then fails. */
+/**
+ * Who WATCHes which key: a real change of a key marks its watchers, whose EXEC then fails. A
+ * write that changed nothing (DEL of a missing key) marks no one, so that optimistic-locking
+ * loops do not retry for nothing.
+ */
 public final class WatchRegistry {
     private final Map<ClientSession.WatchedKey, Set<ClientSession>> watchers = new HashMap<>();
 
@@ -45,15 +51,20 @@ public final class WatchRegistry {
         }
     }
 
-    /** FLUSHDB / FLUSHALL: every watched key of the database (or of all, for -1) is touched. */
-    public void touchDatabase(int db) {
-        for (Iterator<Map.Entry<ClientSession.WatchedKey, Set<ClientSession>>> it = watchers.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<ClientSession.WatchedKey, Set<ClientSession>> entry = it.next();
-            if (db < 0 || entry.getKey().db() == db) {
-                for (ClientSession session : entry.getValue()) {
-                    session.watchedKeyTouched(true);
-                }
+    /**
+     * FLUSHDB / FLUSHALL of one database (or of all, for -1): runs the flush, then touches the
+     * watched keys that existed before it, the ones it removed. A flush that fails touches nothing.
+     */
+    public void touchFlushed(int db, BiPredicate<Integer, ByteKey> exists, Runnable flush) {
+        List<ClientSession.WatchedKey> removed = new ArrayList<>();
+        for (ClientSession.WatchedKey watched : watchers.keySet()) {
+            if ((db < 0 || watched.db() == db) && exists.test(watched.db(), watched.key())) {
+                removed.add(watched);
             }
+        }
+        flush.run();
+        for (ClientSession.WatchedKey watched : removed) {
+            touch(watched.db(), watched.key());
         }
     }
 

@@ -88,6 +88,59 @@ public final class RawClient implements AutoCloseable {
         return line.toString(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Reads one whole reply (RESP2 or RESP3, nested aggregates included) and returns its bytes
+     * as text, exactly as sent; empty when the server closed the connection first.
+     */
+    public String readReply() {
+        StringBuilder reply = new StringBuilder();
+        readReply(reply);
+        return reply.toString();
+    }
+
+    private void readReply(StringBuilder reply) {
+        String line = readLine();
+        reply.append(line);
+        if (line.length() < 3) {
+            return;
+        }
+        char type = line.charAt(0);
+        long length = type == '_' || type == '#' || type == ',' ? 0 : parseLength(line);
+        switch (type) {
+            case '$', '=', '!' -> {
+                if (length >= 0) {
+                    reply.append(new String(read((int) length + 2), StandardCharsets.UTF_8));
+                }
+            }
+            case '*', '~', '>' -> {
+                for (long i = 0; i < length; i++) {
+                    readReply(reply);
+                }
+            }
+            case '%', '|' -> {
+                for (long i = 0; i < 2 * length; i++) {
+                    readReply(reply);
+                }
+            }
+            default -> {
+                // A single-line reply: +simple, -error, :integer, _null, #bool, ,double, (big number.
+            }
+        }
+    }
+
+    private static long parseLength(String line) {
+        try {
+            return Long.parseLong(line.substring(1, line.length() - 2));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** Sends a command and reads its whole reply (see {@link #readReply()}). */
+    public String call(String... words) {
+        return command(words).readReply();
+    }
+
     /** Whether the server closed the connection (reads until end of stream, up to the timeout). */
     public boolean closedByServer() {
         try {

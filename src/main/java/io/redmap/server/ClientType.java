@@ -1,0 +1,23 @@
+package io.redmap.server;
+
+import java.util.Locale;
+
+/**
+ * What a connection is to the server, as CLIENT LIST TYPE and CLIENT KILL TYPE select it.
+ * Today every connection is NORMAL; replication and Pub/Sub will make some of them REPLICA,
+ * MASTER (the link to our master) or PUBSUB, through {@link ClientSession#type()}.
+ */
+public enum ClientType {
+    NORMAL, REPLICA, PUBSUB, MASTER;
+
+    /** The type named in a command, in any case ("slave" is REPLICA's old name), or null. */
+    public static ClientType byName(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "normal" -> NORMAL;
+            case "replica", "slave" -> REPLICA;
+            case "pubsub" -> PUBSUB;
+            case "master" -> MASTER;
+            default -> null;
+        };
+    }
+}
