@@ -215,7 +215,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return false;
         }
         long unsent = outbound.totalPendingWriteBytes();
-        OutputBufferLimits.Limit limit = server.config().outputBufferLimits().normal();
+        OutputBufferLimits.Limit limit = server.config().outputBufferLimits().of(session.type());
         if (!limit.breached(unsent, BatchClock.millis(), softLimit)) {
             return false;
         }

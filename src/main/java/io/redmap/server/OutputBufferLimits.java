@@ -58,6 +58,16 @@ public record OutputBufferLimits(Limit normal, Limit replica, Limit pubsub) {
         }
     }
 
+    /** The limits of a client's class; the link to our own master has none, as in Redis. */
+    public Limit of(ClientType type) {
+        return switch (type) {
+            case NORMAL -> normal;
+            case REPLICA -> replica;
+            case PUBSUB -> pubsub;
+            case MASTER -> Limit.NONE;
+        };
+    }
+
     public static OutputBufferLimits parse(String value) {
         Map<String, Limit> limits = classes(value);
         return new OutputBufferLimits(limits.getOrDefault("normal", Limit.NONE),
