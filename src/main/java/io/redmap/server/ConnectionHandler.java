@@ -16,19 +16,18 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One client connection: runs each decoded request through the dispatcher and gathers the
  * replies of a whole read (a pipeline) into one buffer, written and flushed once.
  *
- * <p>A large reply ({@link ReplyStream}) is written a chunk at a time, each chunk a separate task
- * on the connection's event loop so that its other clients are served in between, and only while
- * the client keeps up with reading (back-pressure); requests that arrive meanwhile wait in order.
+ * <p>A large reply ({@link ReplyStream}) is written a chunk at a time by the event loop's
+ * {@link StreamPump}, so that its other clients are served in between, and only while the client
+ * keeps up with reading (back-pressure); requests that arrive meanwhile wait in order.
  * A client whose other unsent output passes its {@code client-output-buffer-limit} is
  * disconnected, as Redis does.
  */
-final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+final class ConnectionHandler extends ChannelInboundHandlerAdapter implements StreamPump.Source {
     private static final String PROTECTED_MODE = "DENIED Redis is running in protected mode because protected mode is "
             + "enabled and no password is set for the default user. In this mode connections are only accepted from "
             + "the loopback interface. If you want to connect from external computers to redmap you may adopt one of "
@@ -40,8 +39,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private ClientSession session;
     private ByteBuf pending;
     private ReplyStream streaming;
-    /** Whether the next chunk of {@link #streaming} is already scheduled. */
-    private boolean chunkScheduled;
+    /** Whether this connection waits in its loop's {@link StreamPump} for a chunk. */
+    private boolean inPump;
+    private ChannelHandlerContext context;
     private final OutputBufferLimits.SoftLimitClock softLimit = new OutputBufferLimits.SoftLimitClock();
     /** Requests that arrived while a stream was being written, in order. */
     private final ArrayDeque<Object> backlog = new ArrayDeque<>();
@@ -54,6 +54,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        context = ctx;
         server.stats().connectionsReceived.increment();
         ServerConfig config = server.config();
         if (server.clients().size() >= config.getLong("maxclients")) {
@@ -129,24 +130,26 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Writes the next chunk of the current stream, then yields the event loop until the next one.
-     * A chunk is produced only while the channel is writable, i.e. while less than the high-water
-     * mark of output waits for the client: a slow reader is sent the whole reply at its own pace
-     * and holds about one chunk of memory ({@link #channelWritabilityChanged} resumes it).
+     * Writes the next chunk of the current stream ({@link StreamPump} calls this, a chunk at a time
+     * among all the loop's streams). A chunk is produced only while the channel is writable, i.e.
+     * while less than the high-water mark of output waits for the client: a slow reader is sent
+     * the whole reply at its own pace and holds about one chunk of memory
+     * ({@link #channelWritabilityChanged} queues it again).
      */
-    private void continueStream(ChannelHandlerContext ctx) {
-        chunkScheduled = false;
+    @Override
+    public boolean writeChunk() {
+        inPump = false;
         if (streaming == null) {
-            return;
+            return false;
         }
-        if (!ctx.channel().isActive()) {
+        if (!context.channel().isActive()) {
             endStream();
-            return;
+            return false;
         }
-        if (!ctx.channel().isWritable()) {
-            return;
+        if (!context.channel().isWritable()) {
+            return false;
         }
-        ByteBuf chunk = ctx.alloc().ioBuffer();
+        ByteBuf chunk = context.alloc().ioBuffer();
         BatchClock.tick();
         boolean done;
         try {
@@ -156,25 +159,24 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             chunk.release();
             Log.warning("closing client " + session.address() + ": a streamed reply failed: " + e.getMessage());
             endStream();
-            ctx.close();
-            return;
+            context.close();
+            return false;
         }
         server.stats().bytesWritten.add(chunk.readableBytes());
-        ctx.writeAndFlush(chunk, ctx.voidPromise());
+        context.writeAndFlush(chunk, context.voidPromise());
         if (!done) {
-            if (ctx.channel().isWritable()) {
-                nextChunk(ctx);
-            }
-            return;
+            inPump = context.channel().isWritable();
+            return inPump;
         }
         endStream();
-        while (streaming == null && !backlog.isEmpty() && ctx.channel().isActive()) {
-            handle(ctx, backlog.poll());
+        while (streaming == null && !backlog.isEmpty() && context.channel().isActive()) {
+            handle(context, backlog.poll());
         }
         if (streaming == null) {
-            flush(ctx);
-            ctx.channel().config().setAutoRead(true);
+            flush(context);
+            context.channel().config().setAutoRead(true);
         }
+        return false;
     }
 
     /** The client has read enough of a stream's output: the next chunk may be produced. */
@@ -186,15 +188,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelWritabilityChanged();
     }
 
-    /**
-     * Schedules the next chunk rather than submitting it: Netty runs submitted tasks for up to
-     * 100 ms before it polls the sockets again, but takes scheduled tasks once per round, so that
-     * the event loop's other connections are served between two chunks.
-     */
+    /** Queues this connection's stream for its next chunk, unless it is queued already. */
     private void nextChunk(ChannelHandlerContext ctx) {
-        if (!chunkScheduled) {
-            chunkScheduled = true;
-            ctx.executor().schedule(() -> continueStream(ctx), 1, TimeUnit.MICROSECONDS);
+        if (!inPump) {
+            inPump = true;
+            StreamPump.current().add(this, ctx.executor());
         }
     }
 

@@ -117,8 +117,8 @@ public final class RedmapServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, config.getLong("tcp-keepalive") > 0)
                 // A streamed reply is produced only while less than this waits to be sent
-                // (the kernel's socket buffer holds more): ~256 KB a slow reader, besides a chunk.
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 << 10, 256 << 10))
+                // (the kernel's socket buffer holds more): ~128 KB a slow reader, besides a chunk.
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 << 10, 128 << 10))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {

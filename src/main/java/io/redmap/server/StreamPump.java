@@ -1,0 +1,72 @@
+package io.redmap.server;
+
+import io.netty.util.concurrent.EventExecutor;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Produces the chunks of an event loop's streamed replies, a bounded slice of time per turn of the
+ * loop, so that clients with small requests are not kept waiting behind many large replies.
+ *
+ * <p>Each connection whose stream may go on (it has one, and its channel is writable) waits here
+ * in turn. One task takes them round-robin, a chunk each, until {@link #SLICE_NANOS} have passed,
+ * then yields: the loop reads and answers its other clients before the next slice. With a hundred
+ * clients each reading a huge reply, a PING or a VGET waits for one slice, not for a chunk of each
+ * of the hundred.
+ *
+ * <p>One pump per event loop thread; it is only ever used from that thread.
+ */
+final class StreamPump {
+    /** A connection whose stream produces its next chunk. */
+    interface Source {
+        /**
+         * Writes the next chunk of its stream.
+         *
+         * @return whether it has more to write now (its channel is still writable)
+         */
+        boolean writeChunk();
+    }
+
+    /** Stream work between two turns of the loop: short enough that a small request barely waits. */
+    static final long SLICE_NANOS = 100_000;
+
+    private static final ThreadLocal<StreamPump> PUMPS = ThreadLocal.withInitial(StreamPump::new);
+
+    private final ArrayDeque<Source> ready = new ArrayDeque<>();
+    private boolean scheduled;
+
+    /** The pump of the calling event loop thread. */
+    static StreamPump current() {
+        return PUMPS.get();
+    }
+
+    /** Queues {@code source} for a chunk (the caller knows it is not queued yet). */
+    void add(Source source, EventExecutor loop) {
+        ready.add(source);
+        if (!scheduled) {
+            scheduled = true;
+            // Scheduled, not submitted: Netty takes scheduled tasks once per turn of the loop,
+            // after it has served the sockets.
+            loop.schedule(() -> run(loop), 1, TimeUnit.MICROSECONDS);
+        }
+    }
+
+    private void run(EventExecutor loop) {
+        scheduled = false;
+        long start = System.nanoTime();
+        while (!ready.isEmpty()) {
+            Source source = ready.poll();
+            if (source.writeChunk()) {
+                ready.add(source);
+            }
+            if (System.nanoTime() - start >= SLICE_NANOS) {
+                break;
+            }
+        }
+        if (!ready.isEmpty() && !scheduled) {
+            scheduled = true;
+            loop.schedule(() -> run(loop), 1, TimeUnit.MICROSECONDS);
+        }
+    }
+}
