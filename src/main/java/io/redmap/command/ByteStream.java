@@ -18,7 +18,7 @@ final class ByteStream implements ReplyStream {
      * Bytes copied from the mapping at a time: what a client that reads slowly holds of the
      * server's memory, besides the channel's high-water mark.
      */
-    static final long CHUNK_BYTES = 64 << 10;
+    static final long CHUNK_BYTES = 32 << 10;
 
     private final MappedArray array;
     private final long offset;

@@ -17,10 +17,11 @@ final class RowStream implements ReplyStream {
     /** Replies of more values than this are streamed. */
     static final long STREAM_THRESHOLD = 16_384;
     /**
-     * Values formatted at a time: about 25 KB of text for doubles, some 100-200 microseconds of
-     * work, the unit in which streams share their event loop (see the server's StreamPump).
+     * Values formatted at a time: about 3 KB of text for doubles, some 10-20 microseconds of work,
+     * the unit in which streams share their event loop (see the server's StreamPump; it gathers
+     * chunks before sending them).
      */
-    private static final long CHUNK_VALUES = 1_024;
+    private static final long CHUNK_VALUES = 128;
 
     private final MappedArray array;
     private final long first;

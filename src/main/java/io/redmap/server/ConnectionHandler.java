@@ -42,6 +42,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
     /** Whether this connection waits in its loop's {@link StreamPump} for a chunk. */
     private boolean inPump;
     private ChannelHandlerContext context;
+    /** The part of the stream written and not yet sent. */
+    private ByteBuf unsent;
     private final OutputBufferLimits.SoftLimitClock softLimit = new OutputBufferLimits.SoftLimitClock();
     /** Requests that arrived while a stream was being written, in order. */
     private final ArrayDeque<Object> backlog = new ArrayDeque<>();
@@ -130,45 +132,62 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
     }
 
     /**
-     * Writes the next chunk of the current stream ({@link StreamPump} calls this, a chunk at a time
-     * among all the loop's streams). A chunk is produced only while the channel is writable, i.e.
-     * while less than the high-water mark of output waits for the client: a slow reader is sent
-     * the whole reply at its own pace and holds about one chunk of memory
-     * ({@link #channelWritabilityChanged} queues it again).
+     * Writes the current stream on until {@code deadline} ({@link StreamPump} calls this, each of
+     * the loop's streams in turn). Chunks are small (a few dozen microseconds of work) and
+     * gathered into one buffer, sent when it holds {@link #SEND_BYTES} or the reply is complete.
+     * They are produced only while the channel is writable, i.e. while less than the high-water
+     * mark of output waits for the client: a slow reader is sent the whole reply at its own pace
+     * and holds a bounded part of it ({@link #channelWritabilityChanged} queues it again).
      */
     @Override
-    public boolean writeChunk() {
+    public boolean writeUntil(long deadline) {
         inPump = false;
-        if (streaming == null) {
-            return false;
+        while (streaming != null && context.channel().isActive() && context.channel().isWritable()) {
+            if (unsent == null) {
+                unsent = context.alloc().ioBuffer(SEND_BYTES);
+            }
+            boolean done;
+            try {
+                done = streaming.writeChunk(new Reply(unsent, session.protocol()));
+            } catch (RuntimeException | InternalError e) {
+                // Half a reply is already on the wire: the only safe end is to close the connection.
+                Log.warning("closing client " + session.address() + ": a streamed reply failed: " + e.getMessage());
+                endStream();
+                context.close();
+                return false;
+            }
+            if (done || unsent.readableBytes() >= SEND_BYTES) {
+                sendUnsent();
+            }
+            if (done) {
+                finishStream();
+                return false;
+            }
+            if (System.nanoTime() >= deadline) {
+                inPump = context.channel().isWritable();
+                return inPump;
+            }
         }
-        if (!context.channel().isActive()) {
+        if (streaming != null && !context.channel().isActive()) {
             endStream();
-            return false;
         }
-        if (!context.channel().isWritable()) {
-            return false;
-        }
-        ByteBuf chunk = context.alloc().ioBuffer();
-        BatchClock.tick();
-        boolean done;
-        try {
-            done = streaming.writeChunk(new Reply(chunk, session.protocol()));
-        } catch (RuntimeException | InternalError e) {
-            // Half a reply is already on the wire: the only safe end is to close the connection.
-            chunk.release();
-            Log.warning("closing client " + session.address() + ": a streamed reply failed: " + e.getMessage());
-            endStream();
-            context.close();
-            return false;
-        }
+        return false;
+    }
+
+    /** A stream's output is sent when this much of it is written (or the reply is complete). */
+    private static final int SEND_BYTES = 64 << 10;
+
+    private void sendUnsent() {
+        ByteBuf chunk = unsent;
+        unsent = null;
         server.stats().bytesWritten.add(chunk.readableBytes());
         context.writeAndFlush(chunk, context.voidPromise());
-        if (!done) {
-            inPump = context.channel().isWritable();
-            return inPump;
-        }
+    }
+
+    /** The stream is complete: the requests that waited for it run now. */
+    private void finishStream() {
         endStream();
+        BatchClock.tick();
         while (streaming == null && !backlog.isEmpty() && context.channel().isActive()) {
             handle(context, backlog.poll());
         }
@@ -176,7 +195,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
             flush(context);
             context.channel().config().setAutoRead(true);
         }
-        return false;
     }
 
     /** The client has read enough of a stream's output: the next chunk may be produced. */
@@ -200,6 +218,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
         if (streaming != null) {
             streaming.close();
             streaming = null;
+        }
+        if (unsent != null) {
+            unsent.release();
+            unsent = null;
         }
     }
 

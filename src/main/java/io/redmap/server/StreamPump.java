@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  * loop, so that clients with small requests are not kept waiting behind many large replies.
  *
  * <p>Each connection whose stream may go on (it has one, and its channel is writable) waits here
- * in turn. One task takes them round-robin, a chunk each, until {@link #SLICE_NANOS} have passed,
+ * in turn. One task takes them round-robin, a short turn each, until {@link #SLICE_NANOS} have passed,
  * then yields: the loop reads and answers its other clients before the next slice. With a hundred
  * clients each reading a huge reply, a PING or a VGET waits for one slice, not for a chunk of each
  * of the hundred.
@@ -18,18 +18,23 @@ import java.util.concurrent.TimeUnit;
  * <p>One pump per event loop thread; it is only ever used from that thread.
  */
 final class StreamPump {
-    /** A connection whose stream produces its next chunk. */
+    /** A connection whose stream produces its next chunks. */
     interface Source {
         /**
-         * Writes the next chunk of its stream.
+         * Writes its stream on until {@code deadline} ({@link System#nanoTime()}), at least one chunk.
          *
          * @return whether it has more to write now (its channel is still writable)
          */
-        boolean writeChunk();
+        boolean writeUntil(long deadline);
     }
 
-    /** Stream work between two turns of the loop: short enough that a small request barely waits. */
-    static final long SLICE_NANOS = 100_000;
+    /**
+     * Stream work between two turns of the loop: short enough that a small request barely waits,
+     * long enough that a turn costs little beside it.
+     */
+    static final long SLICE_NANOS = 20_000;
+    /** What one stream may take of a slice before the next one's turn. */
+    private static final long TURN_NANOS = 10_000;
 
     private static final ThreadLocal<StreamPump> PUMPS = ThreadLocal.withInitial(StreamPump::new);
 
@@ -54,13 +59,13 @@ final class StreamPump {
 
     private void run(EventExecutor loop) {
         scheduled = false;
-        long start = System.nanoTime();
+        long end = System.nanoTime() + SLICE_NANOS;
         while (!ready.isEmpty()) {
             Source source = ready.poll();
-            if (source.writeChunk()) {
+            if (source.writeUntil(Math.min(end, System.nanoTime() + TURN_NANOS))) {
                 ready.add(source);
             }
-            if (System.nanoTime() - start >= SLICE_NANOS) {
+            if (System.nanoTime() >= end) {
                 break;
             }
         }
