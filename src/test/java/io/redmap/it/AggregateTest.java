@@ -1,8 +1,8 @@
 package io.redmap.it;
 
+import io.redmap.testing.Numpy;
 import io.redmap.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -10,19 +10,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import static io.redmap.it.ArrayClient.f4;
 import static io.redmap.it.ArrayClient.f8;
 import static io.redmap.it.ArrayClient.le;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * VAGG equals numpy's {@code sum}, {@code min}, {@code max}, {@code mean} and {@code len} on the
@@ -30,7 +27,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * ranges (SPEC section C). numpy runs in {@code /usr/bin/python3}; without it those tests skip.
  */
 class AggregateTest {
-    private static final String PYTHON = "/usr/bin/python3";
     /**
      * argv: path, dtype, dim, then slices "first:end". Prints per slice: sum min max mean len.
      * numpy before 2.3 (Debian's 1.24 among them) cuts reductions into buffers of 8192 elements
@@ -50,7 +46,6 @@ class AggregateTest {
                 print(text(v.sum()), text(v.min()), text(v.max()), float(v.mean()).hex(), len(v))
             """;
     private static final int[] SIZES = {1, 7, 8, 9, 127, 128, 129, 1000, 100_000};
-    private static boolean numpy;
 
     private TestServer server;
     private ArrayClient redis;
@@ -68,7 +63,7 @@ class AggregateTest {
 
     @Test
     void doublesAgreeWithNumpy() {
-        requireNumpy();
+        Numpy.assume();
         for (int n : SIZES) {
             Random random = new Random(n);
             double[] values = new double[n];
@@ -81,7 +76,7 @@ class AggregateTest {
 
     @Test
     void floatsAgreeWithNumpyInFloat32() {
-        requireNumpy();
+        Numpy.assume();
         for (int n : SIZES) {
             Random random = new Random(n);
             float[] values = new float[n];
@@ -94,7 +89,7 @@ class AggregateTest {
 
     @Test
     void integersSumExactlyAsNumpyDoes() {
-        requireNumpy();
+        Numpy.assume();
         for (int n : new int[] {1, 9, 129, 100_000}) {
             Random random = new Random(n);
             assertAgreesWithNumpy("int32", "<i4", 1, le(4, random.ints(n).asLongStream().toArray()), n);
@@ -104,14 +99,14 @@ class AggregateTest {
 
     @Test
     void rowsAggregateAllTheirValues() {
-        requireNumpy();
+        Numpy.assume();
         double[] values = new Random(3).doubles(3 * 1001, -1000, 1000).toArray();
         assertAgreesWithNumpy("double", "<f8", 3, f8(values), 1001);
     }
 
     @Test
     void nanWinsMinAndMaxAsInNumpy() {
-        requireNumpy();
+        Numpy.assume();
         double[] values = new Random(5).doubles(300, -1, 1).toArray();
         values[150] = Double.NaN;
         assertAgreesWithNumpy("double", "<f8", 1, f8(values), 300);
@@ -196,7 +191,9 @@ class AggregateTest {
                 slices.add(selected.getFirst() + ":" + (selected.getLast() + 1));
             }
         }
-        List<String> numpy = runNumpy(name, dtype, dim, slices);
+        List<String> args = new ArrayList<>(List.of(server.path(name).toString(), dtype, String.valueOf(dim)));
+        args.addAll(slices);
+        List<String> numpy = Numpy.run(NUMPY_AGGREGATES, args);
         boolean float32 = type.equals("float");
         for (int i = 0; i < ranges.size(); i++) {
             String[] range = ranges.get(i);
@@ -246,39 +243,4 @@ class AggregateTest {
         return Double.isFinite(value) ? Float.parseFloat(text) : value;
     }
 
-    private List<String> runNumpy(String file, String dtype, int dim, List<String> slices) {
-        List<String> command = new ArrayList<>(List.of(PYTHON, "-c", NUMPY_AGGREGATES,
-                server.path(file).toString(), dtype, String.valueOf(dim)));
-        command.addAll(slices);
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("python finished").isTrue();
-            assertThat(process.exitValue()).as("python output: %s", output).isZero();
-            return output.lines().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @BeforeAll
-    static void probeNumpy() {
-        try {
-            Process process = new ProcessBuilder(PYTHON, "-c", "import numpy").redirectErrorStream(true).start();
-            process.getInputStream().readAllBytes();
-            numpy = process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0;
-        } catch (IOException e) {
-            numpy = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            numpy = false;
-        }
-    }
-
-    private static void requireNumpy() {
-        assumeTrue(numpy, PYTHON + " cannot import numpy (apt-get install python3-numpy)");
-    }
 }

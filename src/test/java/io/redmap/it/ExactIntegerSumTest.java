@@ -1,9 +1,9 @@
 package io.redmap.it;
 
 import io.redmap.testing.RawClient;
+import io.redmap.testing.Numpy;
 import io.redmap.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,16 +12,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import static io.redmap.it.ArrayClient.le;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * SPEC D: {@code VAGG SUM} and {@code AVG} over integer types never wrap. The sum is exact (an
@@ -30,7 +27,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * (whose true division rounds correctly) are the reference.
  */
 class ExactIntegerSumTest {
-    private static final String PYTHON = "/usr/bin/python3";
     /** argv: path, dtype, then slices "first:end". Prints per slice: the exact sum and (sum / len).hex(). */
     private static final String EXACT = """
             import sys
@@ -44,7 +40,6 @@ class ExactIntegerSumTest {
                 print(total, (total / len(v)).hex())
             """;
     private static final long MAX = Long.MAX_VALUE;
-    private static boolean python;
 
     private TestServer server;
     private ArrayClient redis;
@@ -127,7 +122,7 @@ class ExactIntegerSumTest {
     @CsvSource({"int64, <i8, 1", "int64, <i8, 1000", "int64, <i8, 100000", "uint64, <u8, 9", "uint64, <u8, 100000",
             "int32, <i4, 100000", "uint32, <u4, 1000", "int16, <i2, 129"})
     void sumsAndMeansAgreeWithExactArithmetic(String type, String dtype, int n) {
-        assumeTrue(python, PYTHON + " cannot import numpy (apt-get install python3-numpy)");
+        Numpy.assume();
         Random random = new Random(n * 31L + type.hashCode());
         long[] values = new long[n];
         for (int i = 0; i < n; i++) {
@@ -149,7 +144,9 @@ class ExactIntegerSumTest {
             long last = bound[1] < 0 ? n + bound[1] : bound[1];
             slices.add(first + ":" + (last + 1));
         }
-        List<String> expected = runPython(name, dtype, slices);
+        List<String> args = new ArrayList<>(List.of(server.path(name).toString(), dtype));
+        args.addAll(slices);
+        List<String> expected = Numpy.run(EXACT, args);
         for (int i = 0; i < bounds.length; i++) {
             String[] sumAndMean = expected.get(i).split(" ");
             Object sum = redis.call("VAGG", name, "SUM", bounds[i][0], bounds[i][1]);
@@ -163,31 +160,4 @@ class ExactIntegerSumTest {
         }
     }
 
-    private List<String> runPython(String file, String dtype, List<String> slices) {
-        List<String> command = new ArrayList<>(List.of(PYTHON, "-c", EXACT, server.path(file).toString(), dtype));
-        command.addAll(slices);
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("python finished").isTrue();
-            assertThat(process.exitValue()).as("python output: %s", output).isZero();
-            return output.lines().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @BeforeAll
-    static void probePython() throws Exception {
-        try {
-            Process process = new ProcessBuilder(PYTHON, "-c", "import numpy").redirectErrorStream(true).start();
-            process.getInputStream().readAllBytes();
-            python = process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0;
-        } catch (IOException e) {
-            python = false;
-        }
-    }
 }

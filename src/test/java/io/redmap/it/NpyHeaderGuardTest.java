@@ -1,23 +1,20 @@
 package io.redmap.it;
 
+import io.redmap.testing.Numpy;
 import io.redmap.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static io.redmap.it.ArrayClient.fileBytes;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * SPEC D: a file mapped both as {@code .npy} and raw (here through a hard link, as uint8). No write
@@ -25,11 +22,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * append it cannot read back, and {@code numpy.load} reads the file after every change.
  */
 class NpyHeaderGuardTest {
-    private static final String PYTHON = "/usr/bin/python3";
     private static final String LOAD = "import sys, numpy as np\n"
             + "a = np.load(sys.argv[1], mmap_mode='r')\nprint(a.shape, [float(x) for x in a])";
     private static final String REFUSED = ".npy header";
-    private static boolean numpy;
 
     private TestServer server;
     private ArrayClient redis;
@@ -134,29 +129,9 @@ class NpyHeaderGuardTest {
         assertThat(fileBytes(npy)[0]).isZero();
     }
 
+    /** numpy.load reads the file (it fails the test if it cannot), with this shape and these values. */
     private void assertLoads(String expected) {
-        assumeTrue(numpy, PYTHON + " cannot import numpy");
-        try {
-            Process process = new ProcessBuilder(PYTHON, "-c", LOAD, npy.toString()).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(output).as("numpy.load").isEqualTo(expected);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @BeforeAll
-    static void probeNumpy() throws Exception {
-        try {
-            Process process = new ProcessBuilder(PYTHON, "-c", "import numpy").redirectErrorStream(true).start();
-            process.getInputStream().readAllBytes();
-            numpy = process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0;
-        } catch (IOException e) {
-            numpy = false;
-        }
+        Numpy.assume();
+        assertThat(String.join("\n", Numpy.run(LOAD, List.of(npy.toString()))).trim()).as("numpy.load").isEqualTo(expected);
     }
 }
