@@ -34,6 +34,7 @@ public final class CommandDispatcher {
         try {
             spec = resolve(session, args);
             session.touched(spec.name());
+            PubSubCommands.checkSubscribedMode(session, spec);
             if (session.inMulti() && !spec.has(CommandFlag.TRANSACTION_CONTROL)) {
                 if (spec.has(CommandFlag.NO_MULTI)) {
                     throw RedmapException.err("Command not allowed inside a transaction");

@@ -2,6 +2,7 @@ package io.redmap.server;
 
 import io.redmap.command.CommandTable;
 import io.redmap.keyspace.Keyspace;
+import io.redmap.pubsub.PubSub;
 
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
@@ -22,6 +23,7 @@ public final class ServerState {
     private final CommandTable commands;
     private final ClientRegistry clients = new ClientRegistry();
     private final WatchRegistry watches = new WatchRegistry();
+    private final PubSub pubsub = new PubSub(io.redmap.command.GlobMatcher::matchesCaseSensitive);
     private final ServerStats stats = new ServerStats();
     private final ReentrantLock commandLock = new ReentrantLock();
     private final KeyspaceCommit keyspaceCommit;
@@ -60,6 +62,11 @@ public final class ServerState {
 
     public WatchRegistry watches() {
         return watches;
+    }
+
+    /** Channels and patterns with their subscribers; used under the command lock. */
+    public PubSub pubsub() {
+        return pubsub;
     }
 
     public ServerStats stats() {
