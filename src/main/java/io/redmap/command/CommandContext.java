@@ -124,7 +124,12 @@ public final class CommandContext {
 
     /** A keyspace notification about a key of the current database (Redis's notifyKeyspaceEvent). */
     public void notifyKeyspaceEvent(int type, String event, ByteKey key) {
-        server.keyspaceEvents().notify(type, event, session.db(), key);
+        server.keyspaceEvents().notify(type, event, session.db(), key, session, this::writeOwnMessage);
+    }
+
+    /** A message for this connection itself, written where Redis writes it: before the reply. */
+    void writeOwnMessage(byte[] pattern, byte[] channel, byte[] payload) {
+        ClientSession.writeMessage(reply, pattern, channel, payload);
     }
 
     public static RedmapException syntaxError() {

@@ -56,7 +56,8 @@ final class PubSubCommands {
                         .syntax("channel message").complexity("O(N+M) where N is the number of clients subscribed to the "
                                 + "receiving channel and M is the total number of subscribed patterns (by any client).")
                         .summary("Posts a message to a channel.")
-                        .handler(ctx -> ctx.reply().integer(ctx.server().pubsub().publish(ctx.arg(1), ctx.arg(2)))),
+                        .handler(ctx -> ctx.reply().integer(ctx.server().pubsub()
+                                .publish(ctx.arg(1), ctx.arg(2), ctx.session(), ctx::writeOwnMessage))),
                 command("pubsub").arity(-2).group("pubsub").summary("A container for Pub/Sub commands.")
                         .subcommands(
                                 command("channels").arity(-2).flags(PUBSUB, LOADING, STALE).group("pubsub")

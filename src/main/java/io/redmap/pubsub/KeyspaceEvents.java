@@ -98,18 +98,21 @@ public final class KeyspaceEvents {
         return format(parse(value));
     }
 
-    /** Publishes an event of class {@code type} about {@code key}, if that class is enabled; under the command lock. */
-    public void notify(int type, String event, int db, ByteKey key) {
+    /**
+     * Publishes an event of class {@code type} about {@code key}, if that class is enabled; under
+     * the command lock. The connection that caused it gets its own notifications {@code inline}.
+     */
+    public void notify(int type, String event, int db, ByteKey key, Subscriber publisher, PubSub.Delivery inline) {
         int enabled = flags;
         if ((enabled & type) == 0) {
             return;
         }
         byte[] eventBytes = event.getBytes(StandardCharsets.US_ASCII);
         if ((enabled & KEYSPACE) != 0) {
-            pubsub.publish(concat("__keyspace@" + db + "__:", key.bytes()), eventBytes);
+            pubsub.publish(concat("__keyspace@" + db + "__:", key.bytes()), eventBytes, publisher, inline);
         }
         if ((enabled & KEYEVENT) != 0) {
-            pubsub.publish(concat("__keyevent@" + db + "__:", eventBytes), key.bytes());
+            pubsub.publish(concat("__keyevent@" + db + "__:", eventBytes), key.bytes(), publisher, inline);
         }
     }
 

@@ -21,6 +21,12 @@ public final class PubSub {
         boolean matches(byte[] pattern, byte[] text);
     }
 
+    /** Where the publisher's own messages go: into its reply, ahead of it, as Redis writes them. */
+    @FunctionalInterface
+    public interface Delivery {
+        void deliver(byte[] pattern, byte[] channel, byte[] payload);
+    }
+
     private final Matcher matcher;
     private final Map<ByteKey, Set<Subscriber>> channels = new LinkedHashMap<>();
     private final Map<ByteKey, Set<Subscriber>> patterns = new LinkedHashMap<>();
@@ -94,11 +100,20 @@ public final class PubSub {
      * pattern counts, and receives, twice, as in Redis).
      */
     public int publish(byte[] channel, byte[] payload) {
+        return publish(channel, payload, null, null);
+    }
+
+    /**
+     * As {@link #publish(byte[], byte[])}; a message for {@code publisher} itself (a RESP3 client
+     * subscribed to what it publishes) goes to {@code inline} instead, so that it comes before
+     * the command's reply as in Redis rather than after it.
+     */
+    public int publish(byte[] channel, byte[] payload, Subscriber publisher, Delivery inline) {
         int receivers = 0;
         Set<Subscriber> direct = channels.get(ByteKey.wrap(channel));
         if (direct != null) {
             for (Subscriber subscriber : direct) {
-                subscriber.deliver(null, channel, payload);
+                deliver(subscriber, null, channel, payload, publisher, inline);
                 receivers++;
             }
         }
@@ -106,12 +121,21 @@ public final class PubSub {
             byte[] pattern = entry.getKey().bytes();
             if (matcher.matches(pattern, channel)) {
                 for (Subscriber subscriber : entry.getValue()) {
-                    subscriber.deliver(pattern, channel, payload);
+                    deliver(subscriber, pattern, channel, payload, publisher, inline);
                     receivers++;
                 }
             }
         }
         return receivers;
+    }
+
+    private static void deliver(Subscriber subscriber, byte[] pattern, byte[] channel, byte[] payload,
+                                Subscriber publisher, Delivery inline) {
+        if (subscriber == publisher && inline != null) {
+            inline.deliver(pattern, channel, payload);
+        } else {
+            subscriber.deliver(pattern, channel, payload);
+        }
     }
 
     /** PUBSUB CHANNELS: the channels with at least one subscriber, matching the pattern if given. */

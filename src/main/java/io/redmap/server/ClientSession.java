@@ -197,7 +197,12 @@ public final class ClientSession implements Subscriber {
         }
         ByteBuf out = this.channel.alloc().buffer(48 + channel.length + payload.length
                 + (pattern == null ? 0 : pattern.length));
-        Reply reply = new Reply(out, protocol);
+        writeMessage(new Reply(out, protocol), pattern, channel, payload);
+        sink.accept(out);
+    }
+
+    /** A published message: {@code message} or, through a pattern, {@code pmessage}; a push in RESP3. */
+    public static void writeMessage(Reply reply, byte[] pattern, byte[] channel, byte[] payload) {
         if (pattern == null) {
             reply.pushHeader(3);
             reply.bulk(MESSAGE);
@@ -208,7 +213,6 @@ public final class ClientSession implements Subscriber {
         }
         reply.bulk(channel);
         reply.bulk(payload);
-        sink.accept(out);
     }
 
     private static final byte[] MESSAGE = "message".getBytes(java.nio.charset.StandardCharsets.US_ASCII);

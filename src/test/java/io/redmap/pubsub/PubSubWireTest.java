@@ -29,6 +29,8 @@ class PubSubWireTest {
 
     private static final String[] RESP3_SCRIPT = {
             "HELLO 3", "UNSUBSCRIBE", "SUBSCRIBE a", "PING", "ECHO x", ">PUBLISH a x", "PSUBSCRIBE *", ">PUBLISH a y",
+            // Its own messages come before PUBLISH's reply, inside EXEC's too, as Redis writes them.
+            "PUBLISH a self #3", "MULTI", "PUBLISH a m", "EXEC #3",
             "PUBSUB NUMSUB a", "UNSUBSCRIBE #1", "PUNSUBSCRIBE #1", "UNSUBSCRIBE",
     };
 
@@ -59,7 +61,9 @@ class PubSubWireTest {
         assertThat(ours.get(2)).isEqualTo(">3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:1\r\n");
         assertThat(ours.get(3)).isEqualTo("+PONG\r\n");
         assertThat(ours.get(4)).isEqualTo("$1\r\nx\r\n");
-        assertThat(ours.get(11)).isEqualTo(">3\r\n$11\r\nunsubscribe\r\n_\r\n:0\r\n");
+        assertThat(ours.get(8)).isEqualTo(">3\r\n$7\r\nmessage\r\n$1\r\na\r\n$4\r\nself\r\n"
+                + ">4\r\n$8\r\npmessage\r\n$1\r\n*\r\n$1\r\na\r\n$4\r\nself\r\n:2\r\n");
+        assertThat(ours.getLast()).isEqualTo(">3\r\n$11\r\nunsubscribe\r\n_\r\n:0\r\n");
         try (RealRedis redis = RealRedis.start()) {
             List<String> theirs = run(redis.port(), RESP3_SCRIPT);
             // HELLO names the server and its version: the one reply that must differ.
