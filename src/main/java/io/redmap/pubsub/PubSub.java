@@ -155,6 +155,11 @@ public final class PubSub {
         return subscribers == null ? 0 : subscribers.size();
     }
 
+    /** INFO's pubsub_channels: how many channels have subscribers. */
+    public int channelCount() {
+        return channels.size();
+    }
+
     /** PUBSUB NUMPAT: how many distinct patterns have subscribers. */
     public int patternCount() {
         return patterns.size();

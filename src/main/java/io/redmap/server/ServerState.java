@@ -1,6 +1,7 @@
 package io.redmap.server;
 
 import io.redmap.command.CommandTable;
+import io.redmap.command.GlobMatcher;
 import io.redmap.keyspace.Keyspace;
 import io.redmap.pubsub.KeyspaceEvents;
 import io.redmap.pubsub.PubSub;
@@ -24,7 +25,7 @@ public final class ServerState {
     private final CommandTable commands;
     private final ClientRegistry clients = new ClientRegistry();
     private final WatchRegistry watches = new WatchRegistry();
-    private final PubSub pubsub = new PubSub(io.redmap.command.GlobMatcher::matchesCaseSensitive);
+    private final PubSub pubsub = new PubSub(GlobMatcher::matchesCaseSensitive);
     private final ServerStats stats = new ServerStats();
     private final ReentrantLock commandLock = new ReentrantLock();
     private final KeyspaceCommit keyspaceCommit;

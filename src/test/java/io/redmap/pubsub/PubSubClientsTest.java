@@ -75,6 +75,7 @@ class PubSubClientsTest {
             assertThat(publisher.pubsubNumSub("a", "b", "c")).isEqualTo(Map.of("a", 1L, "b", 1L, "c", 0L));
             assertThat(publisher.pubsubChannels()).containsExactlyInAnyOrder("a", "b");
             assertThat(publisher.pubsubChannels("a*")).containsExactly("a");
+            assertThat(publisher.info("stats")).contains("pubsub_channels:2\r\n").contains("pubsub_patterns:0\r\n");
             assertThat(publisher.publish("b", "hello")).isEqualTo(1L);
             assertThat(recorder.messages.poll(10, TimeUnit.SECONDS)).isEqualTo("b|hello");
             recorder.unsubscribe("a");

@@ -43,7 +43,7 @@ class SlowSubscriberTest {
             };
             Thread reading = Thread.ofVirtual().start(() -> reader.subscribe(counter, "news"));
             PubSubClientsTest.awaitUntil(() -> publisher.pubsubNumSub("news").get("news") == 2L);
-            publishAll(publisher);
+            publishAll(publisher, received);
             PubSubClientsTest.awaitUntil(() -> publisher.pubsubNumSub("news").get("news") == 1L);
             assertThat(drain(stalled.getInputStream())).as("bytes the stalled subscriber got before it was closed")
                     .isLessThan((long) MESSAGES * PAYLOAD.length());
@@ -61,19 +61,27 @@ class SlowSubscriberTest {
         try (TestServer server = TestServer.start("--client-output-buffer-limit", "pubsub", "0", "0", "0");
                 Jedis publisher = server.jedis(); Socket stalled = subscribeWithoutReading(server.port())) {
             PubSubClientsTest.awaitUntil(() -> publisher.pubsubNumSub("news").get("news") == 1L);
-            publishAll(publisher);
+            publishAll(publisher, null);
             assertThat(publisher.pubsubNumSub("news").get("news")).isEqualTo(1L);
         }
     }
 
-    private static void publishAll(Jedis publisher) {
-        // In batches, as a real publisher does: a subscriber that reads keeps up with it.
+    /**
+     * Publishes in batches of 16; with {@code received}, each batch waits until the reading
+     * subscriber has had the previous ones, so that only the stalled one falls behind however
+     * busy the machine is.
+     */
+    private static void publishAll(Jedis publisher, java.util.concurrent.atomic.AtomicInteger received) {
         for (int batch = 0; batch < MESSAGES / 16; batch++) {
             Pipeline pipeline = publisher.pipelined();
             for (int i = 0; i < 16; i++) {
                 pipeline.publish("news", PAYLOAD);
             }
             pipeline.sync();
+            int sent = (batch + 1) * 16;
+            if (received != null) {
+                PubSubClientsTest.awaitUntil(() -> received.get() >= sent);
+            }
         }
     }
 
