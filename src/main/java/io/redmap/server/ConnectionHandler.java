@@ -80,7 +80,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
         session = new ClientSession(server.clients().nextId(), ctx.channel(), noPassword);
         server.clients().add(session);
         // The publisher may run on another event loop: the message is written on this one.
-        session.messageSink(message -> ctx.executor().execute(() -> writeMessage(ctx, message)));
+        session.messageSink(message -> {
+            try {
+                ctx.executor().execute(() -> writeMessage(ctx, message));
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                message.release(); // the server is shutting down: nobody is left to send it to
+            }
+        });
         ctx.fireChannelActive();
     }
 
