@@ -193,7 +193,8 @@ final class ClientCommands {
         return "id=" + session.id() + " addr=" + session.address() + " laddr=" + session.localAddress()
                 + " fd=-1 name=" + session.name() + " age=" + (now - session.createdMillis()) / 1000
                 + " idle=" + (now - session.lastInteractionMillis()) / 1000 + " flags=" + flags(session)
-                + " db=" + session.db() + " sub=0 psub=0 ssub=0 multi=" + session.multiCount()
+                + " db=" + session.db() + " sub=" + session.subscriptions().channelCount()
+                + " psub=" + session.subscriptions().patternCount() + " ssub=0 multi=" + session.multiCount()
                 + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0"
                 + " obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=" + session.lastCommand() + " user=" + session.user()
                 + " redir=-1 resp=" + session.protocol() + " lib-name=" + session.libName()

@@ -25,6 +25,7 @@ public final class CommandContext {
     private final Reply reply;
     /** Whether the handler said itself which keys it changed (see {@link #modified}). */
     private boolean changesSignalled;
+    private int changedKeys;
 
     CommandContext(ServerState server, CommandDispatcher dispatcher, ClientSession session, Request request, Reply reply) {
         this.server = server;
@@ -103,6 +104,7 @@ public final class CommandContext {
      */
     public void modified(int db, ByteKey key) {
         changesSignalled = true;
+        changedKeys++;
         server.watches().touch(db, key);
     }
 
@@ -113,6 +115,21 @@ public final class CommandContext {
 
     boolean changesSignalled() {
         return changesSignalled;
+    }
+
+    /** Whether the command changed a key: it said so, or said nothing (taken as a change). */
+    boolean changedAnything() {
+        return !changesSignalled || changedKeys > 0;
+    }
+
+    /** A keyspace notification about a key of the current database (Redis's notifyKeyspaceEvent). */
+    public void notifyKeyspaceEvent(int type, String event, ByteKey key) {
+        server.keyspaceEvents().notify(type, event, session.db(), key, session, this::writeOwnMessage);
+    }
+
+    /** A message for this connection itself, written where Redis writes it: before the reply. */
+    void writeOwnMessage(byte[] pattern, byte[] channel, byte[] payload) {
+        ClientSession.writeMessage(reply, pattern, channel, payload);
     }
 
     public static RedmapException syntaxError() {

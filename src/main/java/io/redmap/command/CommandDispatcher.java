@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.redmap.RedmapException;
 import io.redmap.keyspace.ByteKey;
 import io.redmap.protocol.Reply;
+import io.redmap.pubsub.KeyspaceEvents;
 import io.redmap.protocol.Request;
 import io.redmap.server.ClientSession;
 import io.redmap.server.Log;
@@ -13,6 +14,7 @@ import io.redmap.store.MappedArray;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -21,6 +23,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * error reply. A failed command leaves no partial reply behind.
  */
 public final class CommandDispatcher {
+    /** The array commands that raise a keyspace event of the module class ({@code d}), named as the command. */
+    private static final Set<String> ARRAY_EVENTS =
+            Set.of("mmap", "vset", "vadd", "vpop", "vclear", "vwrite", "vincrby", "vincrbyfloat");
     private final ServerState server;
 
     public CommandDispatcher(ServerState server) {
@@ -34,6 +39,7 @@ public final class CommandDispatcher {
         try {
             spec = resolve(session, args);
             session.touched(spec.name());
+            PubSubCommands.checkSubscribedMode(session, spec);
             if (session.inMulti() && !spec.has(CommandFlag.TRANSACTION_CONTROL)) {
                 if (spec.has(CommandFlag.NO_MULTI)) {
                     throw RedmapException.err("Command not allowed inside a transaction");
@@ -79,6 +85,10 @@ public final class CommandDispatcher {
             CommandContext ctx = new CommandContext(server, this, session, args, reply);
             spec.handler().execute(ctx);
             server.stats().commandsProcessed.increment();
+            if (ARRAY_EVENTS.contains(spec.name()) && ctx.changedAnything()) {
+                // The array commands' events are named after them, about the key they name.
+                ctx.notifyKeyspaceEvent(KeyspaceEvents.MODULE, spec.name(), ByteKey.wrap(args.word(1)));
+            }
             if (spec.has(CommandFlag.WRITE) && !ctx.changesSignalled() && !server.watches().isEmpty()) {
                 for (int position : spec.keys().positions(args.size())) {
                     server.watches().touch(session.db(), ByteKey.wrap(args.word(position)));

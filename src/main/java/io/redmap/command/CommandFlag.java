@@ -8,6 +8,8 @@ public enum CommandFlag {
     READONLY,
     DENYOOM,
     ADMIN,
+    /** Pub/Sub commands; the order of the constants is Redis's order in COMMAND INFO. */
+    PUBSUB,
     NOSCRIPT,
     LOADING,
     STALE,

@@ -87,6 +87,7 @@ public final class CommandTable {
         specs.addAll(ServerCommands.specs());
         specs.addAll(ConfigCommands.specs());
         specs.addAll(TransactionCommands.specs());
+        specs.addAll(PubSubCommands.specs());
         specs.addAll(IntrospectionCommands.specs());
         return new CommandTable(specs);
     }

@@ -56,6 +56,9 @@ final class ConnectionCommands {
         if (ctx.argc() > 2) {
             throw CommandDispatcher.wrongArity("ping");
         }
+        if (PubSubCommands.pingWhenSubscribed(ctx)) {
+            return;
+        }
         if (ctx.argc() == 2) {
             ctx.reply().bulk(ctx.arg(1));
         } else {
@@ -163,6 +166,7 @@ final class ConnectionCommands {
             session.endMulti();
         }
         ctx.server().watches().unwatchAll(session);
+        ctx.server().pubsub().dropAll(session);
         session.db(0);
         session.protocol(2);
         session.name("");

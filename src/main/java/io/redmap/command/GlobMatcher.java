@@ -1,8 +1,13 @@
 package io.redmap.command;
 
 /** Redis's glob-style patterns (KEYS, SCAN MATCH, CONFIG GET): * ? [abc] [^a] [a-z] and \ escapes. */
-final class GlobMatcher {
+public final class GlobMatcher {
     private GlobMatcher() {
+    }
+
+    /** Channel patterns (PSUBSCRIBE, PUBSUB CHANNELS) match case-sensitively. */
+    public static boolean matchesCaseSensitive(byte[] pattern, byte[] text) {
+        return matches(pattern, text, false);
     }
 
     static boolean matches(byte[] pattern, byte[] text, boolean ignoreCase) {

@@ -127,6 +127,8 @@ final class InfoReport {
         field(out, "protocol_errors", server.stats().protocolErrors.sum());
         field(out, "keyspace_hits", 0);
         field(out, "keyspace_misses", 0);
+        field(out, "pubsub_channels", server.pubsub().channelCount());
+        field(out, "pubsub_patterns", server.pubsub().patternCount());
     }
 
     private static void cpu(StringBuilder out) {

@@ -5,6 +5,7 @@ import io.redmap.keyspace.ByteKey;
 import io.redmap.keyspace.Database;
 import io.redmap.keyspace.Keyspace;
 import io.redmap.protocol.Reply;
+import io.redmap.pubsub.KeyspaceEvents;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -74,6 +75,7 @@ final class KeyspaceCommands {
         for (int i = 1; i < ctx.argc(); i++) {
             if (ctx.keyspace().delete(ctx.session().db(), ctx.key(i))) {
                 ctx.modified(ctx.session().db(), ctx.key(i));
+                ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", ctx.key(i));
                 deleted++;
             }
         }
@@ -164,6 +166,8 @@ final class KeyspaceCommands {
         if (renamed && !ctx.key(1).equals(ctx.key(2))) {
             ctx.modified(ctx.session().db(), ctx.key(1));
             ctx.modified(ctx.session().db(), ctx.key(2));
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "rename_from", ctx.key(1));
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "rename_to", ctx.key(2));
         }
         if (onlyIfAbsent) {
             ctx.reply().integer(renamed ? 1 : 0);

@@ -233,6 +233,15 @@ public final class Reply {
         }
     }
 
+    /** An out-of-band push (Pub/Sub): {@code >} in RESP3, an array in RESP2. */
+    public void pushHeader(long length) {
+        if (resp3()) {
+            aggregateHeader('>', length);
+        } else {
+            arrayHeader(length);
+        }
+    }
+
     /** A set: {@code ~} in RESP3, an array in RESP2. */
     public void setHeader(long length) {
         if (resp3()) {

@@ -1,9 +1,13 @@
 package io.redmap.server;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.redmap.BatchClock;
 import io.redmap.keyspace.ByteKey;
+import io.redmap.protocol.Reply;
 import io.redmap.protocol.Request;
+import io.redmap.pubsub.Subscriber;
+import io.redmap.pubsub.Subscriptions;
 import io.redmap.store.MappedFile;
 
 import java.net.InetSocketAddress;
@@ -14,12 +18,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * One client connection's state: protocol version, name, selected database, authentication,
- * and transaction state (MULTI queue, WATCHed keys).
+ * transaction state (MULTI queue, WATCHed keys) and Pub/Sub subscriptions.
  */
-public final class ClientSession {
+public final class ClientSession implements Subscriber {
     private final long id;
     private final Channel channel;
     private final long createdMillis = System.currentTimeMillis();
@@ -39,6 +44,9 @@ public final class ClientSession {
     private volatile boolean watchedKeyTouched;
     private volatile boolean closeAfterReply;
     private volatile boolean killed;
+    private final Subscriptions subscriptions = new Subscriptions();
+    /** Where published messages go: the connection's handler, which writes them on its own loop. */
+    private volatile Consumer<ByteBuf> messages;
 
     /** Replies of this batch's keyspace changes, replaced with -MISCONF if their change cannot be saved. */
     private final ChangeReplies changeReplies = new ChangeReplies();
@@ -156,12 +164,59 @@ public final class ClientSession {
     }
 
     /**
-     * What this connection is (CLIENT LIST/KILL TYPE). No connection is a replica, a master link or
-     * a subscriber yet: when they exist, this is where a session says so.
+     * What this connection is (CLIENT LIST/KILL TYPE). No connection is a replica or a master link
+     * yet: when they exist, this is where a session says so.
      */
     public ClientType type() {
-        return ClientType.NORMAL;
+        return subscriptions.any() ? ClientType.PUBSUB : ClientType.NORMAL;
     }
+
+    @Override
+    public Subscriptions subscriptions() {
+        return subscriptions;
+    }
+
+    /** Whether commands are restricted to the subscription ones (RESP2 with a subscription). */
+    public boolean inSubscribedMode() {
+        return protocol == 2 && subscriptions.any();
+    }
+
+    void messageSink(Consumer<ByteBuf> sink) {
+        this.messages = sink;
+    }
+
+    /**
+     * Encodes the message in this connection's protocol (the publisher's thread, under the command
+     * lock) and hands it to the connection, which writes it on its own event loop.
+     */
+    @Override
+    public void deliver(byte[] pattern, byte[] channel, byte[] payload) {
+        Consumer<ByteBuf> sink = messages;
+        if (sink == null || killed) {
+            return;
+        }
+        ByteBuf out = this.channel.alloc().buffer(48 + channel.length + payload.length
+                + (pattern == null ? 0 : pattern.length));
+        writeMessage(new Reply(out, protocol), pattern, channel, payload);
+        sink.accept(out);
+    }
+
+    /** A published message: {@code message} or, through a pattern, {@code pmessage}; a push in RESP3. */
+    public static void writeMessage(Reply reply, byte[] pattern, byte[] channel, byte[] payload) {
+        if (pattern == null) {
+            reply.pushHeader(3);
+            reply.bulk(MESSAGE);
+        } else {
+            reply.pushHeader(4);
+            reply.bulk(PMESSAGE);
+            reply.bulk(pattern);
+        }
+        reply.bulk(channel);
+        reply.bulk(payload);
+    }
+
+    private static final byte[] MESSAGE = "message".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] PMESSAGE = "pmessage".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /** The user this connection is authenticated as: there are no ACL users yet, only Redis's default one. */
     public String user() {

@@ -4,8 +4,8 @@ import java.util.Locale;
 
 /**
  * What a connection is to the server, as CLIENT LIST TYPE and CLIENT KILL TYPE select it.
- * Today every connection is NORMAL; replication and Pub/Sub will make some of them REPLICA,
- * MASTER (the link to our master) or PUBSUB, through {@link ClientSession#type()}.
+ * A connection with a subscription is PUBSUB; replication will make some REPLICA or MASTER (the
+ * link to our master), through {@link ClientSession#type()}.
  */
 public enum ClientType {
     NORMAL, REPLICA, PUBSUB, MASTER;

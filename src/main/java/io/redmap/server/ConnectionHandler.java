@@ -48,6 +48,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
     /** Requests that arrived while a stream was being written, in order. */
     private final ArrayDeque<Object> backlog = new ArrayDeque<>();
     private static final int BACKLOG_PAUSE = 1024;
+    /**
+     * Published messages that arrived while a reply was not yet whole on the wire (a stream being
+     * written, replies waiting for appends): sent after it, never in the middle of it.
+     */
+    private ByteBuf heldMessages;
+    /** Batches of replies handed to {@link AppendGroup} and not sent yet. */
+    private int repliesAwaitingAppends;
 
     ConnectionHandler(ServerState server, CommandDispatcher dispatcher) {
         this.server = server;
@@ -72,6 +79,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
         }
         session = new ClientSession(server.clients().nextId(), ctx.channel(), noPassword);
         server.clients().add(session);
+        // The publisher may run on another event loop: the message is written on this one.
+        session.messageSink(message -> {
+            try {
+                ctx.executor().execute(() -> writeMessage(ctx, message));
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                message.release(); // the server is shutting down: nobody is left to send it to
+            }
+        });
         ctx.fireChannelActive();
     }
 
@@ -184,6 +199,38 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
         context.writeAndFlush(chunk, context.voidPromise());
     }
 
+    /**
+     * A published message for this subscriber, on its own loop: written at once unless a reply is
+     * still on its way; either way its unsent bytes count against the pubsub class's output limit.
+     */
+    private void writeMessage(ChannelHandlerContext ctx, ByteBuf message) {
+        if (!ctx.channel().isActive()) {
+            message.release();
+            return;
+        }
+        if (streaming != null || repliesAwaitingAppends > 0) {
+            if (heldMessages == null) {
+                heldMessages = ctx.alloc().buffer(message.readableBytes());
+            }
+            heldMessages.writeBytes(message);
+            message.release();
+            overOutputLimit(ctx);
+            return;
+        }
+        server.stats().bytesWritten.add(message.readableBytes());
+        ctx.writeAndFlush(message, ctx.voidPromise());
+        overOutputLimit(ctx);
+    }
+
+    /** Sends the messages held while a reply was on its way. */
+    private void sendHeldMessages(ChannelHandlerContext ctx) {
+        if (heldMessages != null && streaming == null && repliesAwaitingAppends == 0) {
+            ByteBuf held = heldMessages;
+            heldMessages = null;
+            writeMessage(ctx, held);
+        }
+    }
+
     /** The stream is complete: the requests that waited for it run now. */
     private void finishStream() {
         endStream();
@@ -193,6 +240,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
         }
         if (streaming == null) {
             flush(context);
+            sendHeldMessages(context);
             context.channel().config().setAutoRead(true);
         }
     }
@@ -234,7 +282,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
         if (outbound == null) {
             return false;
         }
-        long unsent = outbound.totalPendingWriteBytes();
+        long unsent = outbound.totalPendingWriteBytes() + (heldMessages == null ? 0 : heldMessages.readableBytes());
         OutputBufferLimits.Limit limit = server.config().outputBufferLimits().of(session.type());
         if (!limit.breached(unsent, BatchClock.millis(), softLimit)) {
             return false;
@@ -261,7 +309,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
             // Not only the replies that acknowledge appends wait for them: so do replies that may
             // have read them (a VCOUNT, a VGET of the new last element), as Redis sends no reply
             // before the write it waits for.
-            AppendGroup.await(server, ctx.executor(), session, written -> sendAfterAppends(ctx, out, written));
+            repliesAwaitingAppends++;
+            AppendGroup.await(server, ctx.executor(), session, written -> {
+                repliesAwaitingAppends--;
+                sendAfterAppends(ctx, out, written);
+                if (ctx.channel().isActive()) {
+                    sendHeldMessages(ctx);
+                }
+            });
             return;
         }
         send(ctx, out);
@@ -313,6 +368,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
     public void channelInactive(ChannelHandlerContext ctx) {
         endStream();
         backlog.clear();
+        if (heldMessages != null) {
+            heldMessages.release();
+            heldMessages = null;
+        }
         if (pending != null) {
             pending.release();
             pending = null;
@@ -322,6 +381,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
             server.commandLock().lock();
             try {
                 server.watches().unwatchAll(session);
+                server.pubsub().dropAll(session);
             } finally {
                 server.commandLock().unlock();
             }

@@ -1,7 +1,10 @@
 package io.redmap.server;
 
 import io.redmap.command.CommandTable;
+import io.redmap.command.GlobMatcher;
 import io.redmap.keyspace.Keyspace;
+import io.redmap.pubsub.KeyspaceEvents;
+import io.redmap.pubsub.PubSub;
 
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
@@ -22,9 +25,11 @@ public final class ServerState {
     private final CommandTable commands;
     private final ClientRegistry clients = new ClientRegistry();
     private final WatchRegistry watches = new WatchRegistry();
+    private final PubSub pubsub = new PubSub(GlobMatcher::matchesCaseSensitive);
     private final ServerStats stats = new ServerStats();
     private final ReentrantLock commandLock = new ReentrantLock();
     private final KeyspaceCommit keyspaceCommit;
+    private final KeyspaceEvents keyspaceEvents = new KeyspaceEvents(pubsub);
     private final long startMillis = System.currentTimeMillis();
     private final String runId;
     private final Runnable shutdown;
@@ -37,6 +42,7 @@ public final class ServerState {
         this.commands = commands;
         this.shutdown = shutdown;
         this.keyspaceCommit = new KeyspaceCommit(keyspace, commandLock, stats);
+        keyspaceEvents.configure(config.get("notify-keyspace-events"));
         byte[] random = new byte[20];
         ThreadLocalRandom.current().nextBytes(random);
         this.runId = HexFormat.of().formatHex(random);
@@ -60,6 +66,16 @@ public final class ServerState {
 
     public WatchRegistry watches() {
         return watches;
+    }
+
+    /** Channels and patterns with their subscribers; used under the command lock. */
+    public PubSub pubsub() {
+        return pubsub;
+    }
+
+    /** Keyspace notifications ({@code notify-keyspace-events}), published through {@link #pubsub()}. */
+    public KeyspaceEvents keyspaceEvents() {
+        return keyspaceEvents;
     }
 
     public ServerStats stats() {
@@ -111,6 +127,7 @@ public final class ServerState {
         switch (name) {
             case "mmap-sync" -> keyspace.store().durability().mode(io.redmap.store.SyncMode.find(config.get(name)));
             case "loglevel" -> Log.level(config.get(name));
+            case "notify-keyspace-events" -> keyspaceEvents.configure(config.get(name));
             default -> { }
         }
     }
