@@ -8,6 +8,7 @@ import io.redmap.type.ElementCodec;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
+import static io.redmap.command.CommandFlag.ARRAY_EVENT;
 import static io.redmap.command.CommandFlag.DENYOOM;
 import static io.redmap.command.CommandFlag.FAST;
 import static io.redmap.command.CommandFlag.READONLY;
@@ -30,18 +31,18 @@ final class ArrayCommands {
                 command("vmget").arity(-3).flags(READONLY, FAST).keys(KeySpec.FIRST).group("module")
                         .syntax("key index [index ...]").complexity("O(N) where N is the number of indices")
                         .summary("Returns the elements at several indices.").handler(ArrayCommands::vmget),
-                command("vset").arity(-4).flags(WRITE, DENYOOM, FAST).keys(KeySpec.FIRST).group("module")
+                command("vset").arity(-4).flags(WRITE, DENYOOM, FAST, ARRAY_EVENT).keys(KeySpec.FIRST).group("module")
                         .syntax("key index value [index value ...]").complexity("O(N) where N is the number of values")
                         .summary("Sets elements at indices; replies how many were set.").handler(ArrayCommands::vset),
-                command("vadd").arity(-3).flags(WRITE, DENYOOM, FAST).keys(KeySpec.FIRST).group("module")
+                command("vadd").arity(-3).flags(WRITE, DENYOOM, FAST, ARRAY_EVENT).keys(KeySpec.FIRST).group("module")
                         .syntax("key value [value ...]").complexity("O(N) where N is the number of values")
                         .summary("Appends elements; replies how many were appended.").handler(ArrayCommands::vadd),
-                command("vpop").arity(2).flags(WRITE, FAST).keys(KeySpec.FIRST).group("module")
+                command("vpop").arity(2).flags(WRITE, FAST, ARRAY_EVENT).keys(KeySpec.FIRST).group("module")
                         .syntax("key").summary("Removes and returns the last element; nil when empty.")
                         .handler(ArrayCommands::vpop),
                 command("vcount").arity(2).flags(READONLY, FAST).keys(KeySpec.FIRST).group("module")
                         .syntax("key").summary("Returns the number of elements.").handler(ArrayCommands::vcount),
-                command("vclear").arity(2).flags(WRITE).keys(KeySpec.FIRST).group("module")
+                command("vclear").arity(2).flags(WRITE, ARRAY_EVENT).keys(KeySpec.FIRST).group("module")
                         .syntax("key").summary("Truncates the file to no elements; replies the count before.")
                         .handler(ArrayCommands::vclear),
                 command("vall").arity(2).flags(READONLY).keys(KeySpec.FIRST).group("module")

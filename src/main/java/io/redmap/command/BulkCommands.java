@@ -7,6 +7,7 @@ import io.redmap.store.MappedArray;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
+import static io.redmap.command.CommandFlag.ARRAY_EVENT;
 import static io.redmap.command.CommandFlag.DENYOOM;
 import static io.redmap.command.CommandFlag.FAST;
 import static io.redmap.command.CommandFlag.READONLY;
@@ -31,7 +32,7 @@ final class BulkCommands {
                         .syntax("key start count").complexity("O(N) where N is the number of bytes returned")
                         .summary("Returns count elements from start as their raw little-endian bytes.")
                         .handler(BulkCommands::vread),
-                command("vwrite").arity(4).flags(WRITE, DENYOOM).keys(KeySpec.FIRST).group("module")
+                command("vwrite").arity(4).flags(WRITE, DENYOOM, ARRAY_EVENT).keys(KeySpec.FIRST).group("module")
                         .syntax("key start bytes").complexity("O(N) where N is the number of bytes written")
                         .summary("Writes raw little-endian elements from start (start == count appends); replies how many.")
                         .handler(BulkCommands::vwrite),

@@ -14,7 +14,6 @@ import io.redmap.store.MappedArray;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -23,9 +22,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * error reply. A failed command leaves no partial reply behind.
  */
 public final class CommandDispatcher {
-    /** The array commands that raise a keyspace event of the module class ({@code d}), named as the command. */
-    private static final Set<String> ARRAY_EVENTS =
-            Set.of("mmap", "vset", "vadd", "vpop", "vclear", "vwrite", "vincrby", "vincrbyfloat");
     private final ServerState server;
 
     public CommandDispatcher(ServerState server) {
@@ -85,7 +81,7 @@ public final class CommandDispatcher {
             CommandContext ctx = new CommandContext(server, this, session, args, reply);
             spec.handler().execute(ctx);
             server.stats().commandsProcessed.increment();
-            if (ARRAY_EVENTS.contains(spec.name()) && ctx.changedAnything()) {
+            if (spec.has(CommandFlag.ARRAY_EVENT) && ctx.changedAnything()) {
                 // The array commands' events are named after them, about the key they name.
                 ctx.notifyKeyspaceEvent(KeyspaceEvents.MODULE, spec.name(), ByteKey.wrap(args.word(1)));
             }

@@ -21,7 +21,12 @@ public enum CommandFlag {
     /** Executed at once inside MULTI instead of queued (EXEC, DISCARD, MULTI, WATCH...). */
     TRANSACTION_CONTROL,
     /** Touches no shared state: runs without the command lock (PING, ECHO). */
-    LOCK_FREE;
+    LOCK_FREE,
+    /**
+     * An array command that raises a keyspace event of the module class ({@code d}) named after
+     * itself, about the key it names, when it changed something (notify-keyspace-events).
+     */
+    ARRAY_EVENT;
 
     /** The name in COMMAND INFO; flags that are only ours are not shown. */
     public String wireName() {
@@ -29,6 +34,6 @@ public enum CommandFlag {
     }
 
     public boolean shownInCommandInfo() {
-        return this != TRANSACTION_CONTROL && this != LOCK_FREE;
+        return this != TRANSACTION_CONTROL && this != LOCK_FREE && this != ARRAY_EVENT;
     }
 }

@@ -10,6 +10,7 @@ import io.redmap.type.ElementType;
 
 import java.util.List;
 
+import static io.redmap.command.CommandFlag.ARRAY_EVENT;
 import static io.redmap.command.CommandFlag.DENYOOM;
 import static io.redmap.command.CommandFlag.WRITE;
 import static io.redmap.command.CommandSpec.command;
@@ -27,7 +28,7 @@ final class MmapCommand {
     }
 
     static List<CommandSpec> specs() {
-        return List.of(command("mmap").arity(-3).flags(WRITE, DENYOOM).keys(KeySpec.FIRST).group("module")
+        return List.of(command("mmap").arity(-3).flags(WRITE, DENYOOM, ARRAY_EVENT).keys(KeySpec.FIRST).group("module")
                 .syntax("key path [type [value_size] [DIM n] [WRITABLE]]")
                 .summary("Maps a file of typed values to a key; replies the element count.")
                 .handler(MmapCommand::mmap));

@@ -13,6 +13,7 @@ import io.redmap.type.NumericCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import static io.redmap.command.CommandFlag.ARRAY_EVENT;
 import static io.redmap.command.CommandFlag.DENYOOM;
 import static io.redmap.command.CommandFlag.FAST;
 import static io.redmap.command.CommandFlag.READONLY;
@@ -29,10 +30,10 @@ final class NumericCommands {
 
     static List<CommandSpec> specs() {
         return List.of(
-                command("vincrby").arity(4).flags(WRITE, DENYOOM, FAST).keys(KeySpec.FIRST).group("module")
+                command("vincrby").arity(4).flags(WRITE, DENYOOM, FAST, ARRAY_EVENT).keys(KeySpec.FIRST).group("module")
                         .syntax("key index delta").summary("Adds an integer to an element atomically; replies the new value.")
                         .handler(NumericCommands::vincrby),
-                command("vincrbyfloat").arity(4).flags(WRITE, DENYOOM, FAST).keys(KeySpec.FIRST).group("module")
+                command("vincrbyfloat").arity(4).flags(WRITE, DENYOOM, FAST, ARRAY_EVENT).keys(KeySpec.FIRST).group("module")
                         .syntax("key index delta")
                         .summary("Adds a floating-point number to an element atomically; replies the new value.")
                         .handler(NumericCommands::vincrbyfloat),
