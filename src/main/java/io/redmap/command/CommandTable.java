@@ -88,6 +88,7 @@ public final class CommandTable {
         specs.addAll(ConfigCommands.specs());
         specs.addAll(TransactionCommands.specs());
         specs.addAll(PubSubCommands.specs());
+        specs.addAll(ReplicationCommands.specs());
         specs.addAll(IntrospectionCommands.specs());
         return new CommandTable(specs);
     }

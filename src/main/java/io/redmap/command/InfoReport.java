@@ -3,6 +3,7 @@ package io.redmap.command;
 import java.nio.file.Path;
 import java.nio.file.Files;
 import io.redmap.keyspace.Database;
+import io.redmap.replication.ReplicationState;
 import io.redmap.server.ServerState;
 import io.redmap.store.MappedFile;
 
@@ -30,7 +31,7 @@ final class InfoReport {
         sections.put("memory", out -> memory(out));
         sections.put("persistence", out -> persistence(server, out));
         sections.put("stats", out -> stats(server, out));
-        sections.put("replication", out -> field(out, "role", "master").append("connected_slaves:0\r\n"));
+        sections.put("replication", out -> replication(server, out));
         sections.put("cpu", out -> cpu(out));
         sections.put("keyspace", out -> keyspace(server, out));
         sections.put("mmap", out -> mmap(server, out));
@@ -71,6 +72,22 @@ final class InfoReport {
         field(out, "hz", server.config().get("hz"));
         field(out, "executable", "bin/redmap-server");
         field(out, "config_file", server.config().configFile() == null ? "" : server.config().configFile());
+    }
+
+    /** Redis's fields, in its order: Sentinel and exporters parse them. */
+    private static void replication(ServerState server, StringBuilder out) {
+        ReplicationState replication = server.replication();
+        field(out, "role", "master");
+        field(out, "connected_slaves", replication.connectedReplicas());
+        field(out, "master_failover_state", "no-failover");
+        field(out, "master_replid", replication.replicationId());
+        field(out, "master_replid2", replication.secondReplicationId());
+        field(out, "master_repl_offset", replication.offset());
+        field(out, "second_repl_offset", replication.secondOffset());
+        field(out, "repl_backlog_active", 0);
+        field(out, "repl_backlog_size", server.config().get("repl-backlog-size"));
+        field(out, "repl_backlog_first_byte_offset", 0);
+        field(out, "repl_backlog_histlen", 0);
     }
 
     private static void clients(ServerState server, StringBuilder out) {

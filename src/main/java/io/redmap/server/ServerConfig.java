@@ -60,6 +60,9 @@ public final class ServerConfig {
                 // cost a third of the throughput of pipelined loads on two cores.
                 ConfigOption.integer("io-threads", 1, 1, 128, false),
                 ConfigOption.integer("hz", 10, 1, 500, true),
+                // The replication backlog's size, as Redis (read by INFO replication; the backlog
+                // itself comes with replication).
+                ConfigOption.integer("repl-backlog-size", 1024 * 1024, 1, Long.MAX_VALUE, true),
                 new ConfigOption("notify-keyspace-events", "", true, io.redmap.pubsub.KeyspaceEvents::normalize),
                 // Asked by redis-benchmark and other tools; redmap keeps arrays in their files, so
                 // there is no snapshot or AOF to configure: these read as Redis would with them off.

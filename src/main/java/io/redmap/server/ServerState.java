@@ -5,6 +5,7 @@ import io.redmap.command.GlobMatcher;
 import io.redmap.keyspace.Keyspace;
 import io.redmap.pubsub.KeyspaceEvents;
 import io.redmap.pubsub.PubSub;
+import io.redmap.replication.ReplicationState;
 
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
@@ -32,6 +33,7 @@ public final class ServerState {
     private final KeyspaceEvents keyspaceEvents = new KeyspaceEvents(pubsub);
     private final long startMillis = System.currentTimeMillis();
     private final String runId;
+    private final ReplicationState replication = new ReplicationState();
     private final Runnable shutdown;
     private volatile int port;
     private volatile long lastSaveSeconds = System.currentTimeMillis() / 1000;
@@ -93,6 +95,10 @@ public final class ServerState {
 
     public long startMillis() {
         return startMillis;
+    }
+
+    public ReplicationState replication() {
+        return replication;
     }
 
     public String runId() {
