@@ -81,7 +81,8 @@ public final class CommandDispatcher {
             CommandContext ctx = new CommandContext(server, this, session, args, reply);
             spec.handler().execute(ctx);
             server.stats().commandsProcessed.increment();
-            if (spec.has(CommandFlag.ARRAY_EVENT) && ctx.changedAnything()) {
+            if (spec.has(CommandFlag.ARRAY_EVENT) && server.keyspaceEvents().enabled(KeyspaceEvents.MODULE)
+                    && ctx.changedAnything()) {
                 // The array commands' events are named after them, about the key they name.
                 ctx.notifyKeyspaceEvent(KeyspaceEvents.MODULE, spec.name(), ByteKey.wrap(args.word(1)));
             }

@@ -102,6 +102,11 @@ public final class KeyspaceEvents {
      * Publishes an event of class {@code type} about {@code key}, if that class is enabled; under
      * the command lock. The connection that caused it gets its own notifications {@code inline}.
      */
+    /** Whether events of this class are published at all: the caller may skip building them. */
+    public boolean enabled(int type) {
+        return (flags & type) != 0;
+    }
+
     public void notify(int type, String event, int db, ByteKey key, Subscriber publisher, PubSub.Delivery inline) {
         int enabled = flags;
         if ((enabled & type) == 0) {
