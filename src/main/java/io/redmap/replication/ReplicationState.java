@@ -17,9 +17,14 @@ public final class ReplicationState {
     private final String replicationId;
 
     public ReplicationState() {
+        this.replicationId = newId();
+    }
+
+    /** 40 random hex characters: a replication id, and the server's run_id (Redis makes both alike). */
+    public static String newId() {
         byte[] random = new byte[20];
         ThreadLocalRandom.current().nextBytes(random);
-        this.replicationId = HexFormat.of().formatHex(random);
+        return HexFormat.of().formatHex(random);
     }
 
     /** {@code master_replid}: the id of the history this server's offset counts in. */

@@ -148,7 +148,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
 
     /**
      * Writes the current stream on until {@code deadline} ({@link StreamPump} calls this, each of
-     * the loop's streams in turn). Chunks are small (a few dozen microseconds of work) and
+     * the loop's streams in turn). Chunks are small (a few microseconds of work) and
      * gathered into one buffer, sent when it holds {@link #SEND_BYTES} or the reply is complete.
      * They are produced only while the channel is writable, i.e. while less than the high-water
      * mark of output waits for the client: a slow reader is sent the whole reply at its own pace

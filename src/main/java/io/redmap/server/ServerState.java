@@ -7,8 +7,6 @@ import io.redmap.pubsub.KeyspaceEvents;
 import io.redmap.pubsub.PubSub;
 import io.redmap.replication.ReplicationState;
 
-import java.util.HexFormat;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -45,9 +43,7 @@ public final class ServerState {
         this.shutdown = shutdown;
         this.keyspaceCommit = new KeyspaceCommit(keyspace, commandLock, stats);
         keyspaceEvents.configure(config.get("notify-keyspace-events"));
-        byte[] random = new byte[20];
-        ThreadLocalRandom.current().nextBytes(random);
-        this.runId = HexFormat.of().formatHex(random);
+        this.runId = ReplicationState.newId();
     }
 
     public ServerConfig config() {

@@ -150,6 +150,36 @@ class CatalogueUnwritableTest {
         }
     }
 
+    /**
+     * A change queued after a streamed reply in a transaction: its reply goes out after the stream,
+     * not with the connection's pending replies, and is still the -MISCONF of the undone change.
+     */
+    @Test
+    void aChangeAfterAStreamedReplyInATransactionIsAnsweredMisconf() throws Exception {
+        try (TestServer server = TestServer.start(); Jedis jedis = server.jedis();
+             RawClient raw = new RawClient(server.port())) {
+            ArrayClient client = new ArrayClient(jedis);
+            int elements = 20_000; // more than a reply built whole holds: VALL streams it
+            Files.write(server.path("big.bin"), new byte[elements * 8]);
+            assertThat(client.call("MMAP", "big", "big.bin", "double")).isEqualTo((long) elements);
+            Path catalogue = server.path(CATALOGUE);
+            Files.delete(catalogue);
+            Files.createDirectory(catalogue);
+
+            raw.send(resp("MULTI") + resp("VALL", "big") + resp("MMAP", "c", "c.bin", "double", "WRITABLE")
+                    + resp("EXEC"));
+            assertThat(List.of(raw.readLine(), raw.readLine(), raw.readLine(), raw.readLine(), raw.readLine()))
+                    .containsExactly("+OK\r\n", "+QUEUED\r\n", "+QUEUED\r\n", "*2\r\n", "*" + elements + "\r\n");
+            for (int i = 0; i < elements; i++) {
+                assertThat(raw.readLine() + raw.readLine()).isEqualTo("$1\r\n0\r\n");
+            }
+            assertThat(raw.readLine()).isEqualTo("-" + misconf("Is a directory") + "\r\n");
+            assertThat(raw.command("PING").readLine()).isEqualTo("+PONG\r\n");
+            assertThat(client.call("EXISTS", "c")).isEqualTo(0L);
+            assertThat(server.path("c.bin")).doesNotExist();
+        }
+    }
+
     /** A full disk (a 1 MB tmpfs as the server's dir): the same refusal, with the system's reason. */
     @Test
     void aFullDiskRefusesChangesUntilThereIsRoomAgain() throws Exception {
