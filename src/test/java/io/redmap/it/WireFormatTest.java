@@ -158,7 +158,7 @@ class WireFormatTest {
         String big = "x".repeat(700_000);
         try (RawClient greedy = new RawClient(server.port())) {
             // Two arguments of 700 KB: each under proto-max-bulk-len, together above the 1 MB limit.
-            greedy.send("*3\r\n$4\r\nECHO\r\n$700000\r\n" + big + "\r\n$700000\r\n" + big + "\r\n");
+            greedy.sendUntilClosed("*3\r\n$4\r\nECHO\r\n$700000\r\n" + big + "\r\n$700000\r\n" + big + "\r\n");
             assertThat(greedy.closedByServer()).isTrue();
         }
         expect(client.command("PING"), "+PONG\r\n");

@@ -43,6 +43,20 @@ public final class RawClient implements AutoCloseable {
         return send(text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Sends bytes that the server may refuse before they all arrive: a connection reset or broken
+     * pipe while writing is the server closing, which {@link #closedByServer()} then reports.
+     */
+    public RawClient sendUntilClosed(String text) {
+        try {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException closedWhileWriting) {
+            // The server cut the connection mid-request; the caller checks closedByServer().
+        }
+        return this;
+    }
+
     /** Sends a command as a RESP multibulk request. */
     public RawClient command(String... words) {
         StringBuilder request = new StringBuilder("*").append(words.length).append("\r\n");
