@@ -2,10 +2,12 @@ package io.redmap.command;
 
 import io.redmap.RedmapException;
 import io.redmap.protocol.Reply;
+import io.redmap.protocol.Request;
 import io.redmap.store.MappedArray;
 import io.redmap.type.ElementCodec;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static io.redmap.command.CommandFlag.ARRAY_EVENT;
@@ -19,6 +21,7 @@ import static io.redmap.command.CommandSpec.command;
 final class ArrayCommands {
     private static final RedmapException INDEX_NOT_INTEGER = RedmapException.err("index argument must be integer");
     private static final RedmapException INDEX_EXCEEDS = RedmapException.err("index exceeds size");
+    private static final byte[] VWRITE = "VWRITE".getBytes(StandardCharsets.US_ASCII);
 
     private ArrayCommands() {
     }
@@ -111,11 +114,18 @@ final class ArrayCommands {
         for (int r = 0; r < rows; r++) {
             parseRow(ctx, 2 + r * array.dim(), array, staged, r * array.rowBytes());
         }
+        long before = array.count();
         if (array.append(staged)) {
             ctx.session().deferredAppend(array.file());
         }
         array.written();
         ctx.reply().integer(rows);
+        if (!ctx.server().replication().streaming()) {
+            return;
+        }
+        // Replicas append the very bytes appended here, not text to parse again.
+        byte[] appended = staged.asSlice(0, rows * array.rowBytes()).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        ctx.propagateAs(Request.of(VWRITE, ctx.arg(1), Long.toString(before).getBytes(StandardCharsets.US_ASCII), appended));
     }
 
     static void vpop(CommandContext ctx) {

@@ -11,6 +11,7 @@ import io.redmap.server.ServerState;
 import io.redmap.store.MappedArray;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 
 /** What a handler sees: its arguments, the client, the server, and where to reply. */
@@ -26,6 +27,8 @@ public final class CommandContext {
     /** Whether the handler said itself which keys it changed (see {@link #modified}). */
     private boolean changesSignalled;
     private int changedKeys;
+    /** What replicas are sent for this command when not the command itself (see {@link #propagateAs}). */
+    private List<Request> effects;
 
     CommandContext(ServerState server, CommandDispatcher dispatcher, ClientSession session, Request request, Reply reply) {
         this.server = server;
@@ -130,6 +133,20 @@ public final class CommandContext {
     /** A message for this connection itself, written where Redis writes it: before the reply. */
     void writeOwnMessage(byte[] pattern, byte[] channel, byte[] payload) {
         ClientSession.writeMessage(reply, pattern, channel, payload);
+    }
+
+    /**
+     * What replicas run for this command, when it is not the command itself: its effect, so that
+     * they end byte-identical (VINCRBYFLOAT as the VSET of its result, VADD as the VWRITE of the
+     * bytes appended). Several effects run in order.
+     */
+    public void propagateAs(Request... replacement) {
+        effects = List.of(replacement);
+    }
+
+    /** The effects of the command for the write stream. */
+    List<Request> effects() {
+        return effects == null ? List.of(request) : effects;
     }
 
     public static RedmapException syntaxError() {

@@ -7,6 +7,7 @@ import io.redmap.protocol.Reply;
 import io.redmap.pubsub.KeyspaceEvents;
 import io.redmap.protocol.Request;
 import io.redmap.server.ClientSession;
+import io.redmap.server.ClientType;
 import io.redmap.server.Log;
 import io.redmap.server.ServerState;
 import io.redmap.store.MappedArray;
@@ -36,6 +37,9 @@ public final class CommandDispatcher {
             spec = resolve(session, args);
             session.touched(spec.name());
             PubSubCommands.checkSubscribedMode(session, spec);
+            if (spec.has(CommandFlag.WRITE)) {
+                checkWritesAccepted(session);
+            }
             if (session.inMulti() && !spec.has(CommandFlag.TRANSACTION_CONTROL)) {
                 if (spec.has(CommandFlag.NO_MULTI)) {
                     throw RedmapException.err("Command not allowed inside a transaction");
@@ -81,6 +85,12 @@ public final class CommandDispatcher {
             CommandContext ctx = new CommandContext(server, this, session, args, reply);
             spec.handler().execute(ctx);
             server.stats().commandsProcessed.increment();
+            if ((spec.has(CommandFlag.WRITE) && ctx.changedAnything() || spec.has(CommandFlag.MAY_REPLICATE))
+                    && session.type() != ClientType.MASTER && !server.replication().isReplica()) {
+                for (Request effect : ctx.effects()) {
+                    server.replication().propagate(session.db(), effect);
+                }
+            }
             if (spec.has(CommandFlag.ARRAY_EVENT) && server.keyspaceEvents().enabled(KeyspaceEvents.MODULE)
                     && ctx.changedAnything()) {
                 // The array commands' events are named after them, about the key they name.
@@ -115,6 +125,28 @@ public final class CommandDispatcher {
         }
         // Where the reply of a keyspace change lies: it becomes -MISCONF if the change cannot be saved.
         server.keyspaceCommit().replied(session, changes, buffer, mark);
+    }
+
+    /**
+     * Whether this server takes writes now: not on a read-only replica (but from its master), and
+     * on a master only with {@code min-replicas-to-write} good replicas, as Redis decides.
+     */
+    private void checkWritesAccepted(ClientSession session) {
+        if (session.type() == ClientType.MASTER) {
+            return;
+        }
+        var replication = server.replication();
+        if (replication.isReplica()) {
+            if (server.config().getBool("replica-read-only")) {
+                throw new RedmapException("READONLY", "You can't write against a read only replica.");
+            }
+            return;
+        }
+        long minReplicas = server.config().getLong("min-replicas-to-write");
+        long maxLag = server.config().getLong("min-replicas-max-lag");
+        if (minReplicas > 0 && maxLag > 0 && replication.goodReplicas(maxLag) < minReplicas) {
+            throw new RedmapException("NOREPLICAS", "Not enough good replicas to write.");
+        }
     }
 
     /** Finds the command (or subcommand) and checks access and arity. */

@@ -16,6 +16,8 @@ public enum CommandFlag {
     FAST,
     /** Allowed before AUTH (AUTH, HELLO, QUIT...). */
     NO_AUTH,
+    /** Not a write, yet replicated (PUBLISH reaches the replicas' subscribers). */
+    MAY_REPLICATE,
     /** Refused inside MULTI (Redis: "Command not allowed inside a transaction"). */
     NO_MULTI,
     /** Executed at once inside MULTI instead of queued (EXEC, DISCARD, MULTI, WATCH...). */

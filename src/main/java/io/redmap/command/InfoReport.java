@@ -3,6 +3,9 @@ package io.redmap.command;
 import java.nio.file.Path;
 import java.nio.file.Files;
 import io.redmap.keyspace.Database;
+import io.redmap.replication.MasterLink;
+import io.redmap.replication.ReplicaLink;
+import io.redmap.replication.Replication;
 import io.redmap.replication.ReplicationState;
 import io.redmap.server.ServerState;
 import io.redmap.store.MappedFile;
@@ -74,20 +77,60 @@ final class InfoReport {
         field(out, "config_file", server.config().configFile() == null ? "" : server.config().configFile());
     }
 
-    /** Redis's fields, in its order: Sentinel and exporters parse them. */
+    /** Redis 7's fields, in its order (compared with a real redis-server): Sentinel and exporters parse them. */
     private static void replication(ServerState server, StringBuilder out) {
-        ReplicationState replication = server.replication();
-        field(out, "role", "master");
-        field(out, "connected_slaves", replication.connectedReplicas());
+        Replication replication = server.replication();
+        ReplicationState state = replication.state();
+        MasterLink master = replication.masterLink();
+        if (master == null) {
+            field(out, "role", "master");
+        } else {
+            field(out, "role", "slave");
+            field(out, "master_host", master.host());
+            field(out, "master_port", master.port());
+            field(out, "master_link_status", master.isOnline() ? "up" : "down");
+            field(out, "master_last_io_seconds_ago", master.isOnline() ? master.lastIoSecondsAgo() : -1);
+            field(out, "master_sync_in_progress", master.syncInProgress() ? 1 : 0);
+            field(out, "slave_read_repl_offset", state.offset());
+            field(out, "slave_repl_offset", state.offset());
+            if (master.syncInProgress()) {
+                long total = master.syncBytesExpected();
+                long read = master.syncBytesReceived();
+                field(out, "master_sync_total_bytes", total);
+                field(out, "master_sync_read_bytes", read);
+                field(out, "master_sync_left_bytes", Math.max(0, total - read));
+                field(out, "master_sync_perc", String.format(java.util.Locale.ROOT, "%.2f",
+                        total == 0 ? 0.0 : 100.0 * read / total));
+                field(out, "master_sync_last_io_seconds_ago", master.lastIoSecondsAgo());
+            }
+            if (!master.isOnline()) {
+                field(out, "master_link_down_since_seconds", master.downSinceSeconds());
+            }
+            field(out, "slave_priority", server.config().get("replica-priority"));
+            field(out, "slave_read_only", server.config().getBool("replica-read-only") ? 1 : 0);
+            field(out, "replica_announced", server.config().getBool("replica-announced") ? 1 : 0);
+        }
+        List<ReplicaLink> replicas = replication.replicas();
+        field(out, "connected_slaves", replicas.size());
+        long minReplicas = server.config().getLong("min-replicas-to-write");
+        long maxLag = server.config().getLong("min-replicas-max-lag");
+        if (minReplicas > 0 && maxLag > 0) {
+            field(out, "min_slaves_good_slaves", replication.goodReplicas(maxLag));
+        }
+        for (int i = 0; i < replicas.size(); i++) {
+            ReplicaLink replica = replicas.get(i);
+            field(out, "slave" + i, "ip=" + replica.ip() + ",port=" + replica.port() + ",state="
+                    + replica.state().infoName() + ",offset=" + replica.ackOffset() + ",lag=" + replica.lagSeconds());
+        }
         field(out, "master_failover_state", "no-failover");
-        field(out, "master_replid", replication.replicationId());
-        field(out, "master_replid2", replication.secondReplicationId());
-        field(out, "master_repl_offset", replication.offset());
-        field(out, "second_repl_offset", replication.secondOffset());
-        field(out, "repl_backlog_active", 0);
+        field(out, "master_replid", state.replicationId());
+        field(out, "master_replid2", state.secondReplicationId());
+        field(out, "master_repl_offset", state.offset());
+        field(out, "second_repl_offset", state.secondOffset());
+        field(out, "repl_backlog_active", replication.backlogActive() ? 1 : 0);
         field(out, "repl_backlog_size", server.config().get("repl-backlog-size"));
-        field(out, "repl_backlog_first_byte_offset", 0);
-        field(out, "repl_backlog_histlen", 0);
+        field(out, "repl_backlog_first_byte_offset", replication.backlogFirstOffset());
+        field(out, "repl_backlog_histlen", replication.backlogLength());
     }
 
     private static void clients(ServerState server, StringBuilder out) {
@@ -138,6 +181,9 @@ final class InfoReport {
         field(out, "total_connections_received", server.stats().connectionsReceived.sum());
         field(out, "total_commands_processed", server.stats().commandsProcessed.sum());
         field(out, "rejected_connections", server.stats().connectionsRejected.sum());
+        field(out, "sync_full", server.replication().fullSyncs());
+        field(out, "sync_partial_ok", server.replication().partialSyncsAccepted());
+        field(out, "sync_partial_err", server.replication().partialSyncsRefused());
         field(out, "total_error_replies", server.stats().errorReplies.sum());
         field(out, "total_net_input_bytes", server.stats().bytesRead.sum());
         field(out, "total_net_output_bytes", server.stats().bytesWritten.sum());

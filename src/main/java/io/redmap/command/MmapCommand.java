@@ -1,6 +1,8 @@
 package io.redmap.command;
 
 import io.redmap.RedmapException;
+import io.redmap.protocol.Request;
+import io.redmap.replication.Replication;
 import io.redmap.protocol.AsciiNumbers;
 import io.redmap.store.ArraySpec;
 import io.redmap.store.MappedArray;
@@ -8,6 +10,9 @@ import io.redmap.store.NpyHeader;
 import io.redmap.store.PathPolicy;
 import io.redmap.type.ElementType;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static io.redmap.command.CommandFlag.ARRAY_EVENT;
@@ -37,9 +42,42 @@ final class MmapCommand {
     static void mmap(CommandContext ctx) {
         ArraySpec spec = parse(ctx);
         boolean create = spec.writable() && ctx.server().config().mmapCreateAllowed();
+        boolean streaming = ctx.server().replication().streaming();
+        Path file = streaming ? ctx.keyspace().store().files().policy().resolve(spec.path()) : null;
+        boolean existed = streaming && Files.exists(file);
+        long changes = ctx.keyspace().changes();
         MappedArray array = ctx.keyspace().map(ctx.session().db(), ctx.key(1), spec, create);
         ctx.reply().integer(array.count());
+        if (streaming) {
+            propagate(ctx, file, existed, ctx.keyspace().changes() != changes);
+        }
     }
+
+    /**
+     * Replicas map the same file, named as they name it (relative to their dir when it lies in
+     * ours). A file that existed before has contents they may lack: they take it with a full sync,
+     * which sends only the blocks that differ from what they hold.
+     */
+    private static void propagate(CommandContext ctx, Path file, boolean existed, boolean mapped) {
+        if (!mapped) {
+            ctx.propagateAs(); // the key already mapped this file: nothing changed
+            return;
+        }
+        byte[][] words = new byte[ctx.argc()][];
+        for (int i = 0; i < words.length; i++) {
+            words[i] = ctx.arg(i);
+        }
+        Path dir = ctx.keyspace().store().files().policy().dir();
+        words[2] = Replication.transferPath(dir, file).getBytes(StandardCharsets.UTF_8);
+        Request map = Request.of(words);
+        if (existed) {
+            ctx.propagateAs(map, Request.of(RESYNC));
+        } else {
+            ctx.propagateAs(map);
+        }
+    }
+
+    private static final byte[] RESYNC = "RDM.RESYNC".getBytes(StandardCharsets.US_ASCII);
 
     /** Reads and checks every option before anything is opened. */
     static ArraySpec parse(CommandContext ctx) {

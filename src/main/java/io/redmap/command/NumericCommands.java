@@ -1,6 +1,9 @@
 package io.redmap.command;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.redmap.RedmapException;
+import io.redmap.protocol.Request;
 import io.redmap.protocol.Reply;
 import io.redmap.store.MappedArray;
 import io.redmap.type.Aggregates;
@@ -55,6 +58,7 @@ final class NumericCommands {
         codec.incrementBy(array.segment(), offset, delta);
         array.written();
         codec.reply(array.segment(), offset, ctx.reply());
+        propagateResult(ctx, array, offset);
     }
 
     static void vincrbyfloat(CommandContext ctx) {
@@ -76,6 +80,29 @@ final class NumericCommands {
         codec.incrementByFloat(array.segment(), offset, delta);
         array.written();
         codec.reply(array.segment(), offset, ctx.reply());
+        propagateResult(ctx, array, offset);
+    }
+
+    /**
+     * Replicas are sent the VSET of the result, as Redis propagates INCRBYFLOAT as a SET: the
+     * value's text reads back to the same bits, whatever the replica's copy held meanwhile.
+     */
+    private static void propagateResult(CommandContext ctx, MappedArray array, long offset) {
+        if (!ctx.server().replication().streaming()) {
+            return;
+        }
+        ByteBuf text = Unpooled.buffer(48);
+        array.codec().reply(array.segment(), offset, new Reply(text, 2));
+        ctx.propagateAs(Request.of("VSET".getBytes(StandardCharsets.US_ASCII), ctx.arg(1), ctx.arg(2), valueOf(text)));
+    }
+
+    /** The value of a RESP2 integer ({@code :n}) or bulk string ({@code $len text}) reply. */
+    private static byte[] valueOf(ByteBuf reply) {
+        String written = reply.toString(StandardCharsets.US_ASCII);
+        int lineEnd = written.indexOf("\r\n");
+        String value = written.charAt(0) == ':' ? written.substring(1, lineEnd)
+                : written.substring(lineEnd + 2, written.length() - 2);
+        return value.getBytes(StandardCharsets.US_ASCII);
     }
 
     static void vagg(CommandContext ctx) {

@@ -11,6 +11,7 @@ import java.util.Set;
 
 import static io.redmap.command.CommandFlag.FAST;
 import static io.redmap.command.CommandFlag.LOADING;
+import static io.redmap.command.CommandFlag.MAY_REPLICATE;
 import static io.redmap.command.CommandFlag.NOSCRIPT;
 import static io.redmap.command.CommandFlag.PUBSUB;
 import static io.redmap.command.CommandFlag.STALE;
@@ -52,7 +53,7 @@ final class PubSubCommands {
                         .syntax("[pattern [pattern ...]]").complexity("O(N) where N is the number of patterns to unsubscribe.")
                         .summary("Stops listening to messages published to channels that match one or more patterns.")
                         .handler(PubSubCommands::punsubscribe),
-                command("publish").arity(3).flags(PUBSUB, LOADING, STALE, FAST).group("pubsub")
+                command("publish").arity(3).flags(PUBSUB, LOADING, STALE, FAST, MAY_REPLICATE).group("pubsub")
                         .syntax("channel message").complexity("O(N+M) where N is the number of clients subscribed to the "
                                 + "receiving channel and M is the total number of subscribed patterns (by any client).")
                         .summary("Posts a message to a channel.")

@@ -15,6 +15,18 @@ public interface ReplyStream {
      */
     boolean writeChunk(Reply reply);
 
+    /**
+     * Whether the reply waits for something to happen (WAIT for replicas' acknowledgements) before
+     * its next chunk; it then calls the runnable given to {@link #resumeWith}.
+     */
+    default boolean paused() {
+        return false;
+    }
+
+    /** What to call, from any thread, once a {@link #paused} reply may go on. */
+    default void resumeWith(Runnable resume) {
+    }
+
     /** The stream is finished or abandoned: release what it holds. */
     default void close() {
     }

@@ -4,17 +4,20 @@ import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * This server's place in replication, as INFO replication and ROLE report it: its replication id
- * pair and offset (Redis's PSYNC2 model). Today every redmap is a master without replicas, whose
- * stream has carried nothing yet: a replication id made at start, no second id (forty zeros,
- * second offset -1) and offset 0, exactly what a new Redis master reports. The replication work
- * (REPLICAOF, the backlog, promotions keeping the old id as the second one) builds on this state.
+ * This server's place in a replication history, Redis's PSYNC2 model: the id of the history its
+ * offset counts in, the offset (bytes of the write stream so far), and the id of the history before
+ * the last change of master with the offset up to which it is still valid. A promoted replica keeps
+ * its master's id as the second one, so that the other replicas continue with it by partial resync.
+ * Changed under the command lock; read by INFO and ROLE from any thread.
  */
 public final class ReplicationState {
     /** Redis's "no second id": forty zeros. */
     public static final String NO_ID = "0".repeat(40);
 
-    private final String replicationId;
+    private volatile String replicationId;
+    private volatile String secondReplicationId = NO_ID;
+    private volatile long offset;
+    private volatile long secondOffset = -1;
 
     public ReplicationState() {
         this.replicationId = newId();
@@ -32,23 +35,53 @@ public final class ReplicationState {
         return replicationId;
     }
 
-    /** {@code master_replid2}: the id of the history before the last promotion, or {@link #NO_ID}. */
+    /** {@code master_replid2}: the id of the history before the last change of master, or {@link #NO_ID}. */
     public String secondReplicationId() {
-        return NO_ID;
+        return secondReplicationId;
     }
 
     /** {@code master_repl_offset}: bytes of the replication stream so far. */
     public long offset() {
-        return 0;
+        return offset;
     }
 
     /** {@code second_repl_offset}: up to where the second id is valid, -1 without one. */
     public long secondOffset() {
-        return -1;
+        return secondOffset;
     }
 
-    /** Replicas connected to this server (none until replication exists). */
-    public int connectedReplicas() {
-        return 0;
+    void advance(long bytes) {
+        offset += bytes;
+    }
+
+    /**
+     * Whether a replica asking for {@code offset} (the first byte it lacks) in history {@code id}
+     * shares our history up to there: our current id, or our previous one up to where it ended.
+     */
+    boolean continues(String id, long wanted) {
+        return id.equals(replicationId) || id.equals(secondReplicationId) && wanted <= secondOffset;
+    }
+
+    /**
+     * A new history starts here (promotion, or a replica that starts following another master):
+     * the current id becomes the second one, valid up to the current offset.
+     */
+    void shiftTo(String newId) {
+        secondReplicationId = replicationId;
+        secondOffset = offset + 1;
+        replicationId = newId;
+    }
+
+    /** After a full sync: the master's history and offset are ours, with no second one. */
+    void adopt(String id, long newOffset) {
+        replicationId = id;
+        offset = newOffset;
+        secondReplicationId = NO_ID;
+        secondOffset = -1;
+    }
+
+    /** At start, a replica's id and offset kept from its last clean shutdown. */
+    void restore(String id, long savedOffset) {
+        adopt(id, savedOffset);
     }
 }

@@ -47,6 +47,10 @@ public final class ClientSession implements Subscriber {
     private final Subscriptions subscriptions = new Subscriptions();
     /** Where published messages go: the connection's handler, which writes them on its own loop. */
     private volatile Consumer<ByteBuf> messages;
+    /** REPLICA or MASTER when this connection is a replication link, else null. */
+    private volatile ClientType replicationRole;
+    private volatile int replicaListeningPort;
+    private volatile String replicaAnnouncedIp;
 
     /** Replies of this batch's keyspace changes, replaced with -MISCONF if their change cannot be saved. */
     private final ChangeReplies changeReplies = new ChangeReplies();
@@ -164,11 +168,51 @@ public final class ClientSession implements Subscriber {
     }
 
     /**
-     * What this connection is (CLIENT LIST/KILL TYPE). No connection is a replica or a master link
-     * yet: when they exist, this is where a session says so.
+     * What this connection is (CLIENT LIST/KILL TYPE): a replica attached to us, our link to our
+     * master, a subscriber, or a normal client.
      */
     public ClientType type() {
+        ClientType role = replicationRole;
+        if (role != null) {
+            return role;
+        }
         return subscriptions.any() ? ClientType.PUBSUB : ClientType.NORMAL;
+    }
+
+    /** REPLCONF listening-port: the port a replica to be serves on (INFO, Sentinel). */
+    public int replicaListeningPort() {
+        return replicaListeningPort;
+    }
+
+    public void replicaListeningPort(int port) {
+        this.replicaListeningPort = port;
+    }
+
+    /** REPLCONF ip-address: the address a replica to be announces, or null. */
+    public String replicaAnnouncedIp() {
+        return replicaAnnouncedIp;
+    }
+
+    public void replicaAnnouncedIp(String ip) {
+        this.replicaAnnouncedIp = ip;
+    }
+
+    /** Marks this connection as a replica attached to us (PSYNC) or as the link to our master. */
+    public void replicationRole(ClientType role) {
+        this.replicationRole = role;
+    }
+
+    /**
+     * Hands bytes to the connection, written on its own event loop after the replies before them
+     * (the write stream to a replica).
+     */
+    public void send(ByteBuf bytes) {
+        Consumer<ByteBuf> sink = messages;
+        if (sink == null || killed) {
+            bytes.release();
+            return;
+        }
+        sink.accept(bytes);
     }
 
     @Override
@@ -181,7 +225,7 @@ public final class ClientSession implements Subscriber {
         return protocol == 2 && subscriptions.any();
     }
 
-    void messageSink(Consumer<ByteBuf> sink) {
+    public void messageSink(Consumer<ByteBuf> sink) {
         this.messages = sink;
     }
 
@@ -311,6 +355,14 @@ public final class ClientSession implements Subscriber {
 
     public String address() {
         return format(channel == null ? null : channel.remoteAddress());
+    }
+
+    /** The peer's IP address alone (a replica's, for INFO when it announces none). */
+    public String remoteHost() {
+        if (channel != null && channel.remoteAddress() instanceof InetSocketAddress inet) {
+            return inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
+        }
+        return "?";
     }
 
     public String localAddress() {

@@ -142,6 +142,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
         if (stream != null) {
             flush(ctx);
             streaming = stream;
+            stream.resumeWith(() -> ctx.executor().execute(() -> {
+                if (streaming == stream) {
+                    nextChunk(ctx);
+                }
+            }));
             nextChunk(ctx);
         }
     }
@@ -157,7 +162,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
     @Override
     public boolean writeUntil(long deadline) {
         inPump = false;
-        while (streaming != null && context.channel().isActive() && context.channel().isWritable()) {
+        while (streaming != null && !streaming.paused() && context.channel().isActive() && context.channel().isWritable()) {
             if (unsent == null) {
                 unsent = context.alloc().ioBuffer(SEND_BYTES);
             }
@@ -382,6 +387,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
             try {
                 server.watches().unwatchAll(session);
                 server.pubsub().dropAll(session);
+                server.replication().disconnected(session);
             } finally {
                 server.commandLock().unlock();
             }

@@ -70,6 +70,22 @@ public final class KeyspaceCommit {
     }
 
     /**
+     * On a replica, after a batch of the master's stream: writes its appends and saves its keyspace
+     * changes (nobody waits for a reply: the master's connection gets none).
+     */
+    public void commitApplied(ClientSession master) {
+        lock.lock();
+        try {
+            keyspace.store().flushPendingAppends();
+            commit();
+            master.changeReplies().settle(null);
+            master.deferredAppendsWritten();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Saves at once, under the command lock the caller holds, a change whose reply does not lie in
      * the connection's pending replies (it follows a streamed reply of an EXEC).
      *

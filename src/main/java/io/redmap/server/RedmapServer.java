@@ -151,6 +151,7 @@ public final class RedmapServer implements AutoCloseable {
             throw e;
         }
         state.port(port);
+        state.replication().start(workers, dispatcher);
         ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("redmap-sync").daemon().factory());
         RedmapServer server = new RedmapServer(state, keyspace, acceptors, workers, listeners, background);

@@ -60,9 +60,21 @@ public final class ServerConfig {
                 // cost a third of the throughput of pipelined loads on two cores.
                 ConfigOption.integer("io-threads", 1, 1, 128, false),
                 ConfigOption.integer("hz", 10, 1, 500, true),
-                // The replication backlog's size, as Redis (read by INFO replication; the backlog
-                // itself comes with replication).
+                // Replication (SPEC F), with Redis's names and defaults. replicaof is "host port",
+                // or empty for a master; REPLICAOF keeps it current, so CONFIG REWRITE saves it.
+                new ConfigOption("replicaof", "", false, ServerConfig::hostAndPort),
                 ConfigOption.integer("repl-backlog-size", 1024 * 1024, 1, Long.MAX_VALUE, true),
+                ConfigOption.bool("replica-read-only", true, true),
+                ConfigOption.integer("replica-priority", 100, 0, Integer.MAX_VALUE, true),
+                ConfigOption.string("replica-announce-ip", "", true),
+                ConfigOption.integer("replica-announce-port", 0, 0, 65535, true),
+                ConfigOption.bool("replica-announced", true, true),
+                ConfigOption.integer("min-replicas-to-write", 0, 0, Integer.MAX_VALUE, true),
+                ConfigOption.integer("min-replicas-max-lag", 10, 0, Integer.MAX_VALUE, true),
+                ConfigOption.string("masterauth", "", true),
+                ConfigOption.string("masteruser", "", true),
+                ConfigOption.integer("repl-ping-replica-period", 10, 1, Integer.MAX_VALUE, true),
+                ConfigOption.integer("repl-timeout", 60, 1, Integer.MAX_VALUE, true),
                 new ConfigOption("notify-keyspace-events", "", true, io.redmap.pubsub.KeyspaceEvents::normalize),
                 // Asked by redis-benchmark and other tools; redmap keeps arrays in their files, so
                 // there is no snapshot or AOF to configure: these read as Redis would with them off.
@@ -157,9 +169,10 @@ public final class ServerConfig {
         for (String line : lines) {
             List<String> words = line.strip().startsWith("#") ? List.of() : ConfigLine.split(line.strip());
             String name = words.isEmpty() ? null : words.getFirst().toLowerCase(Locale.ROOT);
+            name = name == null ? null : ALIASES.getOrDefault(name, name);
             if (name != null && OPTIONS.containsKey(name)) {
                 if (written.add(name)) {
-                    out.add(name + " " + quote(get(name)));
+                    addLine(out, directive(name, get(name)));
                 }
             } else {
                 out.add(line);
@@ -167,13 +180,30 @@ public final class ServerConfig {
         }
         for (ConfigOption option : OPTIONS.values()) {
             if (!written.contains(option.name()) && !get(option.name()).equals(option.defaultValue())) {
-                out.add(option.name() + " " + quote(get(option.name())));
+                addLine(out, directive(option.name(), get(option.name())));
             }
         }
         Path temp = configFile.resolveSibling(configFile.getFileName() + ".tmp");
         Files.write(temp, out, StandardCharsets.UTF_8);
         Files.move(temp, configFile, StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * A line of the rewritten file; {@code replicaof host port} is written as Redis writes it,
+     * unquoted, and not at all on a master (the empty string: no line).
+     */
+    private static String directive(String name, String value) {
+        if (name.equals("replicaof")) {
+            return value.isEmpty() ? "" : name + " " + value;
+        }
+        return name + " " + quote(value);
+    }
+
+    private static void addLine(List<String> out, String line) {
+        if (!line.isEmpty()) {
+            out.add(line);
+        }
     }
 
     private static String quote(String value) {
@@ -222,8 +252,15 @@ public final class ServerConfig {
         return OPTIONS.values();
     }
 
+    /** Redis's older names, still accepted in config files and by CONFIG. */
+    private static final Map<String, String> ALIASES = Map.of("slaveof", "replicaof",
+            "slave-read-only", "replica-read-only", "slave-priority", "replica-priority",
+            "slave-announce-ip", "replica-announce-ip", "slave-announce-port", "replica-announce-port",
+            "min-slaves-to-write", "min-replicas-to-write", "min-slaves-max-lag", "min-replicas-max-lag");
+
     private static ConfigOption option(String name) {
-        ConfigOption option = OPTIONS.get(name.toLowerCase(Locale.ROOT));
+        String lower = name.toLowerCase(Locale.ROOT);
+        ConfigOption option = OPTIONS.get(ALIASES.getOrDefault(lower, lower));
         if (option == null) {
             throw new IllegalArgumentException("Bad directive or wrong number of arguments");
         }
@@ -275,6 +312,26 @@ public final class ServerConfig {
     /** {@code client-output-buffer-limit}, per class of client. */
     public OutputBufferLimits outputBufferLimits() {
         return outputBufferLimits;
+    }
+
+    /** {@code replicaof host port} (or {@code no one}, or nothing): kept as "host port" or empty. */
+    private static String hostAndPort(String value) {
+        String[] words = value.trim().split("\\s+");
+        if (value.isBlank() || words.length == 2 && words[0].equalsIgnoreCase("no") && words[1].equalsIgnoreCase("one")) {
+            return "";
+        }
+        if (words.length != 2) {
+            throw new IllegalArgumentException("replicaof needs a host and a port");
+        }
+        try {
+            int port = Integer.parseInt(words[1]);
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Invalid master port");
+        }
+        return words[0] + " " + words[1];
     }
 
     private static String octalMode(String value) {

@@ -5,6 +5,7 @@ import io.redmap.command.GlobMatcher;
 import io.redmap.keyspace.Keyspace;
 import io.redmap.pubsub.KeyspaceEvents;
 import io.redmap.pubsub.PubSub;
+import io.redmap.replication.Replication;
 import io.redmap.replication.ReplicationState;
 
 import java.util.concurrent.locks.ReentrantLock;
@@ -31,7 +32,7 @@ public final class ServerState {
     private final KeyspaceEvents keyspaceEvents = new KeyspaceEvents(pubsub);
     private final long startMillis = System.currentTimeMillis();
     private final String runId;
-    private final ReplicationState replication = new ReplicationState();
+    private final Replication replication;
     private final Runnable shutdown;
     private volatile int port;
     private volatile long lastSaveSeconds = System.currentTimeMillis() / 1000;
@@ -44,6 +45,7 @@ public final class ServerState {
         this.keyspaceCommit = new KeyspaceCommit(keyspace, commandLock, stats);
         keyspaceEvents.configure(config.get("notify-keyspace-events"));
         this.runId = ReplicationState.newId();
+        this.replication = new Replication(this);
     }
 
     public ServerConfig config() {
@@ -93,7 +95,8 @@ public final class ServerState {
         return startMillis;
     }
 
-    public ReplicationState replication() {
+    /** Replication both ways: our replicas and their stream, or our link to our master. */
+    public Replication replication() {
         return replication;
     }
 
@@ -130,6 +133,7 @@ public final class ServerState {
             case "mmap-sync" -> keyspace.store().durability().mode(io.redmap.store.SyncMode.find(config.get(name)));
             case "loglevel" -> Log.level(config.get(name));
             case "notify-keyspace-events" -> keyspaceEvents.configure(config.get(name));
+            case "repl-backlog-size" -> replication.backlogSizeChanged();
             default -> { }
         }
     }

@@ -1,0 +1,132 @@
+package io.redmap.replication;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * One file of a full sync, on the replica. Blocks that differ from the replica's own copy arrive
+ * into a temporary file beside the target ({@code .name.redmap-sync}), which starts as a copy of
+ * that copy, and replaces it only when the whole sync is complete; a sync that dies half-way leaves
+ * the previous file as it was. A file whose every block matched, at the same size, is not touched
+ * at all (same inode, same mtime).
+ */
+final class IncomingFile {
+    private final Path target;
+    private final long size;
+    private final boolean localExists;
+    private final long localSize;
+    private Path temp;
+    private FileChannel out;
+    /** Whether a temporary file was made (a block differed, or the size does). */
+    private boolean rewritten;
+
+    IncomingFile(Path target, long size) throws IOException {
+        this.target = target;
+        this.size = size;
+        this.localExists = Files.isRegularFile(target);
+        this.localSize = localExists ? Files.size(target) : -1;
+    }
+
+    Path target() {
+        return target;
+    }
+
+    long size() {
+        return size;
+    }
+
+    /** The checksums of the replica's copy (null when it has none), read before the sync changes anything. */
+    byte[] localChecksums() throws IOException {
+        if (!localExists) {
+            return null;
+        }
+        try (FileChannel in = FileChannel.open(target, StandardOpenOption.READ)) {
+            return BlockChecksums.of(in, Math.min(size, localSize));
+        }
+    }
+
+    /** A block from the master, written into the temporary file at {@code offset}. */
+    void write(long offset, ByteBuffer data) throws IOException {
+        FileChannel channel = temp();
+        while (data.hasRemaining()) {
+            offset += channel.write(data, offset);
+        }
+    }
+
+    /** Whether the sync changes this file (some block differed, or the sizes do). */
+    boolean changed() {
+        return rewritten || localSize != size;
+    }
+
+    /** All blocks arrived: the temporary file (if any) is made the right size and durable. */
+    void finish() throws IOException {
+        if (!changed()) {
+            return;
+        }
+        FileChannel channel = temp();
+        if (channel.size() > size) {
+            channel.truncate(size);
+        } else if (channel.size() < size) {
+            channel.write(ByteBuffer.allocate(1), size - 1); // extends with zeros
+        }
+        channel.force(true);
+        channel.close();
+        out = null;
+    }
+
+    /** Puts the complete file in place of the replica's copy (same directory: an atomic rename). */
+    void commit() throws IOException {
+        if (temp == null || out != null) {
+            return;
+        }
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        temp = null;
+    }
+
+    /** The sync failed: the temporary file goes, the replica's copy stays as it was. */
+    void abort() {
+        try {
+            if (out != null) {
+                out.close();
+            }
+            if (temp != null) {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException ignored) {
+            // A stray temporary file is overwritten by the next sync.
+        }
+        out = null;
+        temp = null;
+    }
+
+    private FileChannel temp() throws IOException {
+        if (out == null) {
+            rewritten = true;
+            Files.createDirectories(target.getParent());
+            temp = target.resolveSibling("." + target.getFileName() + ".redmap-sync");
+            out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING);
+            if (localExists) {
+                // The blocks that matched come from the replica's own copy (copy_file_range).
+                try (FileChannel in = FileChannel.open(target, StandardOpenOption.READ)) {
+                    long copy = Math.min(size, localSize);
+                    long done = 0;
+                    while (done < copy) {
+                        done += in.transferTo(done, copy - done, out);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}
