@@ -29,14 +29,17 @@ public final class ServerProcess implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final Path dir;
+    /** The redis.conf-syntax file given before the options, or null. */
+    private final Path configFile;
     private final List<String> options;
     private final Process process;
     private final StringBuilder log = new StringBuilder();
     private final Thread drainer;
     private int port;
 
-    private ServerProcess(Path dir, List<String> options, Process process) {
+    private ServerProcess(Path dir, Path configFile, List<String> options, Process process) {
         this.dir = dir;
+        this.configFile = configFile;
         this.options = options;
         this.process = process;
         this.drainer = Thread.ofPlatform().daemon().name("redmap-log-" + process.pid()).start(this::drain);
@@ -44,7 +47,18 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts a server on {@code dir}; {@code options} are extra {@code --name value} words. */
     public static ServerProcess start(Path dir, String... options) {
-        ServerProcess server = launch(dir, options);
+        return awaitReady(launch(dir, options));
+    }
+
+    /**
+     * Starts a server with a config file (given first, as to redis-server: CONFIG REWRITE writes
+     * it); {@code --port 0}, {@code --bind} and {@code --dir} still come from the command line.
+     */
+    public static ServerProcess startWithConfig(Path configFile, Path dir, String... options) {
+        return awaitReady(launch(configFile, dir, options));
+    }
+
+    private static ServerProcess awaitReady(ServerProcess server) {
         try {
             server.port = Integer.parseInt(server.awaitLog(READY, START_TIMEOUT).group(1));
         } catch (RuntimeException | Error e) {
@@ -59,12 +73,20 @@ public final class ServerProcess implements AutoCloseable {
      * by {@link #awaitExit} and {@link #log()}.
      */
     public static ServerProcess launch(Path dir, String... options) {
+        return launch(null, dir, options);
+    }
+
+    private static ServerProcess launch(Path configFile, Path dir, String... options) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                 "-Xmx256m", "-Dio.netty.tryReflectionSetAccessible=true",
                 "-cp", System.getProperty("java.class.path"),
-                "io.redmap.server.Main",
+                "io.redmap.server.Main"));
+        if (configFile != null) {
+            command.add(configFile.toString());
+        }
+        command.addAll(List.of(
                 "--port", "0", "--bind", "127.0.0.1", "--dir", dir.toString()));
         command.addAll(List.of(options));
         Process process;
@@ -73,7 +95,7 @@ public final class ServerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
         }
-        return new ServerProcess(dir, List.of(options), process);
+        return new ServerProcess(dir, configFile, List.of(options), process);
     }
 
     /** A new server on the same directory with the same options (this one must have exited). */
@@ -81,7 +103,7 @@ public final class ServerProcess implements AutoCloseable {
         if (process.isAlive()) {
             throw new IllegalStateException("the server still runs (pid " + process.pid() + ")");
         }
-        return start(dir, options.toArray(String[]::new));
+        return awaitReady(launch(configFile, dir, options.toArray(String[]::new)));
     }
 
     public int port() {

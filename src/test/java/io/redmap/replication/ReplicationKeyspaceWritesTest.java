@@ -1,0 +1,180 @@
+package io.redmap.replication;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static io.redmap.replication.Keyspaces.assertSameData;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * SPEC F: the keyspace commands are streamed too: MMAP of a new file (created on the replica,
+ * under its own dir), DEL, UNLINK, RENAME, RENAMENX, MOVE, FLUSHDB, FLUSHALL, in whatever
+ * database they ran, alone or inside MULTI/EXEC. Once {@code WAIT 1 5000} replies 1 the replica
+ * has the same keys in the same databases and the same files.
+ */
+class ReplicationKeyspaceWritesTest {
+    @RegisterExtension
+    final Nodes nodes = new Nodes();
+
+    @TempDir
+    Path masterDir;
+
+    @TempDir
+    Path replicaDir;
+
+    private Node master;
+    private Node replica;
+
+    @BeforeEach
+    void startMasterAndReplica() {
+        master = nodes.start("master", masterDir);
+        replica = nodes.replica("replica", master, replicaDir);
+        nodes.awaitAcknowledged(master, 1);
+    }
+
+    private void assertReplicated() {
+        assertThat(master.call("WAIT", 1, 5000)).as("WAIT 1 5000").isEqualTo(1L);
+        assertSameData(master, replica);
+    }
+
+    @Test
+    void mmapOfANewFileCreatesItOnTheReplica() {
+        assertThat(master.call("MMAP", "seed", "seed.mmap")).isEqualTo(0L);
+        master.call("VADD", "seed", "0.5");
+        master.call("MMAP", "ints", "ints.i4", "int32", "WRITABLE");
+        master.call("MMAP", "names", "names.bin", "string", "12", "WRITABLE");
+        master.call("VADD", "names", "hello");
+        master.call("MMAP", "emb", "emb.f4", "float", "DIM", "8", "WRITABLE");
+        master.call("VADD", "emb", 1, 2, 3, 4, 5, 6, 7, 8);
+        master.call("MMAP", "abs", masterDir.resolve("abs.u2").toString(), "uint16", "WRITABLE");
+        master.call("VADD", "abs", 65535);
+        // Idempotent: the same key on the same file.
+        assertThat(master.call("MMAP", "ints", "ints.i4", "int32", "WRITABLE")).isEqualTo(0L);
+        assertReplicated();
+        assertThat(replicaDir.resolve("abs.u2")).as("a file inside the master's dir goes inside the replica's").exists();
+        assertThat(replica.call("VTYPE", "emb")).isEqualTo("float");
+        assertThat(replica.call("VGET", "emb", 0)).isEqualTo(List.of("1", "2", "3", "4", "5", "6", "7", "8"));
+    }
+
+    @Test
+    void delAndUnlinkUnmapOnTheReplicaAndTheFilesStay() {
+        for (String key : List.of("a", "b", "c", "d")) {
+            master.call("MMAP", key, key + ".f8", "double", "WRITABLE");
+            master.call("VADD", key, 1, 2);
+        }
+        assertThat(master.call("DEL", "a", "b", "missing")).isEqualTo(2L);
+        assertThat(master.call("UNLINK", "c")).isEqualTo(1L);
+        assertThat(master.call("DEL", "missing")).isEqualTo(0L);
+        assertReplicated();
+        assertThat(replica.call("DBSIZE")).isEqualTo(1L);
+        assertThat(replicaDir.resolve("a.f8")).as("DEL unmaps, the file stays").hasSize(16);
+        // The file is mapped again under another key: the same bytes on both.
+        master.call("MMAP", "again", "a.f8", "double", "WRITABLE");
+        master.call("VADD", "again", 3);
+        assertReplicated();
+        assertThat(replica.call("VALL", "again")).isEqualTo(List.of("1", "2", "3"));
+    }
+
+    @Test
+    void renameRenamenxAndMove() {
+        for (String key : List.of("k1", "k2", "k3", "k4")) {
+            master.call("MMAP", key, key + ".i8", "int64", "WRITABLE");
+            master.call("VADD", key, key.charAt(1));
+        }
+        assertThat(master.call("RENAME", "k1", "renamed")).isEqualTo("OK");
+        assertThat(master.call("RENAME", "k2", "k3")).as("RENAME over an existing key").isEqualTo("OK");
+        assertThat(master.call("RENAMENX", "k3", "k4")).isEqualTo(0L);
+        assertThat(master.call("RENAMENX", "k3", "fresh")).isEqualTo(1L);
+        assertThat(master.call("MOVE", "k4", 5)).isEqualTo(1L);
+        master.in(5, "MMAP", "busy", "busy.i8", "int64", "WRITABLE");
+        master.in(0, "MMAP", "busy", "busy0.i8", "int64", "WRITABLE");
+        assertThat(master.call("MOVE", "busy", 5)).as("MOVE onto an existing key").isEqualTo(0L);
+        master.jedis().select(0);
+        assertReplicated();
+        assertThat(replica.in(5, "VALL", "k4")).isEqualTo(List.of(4L));
+    }
+
+    @Test
+    void flushdbIsReplicated() {
+        for (int db : List.of(0, 1, 2)) {
+            master.in(db, "MMAP", "x", "x" + db + ".f8", "double", "WRITABLE");
+            master.in(db, "MMAP", "y", "y" + db + ".f8", "double", "WRITABLE");
+        }
+        assertThat(master.in(1, "FLUSHDB")).isEqualTo("OK");
+        assertReplicated();
+        assertThat(replica.in(1, "DBSIZE")).isEqualTo(0L);
+        assertThat(replica.in(2, "DBSIZE")).isEqualTo(2L);
+    }
+
+    @Test
+    void flushallIsReplicated() {
+        for (int db : List.of(0, 1, 2)) {
+            master.in(db, "MMAP", "x", "x" + db + ".f8", "double", "WRITABLE");
+        }
+        assertThat(master.in(2, "FLUSHALL")).isEqualTo("OK");
+        master.in(3, "MMAP", "after", "after.u1", "uint8", "WRITABLE");
+        master.in(3, "VADD", "after", 200);
+        assertReplicated();
+        assertThat(replica.in(0, "DBSIZE")).isEqualTo(0L);
+        assertThat(replica.in(3, "VALL", "after")).isEqualTo(List.of(200L));
+    }
+
+    @Test
+    void writesInEveryDatabaseReachTheSameDatabase() {
+        for (int db = 15; db >= 0; db--) {
+            master.in(db, "MMAP", "k", "k" + db + ".i4", "int32", "WRITABLE");
+            master.call("VADD", "k", db);
+        }
+        // Interleaved from two connections, each in its own database.
+        try (Jedis other = master.connect()) {
+            other.select(7);
+            for (int i = 0; i < 20; i++) {
+                master.in(i % 16, "VADD", "k", 100 + i);
+                Node.call(other, "VADD", "k", 1000 + i);
+            }
+        }
+        assertReplicated();
+        assertThat(replica.in(7, "VCOUNT", "k")).isEqualTo(1L + 1 + 20);
+    }
+
+    @Test
+    void commandsInsideMultiExecAreReplicated() {
+        master.call("MMAP", "a", "a.f8", "double", "WRITABLE");
+        master.call("VADD", "a", 1, 2, 3);
+        try (Jedis jedis = master.connect()) {
+            assertThat(Node.call(jedis, "MULTI")).isEqualTo("OK");
+            Node.call(jedis, "VSET", "a", 0, 10);
+            Node.call(jedis, "VADD", "a", 4);
+            Node.call(jedis, "VINCRBYFLOAT", "a", 1, "0.25");
+            Node.call(jedis, "MMAP", "b", "b.i2", "int16", "WRITABLE");
+            Node.call(jedis, "VADD", "b", 7, 8);
+            Node.call(jedis, "SELECT", 4);
+            Node.call(jedis, "MMAP", "c", "c.u1", "uint8", "WRITABLE");
+            Node.call(jedis, "VADD", "c", 9);
+            Node.call(jedis, "VPOP", "a"); // db 4 has no a: an error inside EXEC, the rest still runs
+            Node.call(jedis, "SELECT", 0);
+            Node.call(jedis, "RENAME", "b", "bb");
+            Node.call(jedis, "VPOP", "a");
+            List<?> results = (List<?>) Node.call(jedis, "EXEC");
+            assertThat(results).hasSize(12);
+            // A transaction that WATCH aborts sends nothing.
+            Node.call(jedis, "WATCH", "a");
+            master.call("VSET", "a", 2, 33);
+            Node.call(jedis, "MULTI");
+            Node.call(jedis, "VSET", "a", 2, 44);
+            assertThat(Node.call(jedis, "EXEC")).isNull();
+            Node.call(jedis, "MULTI");
+            Node.call(jedis, "VSET", "a", 2, 55);
+            assertThat(Node.call(jedis, "DISCARD")).isEqualTo("OK");
+        }
+        assertReplicated();
+        assertThat(replica.call("VALL", "a")).isEqualTo(List.of("10", "2.25", "33"));
+        assertThat(replica.in(4, "VALL", "c")).isEqualTo(List.of(9L));
+    }
+}
