@@ -28,6 +28,8 @@ final class Node implements AutoCloseable {
     private final String name;
     private ServerProcess process;
     private Jedis jedis;
+    /** requirepass of this server, sent by every connection made (null: none). */
+    private volatile String password;
 
     private Node(String name, ServerProcess process) {
         this.name = name;
@@ -69,7 +71,17 @@ final class Node implements AutoCloseable {
 
     /** A new connection (db 0); the caller closes it. */
     Jedis connect() {
-        return new Jedis("127.0.0.1", process.port(), 60_000);
+        Jedis connection = new Jedis("127.0.0.1", process.port(), 60_000);
+        if (password != null) {
+            connection.auth(password);
+        }
+        return connection;
+    }
+
+    /** For a server with requirepass: AUTH now, and on every connection made from now on. */
+    void password(String password) {
+        this.password = password;
+        jedis.auth(password);
     }
 
     Jedis jedis() {

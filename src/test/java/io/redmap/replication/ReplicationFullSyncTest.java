@@ -177,6 +177,9 @@ class ReplicationFullSyncTest {
         master.call("VADD", "names", "alpha", "omega", "", "exactly16bytes!!");
         master.call("MMAP", "absolute", masterDir.resolve("abs.i8").toString(), "int64", "WRITABLE");
         master.call("VADD", "absolute", "-9223372036854775808", "9223372036854775807");
+        Files.createDirectories(masterDir.resolve("dir with space"));
+        master.call("MMAP", "ключ with space\r\nand newline", "dir with space/файл.i2", "int16", "WRITABLE");
+        master.call("VADD", "ключ with space\r\nand newline", 1, -1);
         master.call("MMAP", "seed", "seed.mmap");
         master.call("VADD", "seed", "3.25");
 

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -53,6 +55,8 @@ class ReplicationKeyspaceWritesTest {
         master.call("MMAP", "emb", "emb.f4", "float", "DIM", "8", "WRITABLE");
         master.call("VADD", "emb", 1, 2, 3, 4, 5, 6, 7, 8);
         master.call("MMAP", "abs", masterDir.resolve("abs.u2").toString(), "uint16", "WRITABLE");
+        master.call("MMAP", "ключ with space\r\nand newline", "файл with space.f8", "double", "WRITABLE");
+        master.call("VADD", "ключ with space\r\nand newline", "2.5");
         master.call("VADD", "abs", 65535);
         // Idempotent: the same key on the same file.
         assertThat(master.call("MMAP", "ints", "ints.i4", "int32", "WRITABLE")).isEqualTo(0L);
@@ -60,6 +64,19 @@ class ReplicationKeyspaceWritesTest {
         assertThat(replicaDir.resolve("abs.u2")).as("a file inside the master's dir goes inside the replica's").exists();
         assertThat(replica.call("VTYPE", "emb")).isEqualTo("float");
         assertThat(replica.call("VGET", "emb", 0)).isEqualTo(List.of("1", "2", "3", "4", "5", "6", "7", "8"));
+    }
+
+    @Test
+    void mmapOfANewFileInASubdirectoryOfTheMastersDirCreatesItAtTheSamePlaceOnTheReplica() throws IOException {
+        // The subdirectories exist in the master's dir (made by whoever put data there), not yet in the replica's.
+        Files.createDirectories(masterDir.resolve("sub"));
+        Files.createDirectories(masterDir.resolve("dir with space/deeper"));
+        master.call("MMAP", "a", "sub/a.f8", "double", "WRITABLE");
+        master.call("VADD", "a", 1);
+        master.call("MMAP", "b", "dir with space/deeper/b.i4", "int32", "WRITABLE");
+        master.call("VADD", "b", 2);
+        assertReplicated();
+        assertThat(replicaDir.resolve("sub/a.f8")).exists();
     }
 
     @Test

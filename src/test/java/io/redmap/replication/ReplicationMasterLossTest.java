@@ -105,4 +105,29 @@ class ReplicationMasterLossTest {
         Keyspaces.assertSameBytes(big, replicaDir.resolve("big.u1"));
         Keyspaces.assertSameBytes(masterDir.resolve("k.f8"), replicaDir.resolve("k.f8"));
     }
+
+    @Test
+    void aReplicaRestartedWhileItsMasterIsDownServesItsLastData() {
+        Node master = nodes.start("master", masterDir, "--port", Integer.toString(Nodes.freePort()));
+        master.in(2, "MMAP", "k", "k.i8", "int64", "WRITABLE");
+        master.call("VADD", "k", 1, 2, 3);
+        Node replica = nodes.replica("replica", master, replicaDir);
+        nodes.awaitAcknowledged(master, 1);
+        master.in(2, "MMAP", "late", "late.u1", "uint8", "WRITABLE");
+        master.call("VADD", "late", 9);
+        master.call("RENAME", "k", "renamed");
+        assertThat(master.call("WAIT", 1, 5000)).isEqualTo(1L);
+        Keyspaces.Snapshot acknowledged = Keyspaces.snapshot(master);
+
+        master.kill();
+        replica.kill();
+        replica.restart();
+        assertThat(replica.info("replication")).containsEntry("role", "slave").containsEntry("master_link_status", "down");
+        assertThat(Keyspaces.snapshot(replica)).as("the replica's keyspace from its own catalogue").isEqualTo(acknowledged);
+
+        master.restart();
+        nodes.awaitLinkUp(replica);
+        nodes.awaitAcknowledged(master, 1);
+        assertSameData(master, replica);
+    }
 }

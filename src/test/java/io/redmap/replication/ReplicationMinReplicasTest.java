@@ -86,4 +86,26 @@ class ReplicationMinReplicasTest {
         assertThat(master.call("VSET", "k", 0, 7)).isEqualTo(1L);
         assertThat(master.info("replication")).doesNotContainKey("min_slaves_good_slaves");
     }
+
+    @Test
+    void aReplicaThatStopsAcknowledgingForLongerThanTheMaxLagNoLongerCounts() {
+        Node master = nodes.start("master", masterDir);
+        master.call("MMAP", "k", "k.f8", "double", "WRITABLE");
+        Node replica = nodes.replica("replica", master, replicaDir);
+        nodes.awaitAcknowledged(master, 1);
+        assertThat(master.call("CONFIG", "SET", "min-replicas-max-lag", "2")).isEqualTo("OK");
+        assertThat(master.call("CONFIG", "SET", "min-replicas-to-write", "1")).isEqualTo("OK");
+        assertThat(master.call("VADD", "k", 1)).isEqualTo(1L);
+
+        replica.signal("STOP");
+        try {
+            nodes.await("writes refused once the stopped replica lags", () -> master.reply("VADD", "k", 2), NOREPLICAS::equals);
+            assertThat(master.info("replication", "min_slaves_good_slaves")).isEqualTo("0");
+        } finally {
+            replica.signal("CONT");
+        }
+        nodes.await("writes accepted again once it acknowledges", () -> master.reply("VADD", "k", 3), reply -> reply.equals(1L));
+        assertThat(master.call("WAIT", 1, 5000)).isEqualTo(1L);
+        assertSameData(master, replica);
+    }
 }
