@@ -156,6 +156,16 @@ public final class MasterLink {
         fileThread.shutdown();
     }
 
+    /** A link on which the master said nothing for {@code timeoutMillis} is dropped (and made again). */
+    void closeIfSilent(long timeoutMillis) {
+        Channel current = channel;
+        if (current != null && (phase == Phase.STREAM || phase == Phase.HANDSHAKE)
+                && System.currentTimeMillis() - lastIoMillis > timeoutMillis) {
+            Log.warning("MASTER timeout: no data nor PING received...");
+            current.close();
+        }
+    }
+
     /** Once a second, and when the master asks: how far we applied its stream. */
     private void acknowledge() {
         Channel current = channel;

@@ -40,7 +40,7 @@ public final class ReplicaLink {
     private volatile String announcedIp;
     private volatile int listeningPort;
     private volatile long ackOffset;
-    private volatile long lastAckMillis = BatchClock.millis();
+    private volatile long lastAckMillis = System.currentTimeMillis();
     /** The replica's checksums of its copy of each manifest file (by index), until the blocks are sent. */
     private Map<Integer, byte[]> localChecksums = new HashMap<>();
     private SyncManifest manifest;
@@ -77,12 +77,16 @@ public final class ReplicaLink {
 
     /** Seconds since the last acknowledgement (INFO's {@code lag}). */
     public long lagSeconds() {
-        return (BatchClock.millis() - lastAckMillis) / 1000;
+        return (System.currentTimeMillis() - lastAckMillis) / 1000;
+    }
+
+    long lastAckMillis() {
+        return lastAckMillis;
     }
 
     void acknowledged(long offset) {
         ackOffset = Math.max(ackOffset, offset);
-        lastAckMillis = BatchClock.millis();
+        lastAckMillis = System.currentTimeMillis();
     }
 
     void fullSync(SyncManifest manifest) {
@@ -105,6 +109,7 @@ public final class ReplicaLink {
     /** Partial resync: straight to the stream. */
     void continued(long offset) {
         ackOffset = offset;
+        lastAckMillis = System.currentTimeMillis();
         state = State.ONLINE;
     }
 
@@ -137,6 +142,7 @@ public final class ReplicaLink {
             manifest = null;
         }
         localChecksums = null;
+        lastAckMillis = System.currentTimeMillis();
         state = State.ONLINE;
         if (held != null) {
             ByteBuf bytes = held;

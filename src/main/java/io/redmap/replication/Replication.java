@@ -34,6 +34,7 @@ public final class Replication {
     private Backlog backlog;
     /** The database the stream's last command ran in; -1 makes the next one start with SELECT. */
     private int streamDb = -1;
+    private long lastPingMillis;
     private volatile MasterLink masterLink;
     private volatile long fullSyncs;
     private volatile long partialSyncsAccepted;
@@ -49,6 +50,12 @@ public final class Replication {
     public void start(EventLoopGroup loops, io.redmap.command.CommandDispatcher dispatcher) {
         this.loops = loops;
         this.dispatchers = session -> dispatcher;
+        ShutdownPoint.Point saved = ShutdownPoint.takeSaved(server.config().dir());
+        if (saved != null) {
+            state.restore(saved.id(), saved.offset());
+            backlog = new Backlog(backlogSize(), saved.offset());
+            Log.notice("Replication id and offset kept at the last shutdown: " + saved.id() + ":" + saved.offset());
+        }
         String replicaOf = server.config().get("replicaof").trim();
         if (!replicaOf.isEmpty()) {
             String[] hostPort = replicaOf.split("\\s+");
@@ -127,6 +134,37 @@ public final class Replication {
             }
         } finally {
             server.commandLock().unlock();
+        }
+    }
+
+    /**
+     * Once a second, under the command lock, as Redis's replicationCron: a master PINGs its replicas
+     * every {@code repl-ping-replica-period} (so that they notice a silent master) and drops those
+     * silent for {@code repl-timeout}; a replica drops a master link silent for that long.
+     */
+    public void everySecond() {
+        long now = System.currentTimeMillis();
+        long timeoutMillis = server.config().getLong("repl-timeout") * 1000;
+        if (!replicas.isEmpty() && !isReplica()
+                && now - lastPingMillis >= server.config().getLong("repl-ping-replica-period") * 1000) {
+            lastPingMillis = now;
+            ByteBuf ping = ByteBufAllocator.DEFAULT.buffer(16);
+            try {
+                CommandEncoder.write(ping, "PING");
+                feed(ping);
+            } finally {
+                ping.release();
+            }
+        }
+        for (ReplicaLink link : replicas) {
+            if (link.state() == ReplicaLink.State.ONLINE && now - link.lastAckMillis() > timeoutMillis) {
+                Log.warning("Disconnecting timedout replica: " + link.ip() + ":" + link.port());
+                link.session().channel().close();
+            }
+        }
+        MasterLink link = masterLink;
+        if (link != null) {
+            link.closeIfSilent(timeoutMillis);
         }
     }
 
@@ -444,6 +482,11 @@ public final class Replication {
     /** What our master sent and we applied, as it was sent: to our backlog and our own replicas. */
     void relay(ByteBuf bytes) {
         feed(bytes);
+    }
+
+    /** At a clean shutdown, files synced and catalogue saved: our place in the history, for after the restart. */
+    public void saveShutdownPoint() {
+        ShutdownPoint.save(server.config().dir(), state.replicationId(), state.offset());
     }
 
     // ---- INFO ----------------------------------------------------------------------------------
