@@ -144,7 +144,7 @@ public final class CommandDispatcher {
         }
         long minReplicas = server.config().getLong("min-replicas-to-write");
         long maxLag = server.config().getLong("min-replicas-max-lag");
-        if (minReplicas > 0 && maxLag > 0 && replication.goodReplicas(maxLag) < minReplicas) {
+        if (minReplicas > 0 && maxLag > 0 && replication.replicas().goodReplicas(maxLag) < minReplicas) {
             throw new RedmapException("NOREPLICAS", "Not enough good replicas to write.");
         }
     }
@@ -230,6 +230,16 @@ public final class CommandDispatcher {
     /** For EXEC: runs the queued requests as one, under the lock the caller holds. */
     void executeQueued(ClientSession session, List<Request> queued, Reply reply) {
         reply.arrayHeader(queued.size());
+        // Replicas run the transaction's effects as one too: between MULTI and EXEC.
+        server.replication().beginTransaction();
+        try {
+            runQueued(session, queued, reply);
+        } finally {
+            server.replication().endTransaction();
+        }
+    }
+
+    private void runQueued(ClientSession session, List<Request> queued, Reply reply) {
         for (Request request : queued) {
             CommandSpec spec;
             try {
