@@ -217,6 +217,7 @@ public final class Replication {
         }
         replicas.disconnectAll();
         replicas.failWaiters();
+        Log.role(true);
         masterLink = new MasterLink(server, this, host, port, loops, dispatcher);
         masterLink.connect();
         Log.notice("Connecting to MASTER " + host + ":" + port);
@@ -231,6 +232,7 @@ public final class Replication {
         }
         current.stop();
         masterLink = null;
+        Log.role(false);
         state.shiftTo(ReplicationState.newId());
         replicas.disconnectAll();
         Log.notice("MASTER MODE enabled (user request from '" + "replicaof no one" + "')");
