@@ -48,7 +48,8 @@ public final class MasterLink {
     private final ExecutorService fileThread;
     private volatile boolean stopped;
     private volatile Phase phase = Phase.CONNECTING;
-    private volatile long downSinceMillis = System.currentTimeMillis();
+    /** When the link went down; -1 before it was ever up (INFO then says -1, as Redis), 0 while up. */
+    private volatile long downSinceMillis = -1;
     private volatile long lastIoMillis = System.currentTimeMillis();
     private volatile SyncReceiver sync;
     private volatile boolean forceFullSync;
@@ -95,7 +96,8 @@ public final class MasterLink {
     }
 
     public long downSinceSeconds() {
-        return Math.max(0, (System.currentTimeMillis() - downSinceMillis) / 1000);
+        long since = downSinceMillis;
+        return since <= 0 ? -1 : Math.max(0, (System.currentTimeMillis() - since) / 1000);
     }
 
     public long lastIoSecondsAgo() {

@@ -46,6 +46,9 @@ public final class ReplicaSet {
         if (replication.isReplica() && !replication.masterLink().isOnline()) {
             throw RedmapException.err("Can't SYNC while not connected with my master");
         }
+        if (linkOf(session) != null) {
+            return; // already a replica: ignored, as Redis does
+        }
         ReplicaLink link = new ReplicaLink(session, session.replicaListeningPort(), session.replicaAnnouncedIp());
         session.replicationRole(ClientType.REPLICA);
         ReplicationState state = replication.state();
