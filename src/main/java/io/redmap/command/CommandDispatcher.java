@@ -85,8 +85,9 @@ public final class CommandDispatcher {
             CommandContext ctx = new CommandContext(server, this, session, args, reply);
             spec.handler().execute(ctx);
             server.stats().commandsProcessed.increment();
-            if ((spec.has(CommandFlag.WRITE) && ctx.changedAnything() || spec.has(CommandFlag.MAY_REPLICATE))
-                    && session.type() != ClientType.MASTER && !server.replication().isReplica()) {
+            // The write stream: a master's changes (a replica passes on its master's stream as it came).
+            if (server.replication().streaming() && !server.replication().isReplica()
+                    && (spec.has(CommandFlag.WRITE) && ctx.changedAnything() || spec.has(CommandFlag.MAY_REPLICATE))) {
                 for (Request effect : ctx.effects()) {
                     server.replication().propagate(session.db(), effect);
                 }

@@ -231,6 +231,10 @@ final class SyncReceiver {
     private void switchKeyspace() throws IOException {
         server.commandLock().lock();
         try {
+            if (!link.channel().isActive()) {
+                // REPLICAOF elsewhere, or the master went away, while the files were finished.
+                throw new IOException("the link to the master closed before the end of the sync");
+            }
             switchKeyspaceLocked();
             replication.adoptHistory(masterReplicationId, masterOffset);
         } finally {
