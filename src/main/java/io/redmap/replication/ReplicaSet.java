@@ -61,7 +61,7 @@ public final class ReplicaSet {
             link.continued(wanted - 1);
             replicas.add(link);
             partialSyncsAccepted++;
-            Log.notice("Partial resynchronization request from " + session.address() + " accepted, sending "
+            Log.notice("Partial resynchronization request from " + link.name() + " accepted, sending "
                     + (state.offset() - wanted + 1) + " bytes of backlog starting from offset " + wanted + ".");
             return;
         }
@@ -81,7 +81,7 @@ public final class ReplicaSet {
         replicas.add(link);
         reply.simple("FULLRESYNC " + state.replicationId() + " " + state.offset());
         manifest.write(reply.buffer());
-        Log.notice("Replica " + session.address() + " asks for synchronization: full sync of "
+        Log.notice("Replica " + link.name() + " asks for synchronization: full sync of "
                 + manifest.files().size() + " file(s) from offset " + state.offset());
     }
 
@@ -150,7 +150,7 @@ public final class ReplicaSet {
         try {
             if (replicas.contains(link)) {
                 link.online();
-                Log.notice("Synchronization with replica " + link.session().address() + " succeeded");
+                Log.notice("Synchronization with replica " + link.name() + " succeeded");
             }
         } finally {
             server.commandLock().unlock();
@@ -172,7 +172,7 @@ public final class ReplicaSet {
         if (link != null) {
             replicas.remove(link);
             link.drop();
-            Log.notice("Connection with replica " + link.ip() + ":" + link.port() + " lost.");
+            Log.notice("Connection with replica " + link.name() + " lost.");
         }
     }
 
@@ -211,7 +211,7 @@ public final class ReplicaSet {
     void dropSilent(long now, long timeoutMillis) {
         for (ReplicaLink link : replicas) {
             if (link.state() == ReplicaLink.State.ONLINE && now - link.lastAckMillis() > timeoutMillis) {
-                Log.warning("Disconnecting timedout replica: " + link.ip() + ":" + link.port());
+                Log.warning("Disconnecting timedout replica: " + link.name());
                 link.session().channel().close();
             }
         }

@@ -38,7 +38,7 @@ public final class Replication {
     public void start(EventLoopGroup loops, io.redmap.command.CommandDispatcher dispatcher) {
         this.loops = loops;
         this.dispatcher = dispatcher;
-        ShutdownPoint.Point saved = ShutdownPoint.takeSaved(server.config().dir());
+        ShutdownPoint.Point saved = ShutdownPoint.takeSaved(server.config().dir(), server.keyspace().catalogueFile());
         if (saved != null) {
             state.restore(saved.id(), saved.offset());
             backlog = new Backlog(backlogSize(), saved.offset());
@@ -265,7 +265,7 @@ public final class Replication {
 
     /** At a clean shutdown, files synced and catalogue saved: our place in the history, for after the restart. */
     public void saveShutdownPoint() {
-        ShutdownPoint.save(server.config().dir(), state.replicationId(), state.offset());
+        ShutdownPoint.save(server.config().dir(), server.keyspace().catalogueFile(), state.replicationId(), state.offset());
     }
 
     // ---- INFO ----------------------------------------------------------------------------------

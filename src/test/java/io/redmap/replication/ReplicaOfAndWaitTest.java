@@ -75,6 +75,36 @@ class ReplicaOfAndWaitTest {
     }
 
     @Test
+    void aCleanRestartContinuesButNotWithADeletedCatalogue() throws Exception {
+        try (TestServer master = TestServer.start();
+             TestServer replica = TestServer.start("--replicaof", "127.0.0.1", Integer.toString(master.port()));
+             Jedis m = master.jedis()) {
+            m.sendCommand(() -> "MMAP".getBytes(), "k", "k.bin", "int64", "WRITABLE");
+            m.sendCommand(() -> "VADD".getBytes(), "k", "7");
+            assertThat(m.sendCommand(() -> "WAIT".getBytes(), "1", "5000")).isEqualTo(1L);
+
+            replica.restart();
+            awaitTrue(() -> replicaLinkUp(replica), "replica up after a clean restart");
+            assertThat(field(m.info("stats"), "sync_partial_ok")).isEqualTo("1");
+
+            replica.server().close();
+            Files.delete(replica.path("redmap.catalog"));
+            replica.restart();
+            awaitTrue(() -> replicaLinkUp(replica), "replica up after its catalogue was deleted");
+            assertThat(field(m.info("stats"), "sync_full")).as("the kept offset is not for an empty catalogue").isEqualTo("2");
+            try (Jedis r = replica.jedis()) {
+                assertThat(r.sendCommand(() -> "VCOUNT".getBytes(), "k")).isEqualTo(1L);
+            }
+        }
+    }
+
+    private static boolean replicaLinkUp(TestServer replica) {
+        try (Jedis r = replica.jedis()) {
+            return r.info("replication").contains("master_link_status:up");
+        }
+    }
+
+    @Test
     void psyncFromARawClientStartsAFullSyncWithTheManifest() throws Exception {
         try (TestServer master = TestServer.start(); RawClient raw = new RawClient(master.port());
              Jedis m = master.jedis()) {
