@@ -2,6 +2,7 @@ package io.redmap.replication;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
 import io.redmap.RedmapException;
 import io.redmap.protocol.Reply;
 import io.redmap.protocol.Request;
@@ -24,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  * and WAIT on those acknowledgements. Changed under the command lock; INFO reads it from any thread.
  */
 public final class ReplicaSet {
+    private static final WriteBufferWaterMark SYNC_WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
+
     private final ServerState server;
     private final Replication replication;
     private final List<ReplicaLink> replicas = new CopyOnWriteArrayList<>();
@@ -79,6 +82,9 @@ public final class ReplicaSet {
         fullSyncs++;
         link.fullSync(manifest);
         replicas.add(link);
+        // Several blocks on their way keep the socket busy while the next one is read from disk;
+        // still a bound (a few MiB per syncing replica), whatever the size of the files.
+        session.channel().config().setWriteBufferWaterMark(SYNC_WATER_MARK);
         reply.simple("FULLRESYNC " + state.replicationId() + " " + state.offset());
         manifest.write(reply.buffer());
         Log.notice("Replica " + link.name() + " asks for synchronization: full sync of "
