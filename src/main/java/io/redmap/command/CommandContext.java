@@ -127,7 +127,12 @@ public final class CommandContext {
 
     /** A keyspace notification about a key of the current database (Redis's notifyKeyspaceEvent). */
     public void notifyKeyspaceEvent(int type, String event, ByteKey key) {
-        server.keyspaceEvents().notify(type, event, session.db(), key, session, this::writeOwnMessage);
+        notifyKeyspaceEvent(type, event, session.db(), key);
+    }
+
+    /** A keyspace notification about a key of database {@code db} (MOVE's {@code move_to}). */
+    public void notifyKeyspaceEvent(int type, String event, int db, ByteKey key) {
+        server.keyspaceEvents().notify(type, event, db, key, session, this::writeOwnMessage);
     }
 
     /** A message for this connection itself, written where Redis writes it: before the reply. */

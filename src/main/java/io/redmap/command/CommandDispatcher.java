@@ -85,8 +85,9 @@ public final class CommandDispatcher {
             CommandContext ctx = new CommandContext(server, this, session, args, reply);
             spec.handler().execute(ctx);
             server.stats().commandsProcessed.increment();
-            if ((spec.has(CommandFlag.WRITE) && ctx.changedAnything() || spec.has(CommandFlag.MAY_REPLICATE))
-                    && session.type() != ClientType.MASTER && !server.replication().isReplica()) {
+            // The write stream: a master's changes (a replica passes on its master's stream as it came).
+            if (server.replication().streaming() && !server.replication().isReplica()
+                    && (spec.has(CommandFlag.WRITE) && ctx.changedAnything() || spec.has(CommandFlag.MAY_REPLICATE))) {
                 for (Request effect : ctx.effects()) {
                     server.replication().propagate(session.db(), effect);
                 }
@@ -144,7 +145,7 @@ public final class CommandDispatcher {
         }
         long minReplicas = server.config().getLong("min-replicas-to-write");
         long maxLag = server.config().getLong("min-replicas-max-lag");
-        if (minReplicas > 0 && maxLag > 0 && replication.goodReplicas(maxLag) < minReplicas) {
+        if (minReplicas > 0 && maxLag > 0 && replication.replicas().goodReplicas(maxLag) < minReplicas) {
             throw new RedmapException("NOREPLICAS", "Not enough good replicas to write.");
         }
     }
@@ -230,6 +231,16 @@ public final class CommandDispatcher {
     /** For EXEC: runs the queued requests as one, under the lock the caller holds. */
     void executeQueued(ClientSession session, List<Request> queued, Reply reply) {
         reply.arrayHeader(queued.size());
+        // Replicas run the transaction's effects as one too: between MULTI and EXEC.
+        server.replication().beginTransaction();
+        try {
+            runQueued(session, queued, reply);
+        } finally {
+            server.replication().endTransaction();
+        }
+    }
+
+    private void runQueued(ClientSession session, List<Request> queued, Reply reply) {
         for (Request request : queued) {
             CommandSpec spec;
             try {

@@ -110,12 +110,12 @@ final class InfoReport {
             field(out, "slave_read_only", server.config().getBool("replica-read-only") ? 1 : 0);
             field(out, "replica_announced", server.config().getBool("replica-announced") ? 1 : 0);
         }
-        List<ReplicaLink> replicas = replication.replicas();
+        List<ReplicaLink> replicas = replication.replicas().all();
         field(out, "connected_slaves", replicas.size());
         long minReplicas = server.config().getLong("min-replicas-to-write");
         long maxLag = server.config().getLong("min-replicas-max-lag");
         if (minReplicas > 0 && maxLag > 0) {
-            field(out, "min_slaves_good_slaves", replication.goodReplicas(maxLag));
+            field(out, "min_slaves_good_slaves", replication.replicas().goodReplicas(maxLag));
         }
         for (int i = 0; i < replicas.size(); i++) {
             ReplicaLink replica = replicas.get(i);
@@ -181,9 +181,9 @@ final class InfoReport {
         field(out, "total_connections_received", server.stats().connectionsReceived.sum());
         field(out, "total_commands_processed", server.stats().commandsProcessed.sum());
         field(out, "rejected_connections", server.stats().connectionsRejected.sum());
-        field(out, "sync_full", server.replication().fullSyncs());
-        field(out, "sync_partial_ok", server.replication().partialSyncsAccepted());
-        field(out, "sync_partial_err", server.replication().partialSyncsRefused());
+        field(out, "sync_full", server.replication().replicas().fullSyncs());
+        field(out, "sync_partial_ok", server.replication().replicas().partialSyncsAccepted());
+        field(out, "sync_partial_err", server.replication().replicas().partialSyncsRefused());
         field(out, "total_error_replies", server.stats().errorReplies.sum());
         field(out, "total_net_input_bytes", server.stats().bytesRead.sum());
         field(out, "total_net_output_bytes", server.stats().bytesWritten.sum());

@@ -189,6 +189,8 @@ final class KeyspaceCommands {
         if (moved) {
             ctx.modified(ctx.session().db(), ctx.key(1));
             ctx.modified((int) target, ctx.key(1));
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "move_from", ctx.key(1));
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "move_to", (int) target, ctx.key(1));
         }
         ctx.reply().integer(moved ? 1 : 0);
     }

@@ -61,7 +61,7 @@ final class ReplicationCommands {
             ctx.reply().integer(master.isOnline() ? replication.state().offset() : -1);
             return;
         }
-        List<ReplicaLink> replicas = replication.replicas();
+        List<ReplicaLink> replicas = replication.replicas().all();
         ctx.reply().arrayHeader(3);
         ctx.reply().bulk("master");
         ctx.reply().integer(replication.state().offset());
@@ -114,14 +114,14 @@ final class ReplicationCommands {
         } catch (RedmapException e) {
             offset = -1;
         }
-        ctx.server().replication().psync(ctx.session(), ctx.string(1), offset, ctx.reply());
+        ctx.server().replication().replicas().psync(ctx.session(), ctx.string(1), offset, ctx.reply());
     }
 
     static void replconf(CommandContext ctx) {
         if (ctx.argc() == 1) {
             throw RedmapException.err("wrong number of arguments for 'replconf' command");
         }
-        ctx.server().replication().replconf(ctx.session(), ctx.request(), ctx.reply());
+        ctx.server().replication().replicas().replconf(ctx.session(), ctx.request(), ctx.reply());
     }
 
     /** WAIT numreplicas timeout: Redis's errors, then the count of replicas that acknowledged. */
@@ -136,7 +136,7 @@ final class ReplicationCommands {
         if (timeout < 0) {
             throw RedmapException.err("timeout is negative");
         }
-        ctx.server().replication().await(ctx.session(), (int) Math.min(Integer.MAX_VALUE, Math.max(0, wanted)),
+        ctx.server().replication().replicas().await(ctx.session(), (int) Math.min(Integer.MAX_VALUE, Math.max(0, wanted)),
                 timeout, ctx.reply());
     }
 }

@@ -39,9 +39,6 @@ import java.util.concurrent.TimeUnit;
 public final class MasterLink {
     private enum Phase { CONNECTING, HANDSHAKE, SYNC, SWITCHING, STREAM }
 
-    /** Queued while a received block waits for the file thread beyond this, reading from the master pauses. */
-    private static final long MAX_QUEUED_BYTES = 64L << 20;
-
     private final ServerState server;
     private final Replication replication;
     private final String host;
@@ -51,7 +48,8 @@ public final class MasterLink {
     private final ExecutorService fileThread;
     private volatile boolean stopped;
     private volatile Phase phase = Phase.CONNECTING;
-    private volatile long downSinceMillis = System.currentTimeMillis();
+    /** When the link went down; -1 before it was ever up (INFO then says -1, as Redis), 0 while up. */
+    private volatile long downSinceMillis = -1;
     private volatile long lastIoMillis = System.currentTimeMillis();
     private volatile SyncReceiver sync;
     private volatile boolean forceFullSync;
@@ -98,7 +96,8 @@ public final class MasterLink {
     }
 
     public long downSinceSeconds() {
-        return Math.max(0, (System.currentTimeMillis() - downSinceMillis) / 1000);
+        long since = downSinceMillis;
+        return since <= 0 ? -1 : Math.max(0, (System.currentTimeMillis() - since) / 1000);
     }
 
     public long lastIoSecondsAgo() {
@@ -156,6 +155,16 @@ public final class MasterLink {
         fileThread.shutdown();
     }
 
+    /** A link on which the master said nothing for {@code timeoutMillis} is dropped (and made again). */
+    void closeIfSilent(long timeoutMillis) {
+        Channel current = channel;
+        if (current != null && (phase == Phase.STREAM || phase == Phase.HANDSHAKE)
+                && System.currentTimeMillis() - lastIoMillis > timeoutMillis) {
+            Log.warning("MASTER timeout: no data nor PING received...");
+            current.close();
+        }
+    }
+
     /** Once a second, and when the master asks: how far we applied its stream. */
     private void acknowledge() {
         Channel current = channel;
@@ -174,7 +183,6 @@ public final class MasterLink {
         private String masterReplicationId;
         private long masterOffset;
         private final ArrayDeque<Request> heldStream = new ArrayDeque<>();
-        private long queuedBytes;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -240,7 +248,11 @@ public final class MasterLink {
             try {
                 switch (phase) {
                     case HANDSHAKE -> handshake(ctx, request);
-                    case SYNC -> syncFrame(ctx, request);
+                    case SYNC -> {
+                        if (sync.frame(request)) {
+                            phase = Phase.SWITCHING;
+                        }
+                    }
                     case SWITCHING -> heldStream.add(request);
                     case STREAM -> stream(ctx, request);
                     default -> { }
@@ -263,7 +275,8 @@ public final class MasterLink {
                 masterReplicationId = new String(reply.word(1), StandardCharsets.US_ASCII);
                 masterOffset = reply.parseLong(2);
                 Log.notice("Full resync from master: " + masterReplicationId + ":" + masterOffset);
-                sync = new SyncReceiver(server);
+                sync = new SyncReceiver(server, replication, ctx, fileThread, masterReplicationId, masterOffset,
+                        () -> switched(ctx), why -> fail(ctx, why));
                 phase = Phase.SYNC;
                 return;
             }
@@ -284,79 +297,18 @@ public final class MasterLink {
             throw new IllegalStateException("unexpected reply to PSYNC: " + join(reply));
         }
 
-        private void syncFrame(ChannelHandlerContext ctx, Request frame) throws java.io.IOException {
-            String name = new String(frame.word(0), StandardCharsets.US_ASCII);
-            SyncReceiver receiving = sync;
-            switch (name) {
-                case "RDM.KEY" -> receiving.key(frame);
-                case "RDM.FILE" -> receiving.file(frame);
-                case "RDM.MANIFEST" -> {
-                    receiving.manifestEnd(frame);
-                    onFileThread(ctx, () -> sendChecksums(ctx, receiving));
-                }
-                case "RDM.BLOCK" -> {
-                    long size = frame.word(3).length;
-                    queuedBytes += size;
-                    if (queuedBytes > MAX_QUEUED_BYTES) {
-                        ctx.channel().config().setAutoRead(false);
-                    }
-                    onFileThread(ctx, () -> {
-                        receiving.block(frame);
-                        ctx.executor().execute(() -> {
-                            queuedBytes -= size;
-                            if (queuedBytes <= MAX_QUEUED_BYTES / 2 && phase == Phase.SYNC) {
-                                ctx.channel().config().setAutoRead(true);
-                            }
-                        });
-                    });
-                }
-                case "RDM.END" -> {
-                    phase = Phase.SWITCHING;
-                    onFileThread(ctx, () -> {
-                        receiving.finishFiles();
-                        switchKeyspace(ctx, receiving);
-                    });
-                }
-                default -> throw new IllegalStateException("unexpected frame in a full sync: " + name);
-            }
-        }
-
-        private void sendChecksums(ChannelHandlerContext ctx, SyncReceiver receiving) throws java.io.IOException {
-            for (int i = 0; i < receiving.files().size(); i++) {
-                byte[] sums = receiving.files().get(i).localChecksums();
-                if (sums != null) {
-                    ByteBuf out = ctx.alloc().buffer(sums.length + 64);
-                    CommandEncoder.write(out, "REPLCONF".getBytes(StandardCharsets.US_ASCII),
-                            "RDM-HAVE".getBytes(StandardCharsets.US_ASCII),
-                            Integer.toString(i).getBytes(StandardCharsets.US_ASCII), sums);
-                    ctx.write(out, ctx.voidPromise());
-                }
-            }
-            ByteBuf send = ctx.alloc().buffer(32);
-            CommandEncoder.write(send, "REPLCONF", "RDM-SEND");
-            ctx.writeAndFlush(send, ctx.voidPromise());
-        }
-
-        private void switchKeyspace(ChannelHandlerContext ctx, SyncReceiver receiving) throws java.io.IOException {
-            server.commandLock().lock();
-            try {
-                receiving.switchKeyspace();
-                replication.adoptHistory(masterReplicationId, masterOffset);
-                master.db(0);
-            } finally {
-                server.commandLock().unlock();
-            }
+        /** The full sync's last block is written and our keyspace is the master's: the stream goes on. */
+        private void switched(ChannelHandlerContext ctx) {
             forceFullSync = false;
-            ctx.executor().execute(() -> {
-                sync = null;
-                Log.notice("MASTER <-> REPLICA sync: Finished with success");
-                online();
-                while (!heldStream.isEmpty() && phase == Phase.STREAM) {
-                    stream(ctx, heldStream.poll());
-                }
-                applier.batchDone();
-                ctx.channel().config().setAutoRead(true);
-            });
+            sync = null;
+            master.db(0);
+            Log.notice("MASTER <-> REPLICA sync: Finished with success");
+            online();
+            while (!heldStream.isEmpty() && phase == Phase.STREAM) {
+                stream(ctx, heldStream.poll());
+            }
+            applier.batchDone();
+            ctx.channel().config().setAutoRead(true);
         }
 
         private void online() {
@@ -383,17 +335,6 @@ public final class MasterLink {
             }
         }
 
-        /** File work runs in order on the file thread; a failure there ends the link. */
-        private void onFileThread(ChannelHandlerContext ctx, FileWork work) {
-            fileThread.execute(() -> {
-                try {
-                    work.run();
-                } catch (Exception e) {
-                    ctx.executor().execute(() -> fail(ctx, "writing the files of the sync: " + e.getMessage()));
-                }
-            });
-        }
-
         private void fail(ChannelHandlerContext ctx, String why) {
             Log.warning("MASTER <-> REPLICA sync failed: " + why);
             ctx.close();
@@ -411,7 +352,7 @@ public final class MasterLink {
             SyncReceiver abandoned = sync;
             sync = null;
             if (abandoned != null) {
-                fileThread.execute(abandoned::abort);
+                abandoned.abandon();
             }
             if (phase == Phase.STREAM || phase == Phase.HANDSHAKE) {
                 Log.notice("Connection with master lost.");
@@ -428,11 +369,6 @@ public final class MasterLink {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             fail(ctx, cause.getMessage());
         }
-    }
-
-    @FunctionalInterface
-    private interface FileWork {
-        void run() throws Exception;
     }
 
     private static String join(Request reply) {

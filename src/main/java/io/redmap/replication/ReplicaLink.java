@@ -40,13 +40,16 @@ public final class ReplicaLink {
     private volatile String announcedIp;
     private volatile int listeningPort;
     private volatile long ackOffset;
-    private volatile long lastAckMillis = BatchClock.millis();
+    private volatile long lastAckMillis = System.currentTimeMillis();
     /** The replica's checksums of its copy of each manifest file (by index), until the blocks are sent. */
     private Map<Integer, byte[]> localChecksums = new HashMap<>();
     private SyncManifest manifest;
     /** The stream since the sync's offset, held until the replica is online. */
     private ByteBuf held;
     private final OutputBufferLimits.SoftLimitClock softLimit = new OutputBufferLimits.SoftLimitClock();
+    /** The stream of this turn of the replica's event loop, not handed to its connection yet. */
+    private ByteBuf gathered;
+    private boolean handOverScheduled;
 
     ReplicaLink(ClientSession session, int listeningPort, String announcedIp) {
         this.session = session;
@@ -71,18 +74,27 @@ public final class ReplicaLink {
         return listeningPort;
     }
 
+    /** How logs name the replica, as Redis's: the address it serves on. */
+    String name() {
+        return ip() + ":" + port();
+    }
+
     public long ackOffset() {
         return ackOffset;
     }
 
     /** Seconds since the last acknowledgement (INFO's {@code lag}). */
     public long lagSeconds() {
-        return (BatchClock.millis() - lastAckMillis) / 1000;
+        return (System.currentTimeMillis() - lastAckMillis) / 1000;
+    }
+
+    long lastAckMillis() {
+        return lastAckMillis;
     }
 
     void acknowledged(long offset) {
         ackOffset = Math.max(ackOffset, offset);
-        lastAckMillis = BatchClock.millis();
+        lastAckMillis = System.currentTimeMillis();
     }
 
     void fullSync(SyncManifest manifest) {
@@ -105,6 +117,7 @@ public final class ReplicaLink {
     /** Partial resync: straight to the stream. */
     void continued(long offset) {
         ackOffset = offset;
+        lastAckMillis = System.currentTimeMillis();
         state = State.ONLINE;
     }
 
@@ -115,7 +128,7 @@ public final class ReplicaLink {
      */
     void send(ByteBuf bytes, OutputBufferLimits.Limit limit) {
         if (state == State.ONLINE) {
-            session.send(bytes.retainedDuplicate());
+            gather(bytes);
             return;
         }
         if (held == null) {
@@ -123,10 +136,46 @@ public final class ReplicaLink {
         }
         held.writeBytes(bytes, bytes.readerIndex(), bytes.readableBytes());
         if (limit.breached(held.readableBytes(), BatchClock.millis(), softLimit)) {
-            Log.warning("Client " + session.address() + " (replica) closed for overcoming of output buffer limits ("
+            Log.warning("Client " + name() + " (replica) closed for overcoming of output buffer limits ("
                     + held.readableBytes() + " bytes held during its sync)");
             drop();
             session.channel().close();
+        }
+    }
+
+    /**
+     * The stream for an online replica is gathered and handed to its connection once per turn of
+     * its event loop, not once per command: one write of many commands, as Redis writes a replica's
+     * buffer once per loop (a write call per command cost a third of a pipelined master's time).
+     */
+    private void gather(ByteBuf bytes) {
+        boolean schedule;
+        synchronized (this) {
+            if (gathered == null) {
+                gathered = session.channel().alloc().buffer(Math.max(1024, bytes.readableBytes()));
+            }
+            gathered.writeBytes(bytes, bytes.readerIndex(), bytes.readableBytes());
+            schedule = !handOverScheduled;
+            handOverScheduled = true;
+        }
+        if (schedule) {
+            try {
+                session.channel().eventLoop().execute(this::handOver);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                handOver(); // the server is stopping: the connection releases it
+            }
+        }
+    }
+
+    private void handOver() {
+        ByteBuf bytes;
+        synchronized (this) {
+            bytes = gathered;
+            gathered = null;
+            handOverScheduled = false;
+        }
+        if (bytes != null) {
+            session.send(bytes);
         }
     }
 
@@ -137,6 +186,7 @@ public final class ReplicaLink {
             manifest = null;
         }
         localChecksums = null;
+        lastAckMillis = System.currentTimeMillis();
         state = State.ONLINE;
         if (held != null) {
             ByteBuf bytes = held;
@@ -154,6 +204,12 @@ public final class ReplicaLink {
         if (held != null) {
             held.release();
             held = null;
+        }
+        synchronized (this) {
+            if (gathered != null) {
+                gathered.release();
+                gathered = null;
+            }
         }
     }
 }

@@ -6,6 +6,7 @@ import io.redmap.command.CommandDispatcher;
 import io.redmap.protocol.Reply;
 import io.redmap.protocol.Request;
 import io.redmap.server.ClientSession;
+import io.redmap.server.Log;
 import io.redmap.server.ServerState;
 
 import java.nio.charset.StandardCharsets;
@@ -43,6 +44,12 @@ final class StreamApplier {
             default -> {
                 replies.clear();
                 dispatcher.dispatch(master, command, new Reply(replies, 2));
+                if (replies.isReadable() && replies.getByte(replies.readerIndex()) == '-' && !master.inMulti()) {
+                    // The replica's data no longer matches the master's: say so, as Redis does.
+                    Log.warning("== CRITICAL == This replica is sending an error to its master: '"
+                            + replies.toString(StandardCharsets.UTF_8).trim() + "' after processing the command '"
+                            + name + "'");
+                }
             }
         }
         ByteBuf encoded = ByteBufAllocator.DEFAULT.buffer((int) Math.min(CommandEncoder.encodedLength(command), 1 << 20));

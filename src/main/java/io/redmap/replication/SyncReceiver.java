@@ -1,5 +1,7 @@
 package io.redmap.replication;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
 import io.redmap.RedmapException;
 import io.redmap.keyspace.ByteKey;
 import io.redmap.keyspace.Keyspace;
@@ -16,6 +18,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 
 /**
  * A full sync, on the replica: the master's manifest (keys, then files with their sizes), our
@@ -25,17 +30,137 @@ import java.util.List;
  * as they were.
  */
 final class SyncReceiver {
+    /** Received blocks waiting for the file thread beyond this pause reading from the master. */
+    private static final long MAX_QUEUED_BYTES = 64L << 20;
+
     private final ServerState server;
+    private final Replication replication;
+    private final ChannelHandlerContext link;
+    private final ExecutorService fileThread;
+    private final String masterReplicationId;
+    private final long masterOffset;
+    private final Runnable onSwitched;
+    private final Consumer<String> onFailure;
     private final List<Catalogue.Entry> keys = new ArrayList<>();
     private final List<IncomingFile> files = new ArrayList<>();
-    private long bytesReceived;
+    private volatile long bytesReceived;
+    /** Bytes of blocks handed to the file thread and not written yet (event loop only). */
+    private long queuedBytes;
+    private boolean ended;
 
-    SyncReceiver(ServerState server) {
+    /**
+     * @param onSwitched run on the link's event loop once our keyspace is the master's
+     * @param onFailure  run on the link's event loop with the reason when the sync fails
+     */
+    SyncReceiver(ServerState server, Replication replication, ChannelHandlerContext link, ExecutorService fileThread,
+                 String masterReplicationId, long masterOffset, Runnable onSwitched, Consumer<String> onFailure) {
         this.server = server;
+        this.replication = replication;
+        this.link = link;
+        this.fileThread = fileThread;
+        this.masterReplicationId = masterReplicationId;
+        this.masterOffset = masterOffset;
+        this.onSwitched = onSwitched;
+        this.onFailure = onFailure;
+    }
+
+    /**
+     * A frame of the sync, on the link's event loop.
+     *
+     * @return true at {@code RDM.END}: what follows is the write stream, held until the switch
+     */
+    boolean frame(Request frame) throws IOException {
+        String name = new String(frame.word(0), StandardCharsets.US_ASCII);
+        switch (name) {
+            case "RDM.KEY" -> key(frame);
+            case "RDM.FILE" -> file(frame);
+            case "RDM.MANIFEST" -> {
+                manifestEnd(frame);
+                onFileThread(this::sendChecksums);
+            }
+            case "RDM.BLOCK" -> {
+                long size = frame.word(3).length;
+                queuedBytes += size;
+                if (queuedBytes > MAX_QUEUED_BYTES) {
+                    link.channel().config().setAutoRead(false);
+                }
+                onFileThread(() -> {
+                    block(frame);
+                    link.executor().execute(() -> written(size));
+                });
+            }
+            case "RDM.END" -> {
+                ended = true;
+                link.channel().config().setAutoRead(false); // the stream waits for the switch
+                onFileThread(() -> {
+                    finishFiles();
+                    switchKeyspace();
+                    link.executor().execute(onSwitched);
+                });
+                return true;
+            }
+            default -> throw new IllegalStateException("unexpected frame in a full sync: " + name);
+        }
+        return false;
+    }
+
+    private void written(long size) {
+        queuedBytes -= size;
+        if (queuedBytes <= MAX_QUEUED_BYTES / 2 && !ended) {
+            link.channel().config().setAutoRead(true);
+        }
+    }
+
+    /** Our checksums of the files we hold (computed on the file thread: they may be huge), then the request for blocks. */
+    private void sendChecksums() throws IOException {
+        for (int i = 0; i < files.size(); i++) {
+            byte[] sums = files.get(i).localChecksums();
+            if (sums != null) {
+                ByteBuf out = link.alloc().buffer(sums.length + 64);
+                CommandEncoder.write(out, bytes("REPLCONF"), bytes("RDM-HAVE"), bytes(Integer.toString(i)), sums);
+                link.write(out, link.voidPromise());
+            }
+        }
+        ByteBuf send = link.alloc().buffer(32);
+        CommandEncoder.write(send, "REPLCONF", "RDM-SEND");
+        link.writeAndFlush(send, link.voidPromise());
+    }
+
+    /** File work runs in order on the file thread; a failure there ends the sync. */
+    private void onFileThread(FileWork work) {
+        try {
+            fileThread.execute(() -> {
+                try {
+                    work.run();
+                } catch (Exception e) {
+                    link.executor().execute(() -> onFailure.accept("writing the files of the sync: " + e.getMessage()));
+                }
+            });
+        } catch (RejectedExecutionException stopped) {
+            onFailure.accept("the link to the master was stopped");
+        }
+    }
+
+    @FunctionalInterface
+    private interface FileWork {
+        void run() throws Exception;
+    }
+
+    /** The link went down before the end: temporary files go, on the file thread after any write in flight. */
+    void abandon() {
+        try {
+            fileThread.execute(this::abort);
+        } catch (RejectedExecutionException stopped) {
+            abort();
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 
     /** {@code RDM.KEY db key path type value-size dim w|r}. */
-    void key(Request frame) {
+    private void key(Request frame) {
         int db = (int) frame.parseLong(1);
         if (db < 0 || db >= server.keyspace().databaseCount()) {
             throw RedmapException.err("the master has database " + db + ", this server has "
@@ -48,7 +173,7 @@ final class SyncReceiver {
     }
 
     /** {@code RDM.FILE index path size}: where it goes here, refused when that is outside our allowed paths. */
-    void file(Request frame) throws IOException {
+    private void file(Request frame) throws IOException {
         int index = (int) frame.parseLong(1);
         if (index != files.size()) {
             throw RedmapException.err("file " + index + " out of order in the manifest");
@@ -58,7 +183,7 @@ final class SyncReceiver {
     }
 
     /** {@code RDM.MANIFEST keys files}: the counts, to check that nothing was lost. */
-    void manifestEnd(Request frame) {
+    private void manifestEnd(Request frame) {
         if (frame.parseLong(1) != keys.size() || frame.parseLong(2) != files.size()) {
             throw RedmapException.err("the manifest does not hold what it announces");
         }
@@ -81,7 +206,7 @@ final class SyncReceiver {
     }
 
     /** On the file thread: {@code RDM.BLOCK index offset bytes}. */
-    void block(Request frame) throws IOException {
+    private void block(Request frame) throws IOException {
         int index = (int) frame.parseLong(1);
         long offset = frame.parseLong(2);
         byte[] data = frame.word(3);
@@ -93,7 +218,7 @@ final class SyncReceiver {
     }
 
     /** On the file thread, at {@code RDM.END}: every changed file complete and durable beside its target. */
-    void finishFiles() throws IOException {
+    private void finishFiles() throws IOException {
         for (IncomingFile file : files) {
             file.finish();
         }
@@ -103,7 +228,21 @@ final class SyncReceiver {
      * Under the command lock: our keyspace becomes the master's. The complete files replace ours,
      * then the keys are mapped again, and the catalogue is saved once.
      */
-    void switchKeyspace() throws IOException {
+    private void switchKeyspace() throws IOException {
+        server.commandLock().lock();
+        try {
+            if (!link.channel().isActive()) {
+                // REPLICAOF elsewhere, or the master went away, while the files were finished.
+                throw new IOException("the link to the master closed before the end of the sync");
+            }
+            switchKeyspaceLocked();
+            replication.adoptHistory(masterReplicationId, masterOffset);
+        } finally {
+            server.commandLock().unlock();
+        }
+    }
+
+    private void switchKeyspaceLocked() throws IOException {
         Keyspace keyspace = server.keyspace();
         keyspace.flushAll();
         int changed = 0;
@@ -134,7 +273,7 @@ final class SyncReceiver {
     }
 
     /** The sync failed or was abandoned: temporary files go, our files stay as they were. */
-    void abort() {
+    private void abort() {
         for (IncomingFile file : files) {
             file.abort();
         }

@@ -387,7 +387,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
             try {
                 server.watches().unwatchAll(session);
                 server.pubsub().dropAll(session);
-                server.replication().disconnected(session);
+                server.replication().replicas().disconnected(session);
             } finally {
                 server.commandLock().unlock();
             }

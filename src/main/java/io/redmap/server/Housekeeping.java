@@ -32,6 +32,7 @@ final class Housekeeping {
             });
             run("idle descriptors", () -> state.keyspace().store().closeIdleDescriptors(IDLE_DESCRIPTOR_NANOS));
             run("keyspace save", () -> state.keyspaceCommit().commitOrRetry());
+            run("replication", () -> state.replication().everySecond());
         } finally {
             state.commandLock().unlock();
         }
@@ -45,7 +46,9 @@ final class Housekeeping {
         }
         long now = System.currentTimeMillis();
         for (ClientSession session : state.clients().all()) {
-            if (!session.inMulti() && now - session.lastInteractionMillis() > timeoutSeconds * 1000) {
+            // As in Redis, replication links are never idle clients (their own timeout is repl-timeout).
+            boolean replicationLink = session.type() == ClientType.REPLICA || session.type() == ClientType.MASTER;
+            if (!replicationLink && !session.inMulti() && now - session.lastInteractionMillis() > timeoutSeconds * 1000) {
                 Log.verbose("Closing idle client " + session.address());
                 session.kill();
             }

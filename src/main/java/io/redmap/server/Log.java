@@ -13,6 +13,8 @@ public final class Log {
     private static final long PID = ProcessHandle.current().pid();
     private static volatile PrintStream out = System.out;
     private static volatile int minimum = 2;
+    /** Redis's role letter after the pid: M on a master, S on a replica. */
+    private static volatile char role = 'M';
 
     private Log() {
     }
@@ -32,6 +34,11 @@ public final class Log {
         };
     }
 
+    /** The server became a replica (S) or a master (M): later lines say so, as Redis's do. */
+    public static void role(boolean replica) {
+        role = replica ? 'S' : 'M';
+    }
+
     public static void notice(String message) {
         write(2, '*', message);
     }
@@ -46,7 +53,7 @@ public final class Log {
 
     private static void write(int level, char mark, String message) {
         if (level >= minimum) {
-            out.println(PID + ":M " + LocalDateTime.now().format(TIME) + " " + mark + " " + message);
+            out.println(PID + ":" + role + " " + LocalDateTime.now().format(TIME) + " " + mark + " " + message);
             out.flush();
         }
     }

@@ -242,6 +242,7 @@ public final class RedmapServer implements AutoCloseable {
             try {
                 try {
                     state.save();
+                    state.replication().saveShutdownPoint();
                 } catch (RuntimeException e) {
                     // The catalogue on disk is the last one saved: changes it lacks were refused.
                     Log.warning("Could not save at shutdown: " + e.getMessage());

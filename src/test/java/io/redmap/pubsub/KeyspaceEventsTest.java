@@ -102,6 +102,24 @@ class KeyspaceEventsTest {
         }
     }
 
+    @Test
+    void moveIsMoveFromInTheSourceDatabaseAndMoveToInTheTarget() {
+        try (TestServer server = TestServer.start(); RawClient subscriber = new RawClient(server.port());
+                RawClient client = new RawClient(server.port())) {
+            subscriber.call("PSUBSCRIBE", PATTERN);
+            client.call("MMAP", "m", "m.i4", "int32", "WRITABLE");
+            assertThat(client.call("CONFIG", "SET", "notify-keyspace-events", "KEg")).isEqualTo("+OK\r\n");
+            assertThat(client.call("MOVE", "m", "5")).isEqualTo(":1\r\n");
+            assertThat(client.call("MOVE", "m", "5")).as("nothing left to move").isEqualTo(":0\r\n");
+            client.call("PUBLISH", "__keyspace@0__:end", "end");
+            assertThat(subscriber.readReply()).isEqualTo(pmessage("__keyspace@0__:m", "move_from"));
+            assertThat(subscriber.readReply()).isEqualTo(pmessage("__keyevent@0__:move_from", "m"));
+            assertThat(subscriber.readReply()).isEqualTo(pmessage("__keyspace@5__:m", "move_to"));
+            assertThat(subscriber.readReply()).isEqualTo(pmessage("__keyevent@5__:move_to", "m"));
+            assertThat(subscriber.readReply()).contains("end");
+        }
+    }
+
     private static final String PATTERN = "__key*__:*";
 
     private static String pmessage(String channel, String payload) {
