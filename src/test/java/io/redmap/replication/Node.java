@@ -65,6 +65,14 @@ final class Node implements AutoCloseable {
         return process.log();
     }
 
+    /**
+     * Waits until the log has {@code text} (the log is read from the process's output by another
+     * thread: a reply that follows a log line may arrive before the line is read).
+     */
+    void awaitLog(String text) {
+        process.awaitLog(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(text)), Nodes.TIMEOUT);
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

@@ -127,14 +127,13 @@ class ReplicationChecksumTest {
         writeRandomFile(masterDir.resolve("late.u1"), 32 * MIB, 31);
         Path copy = copyToReplica("late.u1");
         Object inode = Files.getAttribute(copy, "unix:ino");
-        int syncsBefore = syncLines(replica).size();
+        int syncsBefore = awaitSyncLines(replica, 1).size();
 
         assertThat(master.call("MMAP", "late", "late.u1", "uint8", "WRITABLE")).isEqualTo(32 * MIB);
         nodes.awaitAcknowledged(master, 1);
 
         assertSameData(master, replica);
-        List<List<Long>> syncs = syncLines(replica);
-        assertThat(syncs).as("a new sync brought the key").hasSizeGreaterThan(syncsBefore);
+        List<List<Long>> syncs = awaitSyncLines(replica, syncsBefore + 1);
         assertThat(syncs.getLast().get(3)).as("bytes received by the sync that brought it").isZero();
         assertThat(Files.getAttribute(copy, "unix:ino")).isEqualTo(inode);
         assertThat(Files.getLastModifiedTime(copy)).isEqualTo(LONG_AGO);
@@ -156,10 +155,14 @@ class ReplicationChecksumTest {
         return copy;
     }
 
+    /** The numbers of the replica's last sync line, once its log has one. */
     private List<Long> lastSync(Node replica) {
-        List<List<Long>> syncs = syncLines(replica);
-        assertThat(syncs).as("sync lines in the replica's log").isNotEmpty();
-        return syncs.getLast();
+        return awaitSyncLines(replica, 1).getLast();
+    }
+
+    /** The sync lines of the replica's log, once it has at least {@code count} of them. */
+    private List<List<Long>> awaitSyncLines(Node replica, int count) {
+        return nodes.await(count + " sync line(s) in the replica's log", () -> syncLines(replica), lines -> lines.size() >= count);
     }
 
     private static List<List<Long>> syncLines(Node replica) {

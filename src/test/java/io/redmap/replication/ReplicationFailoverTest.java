@@ -58,9 +58,12 @@ class ReplicationFailoverTest {
         Map<String, String> before = oldMaster.info("replication");
         assertThat(a.call("REPLICAOF", "NO", "ONE")).isEqualTo("OK");
         Map<String, String> promoted = a.info("replication");
+        // As Redis: the old history is valid up to the offset of the promotion, plus one.
         assertThat(promoted).containsEntry("role", "master")
                 .containsEntry("master_replid2", before.get("master_replid"))
-                .containsEntry("second_repl_offset", Long.toString(Long.parseLong(before.get("master_repl_offset")) + 1));
+                .containsEntry("second_repl_offset", Long.toString(Long.parseLong(promoted.get("master_repl_offset")) + 1));
+        assertThat(Long.parseLong(promoted.get("master_repl_offset")))
+                .isGreaterThanOrEqualTo(Long.parseLong(before.get("master_repl_offset")));
         assertThat(promoted.get("master_replid")).isNotEqualTo(before.get("master_replid"));
 
         assertThat(b.replicaOf(a)).isEqualTo("OK");

@@ -50,7 +50,7 @@ class ReplicationFullSyncTest {
         assertThat(replica.info("replication")).containsEntry("role", "slave").containsEntry("master_link_status", "up")
                 .containsEntry("master_port", Integer.toString(master.port()));
         assertThat(master.stat("sync_full")).isEqualTo(1);
-        assertThat(replica.log()).contains("MASTER <-> REPLICA sync: Finished with success");
+        replica.awaitLog("MASTER <-> REPLICA sync: Finished with success");
         assertSameWritableFlags(master, replica);
     }
 

@@ -73,6 +73,7 @@ class ReplicationInterruptedSyncTest {
     void replicaofNoOneDuringAFullSyncLeavesThePreviousDataAndNoTemporaryFile() {
         startTheSync();
         assertThat(replica.call("REPLICAOF", "NO", "ONE")).isEqualTo("OK");
+        replica.awaitLog("MASTER MODE enabled"); // logged after any line of the sync
         assertThat(replica.log()).as("the sync was cut before it finished").doesNotContain("sync: Finished with success");
 
         nodes.await("only the replica's own data files in its dir (no temporary file of the sync)", Duration.ofSeconds(30),

@@ -72,7 +72,7 @@ class ReplicationPartialResyncTest {
         nodes.await("a partial resync accepted by the master", () -> master.stat("sync_partial_ok") == partial + 1);
         assertConverged();
         assertThat(master.stat("sync_full")).as("sync_full").isEqualTo(full);
-        assertThat(replica.log()).contains("Successful partial resynchronization with master.");
+        replica.awaitLog("Successful partial resynchronization with master.");
     }
 
     @Test
