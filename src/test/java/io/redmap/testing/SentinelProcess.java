@@ -64,11 +64,26 @@ public final class SentinelProcess implements AutoCloseable {
      */
     public static SentinelProcess start(String masterName, int masterPort, int quorum, Duration downAfter,
             String... extraLines) {
+        List<String> lines = new ArrayList<>(List.of(
+                "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " " + quorum,
+                "sentinel down-after-milliseconds " + masterName + " " + downAfter.toMillis(),
+                "sentinel failover-timeout " + masterName + " " + FAILOVER_TIMEOUT.toMillis(),
+                "sentinel parallel-syncs " + masterName + " 1"));
+        lines.addAll(List.of(extraLines));
+        return startWithConfig(masterName, lines);
+    }
+
+    /**
+     * Starts a Sentinel with {@code lines} as its configuration (they must monitor
+     * {@code masterName}), after the lines this class owns: {@code port}, {@code bind 127.0.0.1},
+     * {@code daemonize no}, {@code dir} and {@code logfile}, which {@code lines} must not repeat.
+     */
+    public static SentinelProcess startWithConfig(String masterName, List<String> lines) {
         Assumptions.assumeTrue(Files.isExecutable(BINARY), "no " + BINARY + " (apt-get install redis-sentinel)");
         AssertionError failure = null;
         // A free port may be taken between finding it and Sentinel binding it: try another then.
         for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
-            SentinelProcess sentinel = launch(masterName, masterPort, quorum, downAfter, List.of(extraLines));
+            SentinelProcess sentinel = launch(masterName, lines);
             try {
                 sentinel.awaitReady();
                 return sentinel;
@@ -83,8 +98,7 @@ public final class SentinelProcess implements AutoCloseable {
         throw failure;
     }
 
-    private static SentinelProcess launch(String masterName, int masterPort, int quorum, Duration downAfter,
-            List<String> extraLines) {
+    private static SentinelProcess launch(String masterName, List<String> lines) {
         try {
             Path dir = Files.createTempDirectory("sentinel");
             int port = freePort();
@@ -94,12 +108,8 @@ public final class SentinelProcess implements AutoCloseable {
                     "bind 127.0.0.1",
                     "daemonize no",
                     "dir " + dir,
-                    "logfile " + dir.resolve("sentinel.log"),
-                    "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " " + quorum,
-                    "sentinel down-after-milliseconds " + masterName + " " + downAfter.toMillis(),
-                    "sentinel failover-timeout " + masterName + " " + FAILOVER_TIMEOUT.toMillis(),
-                    "sentinel parallel-syncs " + masterName + " 1"));
-            config.addAll(extraLines);
+                    "logfile " + dir.resolve("sentinel.log")));
+            config.addAll(lines);
             Path file = dir.resolve("sentinel.conf");
             Files.write(file, config, StandardCharsets.UTF_8);
             Process process = new ProcessBuilder(BINARY.toString(), file.toString()).directory(dir.toFile())
