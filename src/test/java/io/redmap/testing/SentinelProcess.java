@@ -224,7 +224,10 @@ public final class SentinelProcess implements AutoCloseable {
 
     /** The log with a heading naming this Sentinel, for assertion messages. */
     public String logs() {
-        return "log of the sentinel on port " + port + " (" + dir + "):\n" + log();
+        // A Sentinel that died says so first: a signal from outside the test shows as
+        // "Received SIGTERM" in its log and exit 0, a crash as another exit code.
+        String state = process.isAlive() ? "running" : "EXITED with " + process.exitValue();
+        return "log of the sentinel on port " + port + " (" + state + ", " + dir + "):\n" + log();
     }
 
     /** sentinel.conf as Sentinel last rewrote it. */
