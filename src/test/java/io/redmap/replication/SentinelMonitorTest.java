@@ -39,8 +39,8 @@ class SentinelMonitorTest {
                 Sentinels sentinels = Sentinels.start(3, MASTER, master.port(), 2, Duration.ofSeconds(5));
                 Jedis jedis = new Jedis("127.0.0.1", master.port(), 10_000)) {
             String runId = infoField(jedis.info("server"), "run_id");
-            sentinels.awaitEach(info -> info.get("num-other-sentinels").equals("2") && info.get("runid").equals(runId),
-                    "finding the 2 other sentinels and the master's run_id", TIMEOUT);
+            sentinels.awaitEach(info -> flags(info).equals(Set.of("master")) && info.get("num-other-sentinels").equals("2")
+                    && info.get("runid").equals(runId), "finding the 2 other sentinels and the master's run_id", TIMEOUT);
 
             for (SentinelProcess sentinel : sentinels.all()) {
                 Map<String, String> info = sentinel.info();
@@ -56,12 +56,15 @@ class SentinelMonitorTest {
                     assertThat(address.getHost()).isEqualTo("127.0.0.1");
                     assertThat(address.getPort()).isEqualTo(master.port());
                 });
-                // Each knows the two others by the address they announced in their hello messages.
-                List<Map<String, String>> others = sentinel.sentinels();
+                // Each knows the two others by the address they announced in their hello messages,
+                // and connects to them (a new one is "sentinel,disconnected" for a moment).
+                List<Map<String, String>> others = Poll.until(TIMEOUT, "connected to the 2 other sentinels",
+                        sentinel::sentinels, found -> found.size() == 2
+                                && found.stream().allMatch(other -> other.get("flags").equals("sentinel")),
+                        sentinel::logs);
                 assertThat(others).as(sentinel.logs()).extracting(other -> other.get("port"))
                         .containsExactlyInAnyOrderElementsOf(sentinels.all().stream().filter(s -> s != sentinel)
                                 .map(s -> Integer.toString(s.port())).toList());
-                assertThat(others).allSatisfy(other -> assertThat(other.get("flags")).isEqualTo("sentinel"));
             }
 
             // On the master: each Sentinel's command link and Pub/Sub link, named by CLIENT SETNAME
@@ -86,8 +89,9 @@ class SentinelMonitorTest {
                 Jedis jedis = new Jedis("127.0.0.1", master.port(), 10_000)) {
             jedis.auth("s3cret");
             String runId = infoField(jedis.info("server"), "run_id");
-            withPassword.awaitEach(info -> info.get("runid").equals(runId) && info.get("num-other-sentinels").equals("1"),
-                    "reading the master's INFO and hello messages after AUTH", TIMEOUT);
+            withPassword.awaitEach(info -> flags(info).equals(Set.of("master")) && info.get("runid").equals(runId)
+                    && info.get("num-other-sentinels").equals("1"), "reading the master's INFO and hello messages after AUTH",
+                    TIMEOUT);
             for (SentinelProcess sentinel : withPassword.all()) {
                 assertThat(flags(sentinel.info())).as(sentinel.logs()).containsExactly("master");
                 assertThat(sentinel.info()).containsEntry("role-reported", "master");
