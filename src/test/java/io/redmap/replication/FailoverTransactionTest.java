@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ class FailoverTransactionTest {
     @TempDir
     Path dir;
 
-    /** Fails until SLAVEOF lands with replication (tagged so that a build can tell it apart meanwhile). */
+    /** Fails until SLAVEOF lands with replication (tagged so that a build can tell the two apart meanwhile). */
     @Test
     @Tag("needs-replication")
     void sentinelsPromotionTransactionIsRedissByteForByte() throws Exception {
@@ -62,6 +63,38 @@ class FailoverTransactionTest {
 
             // CONFIG REWRITE wrote the file the server was started with: it keeps what it said.
             assertThat(Files.readString(config)).contains("# a master's config file");
+        }
+    }
+
+    /**
+     * The transaction that turns a server into a replica of the new master (an old master come
+     * back, a replica of the old one): the same with {@code SLAVEOF host port}. Both servers are
+     * pointed at a port where nothing listens (they keep trying; the replies do not wait for the
+     * link), and CONFIG REWRITE records the new role in each one's config file.
+     */
+    @Test
+    @Tag("needs-replication")
+    void sentinelsReconfigurationTransactionIsRedissByteForByte() throws Exception {
+        String nowhere;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            nowhere = Integer.toString(socket.getLocalPort());
+        }
+        String[][] reconfigure = TRANSACTION.clone();
+        reconfigure[1] = new String[] {"SLAVEOF", "127.0.0.1", nowhere};
+        Path config = dir.resolve("redmap.conf");
+        Files.writeString(config, "# a master's config file, as Sentinel's CONFIG REWRITE expects one\n");
+        try (ServerProcess redmap = ServerProcess.startWithConfig(dir, config);
+                RealRedis redis = RealRedis.startWithConfig()) {
+            Outcome ours = run(redmap.port(), reconfigure);
+            Outcome theirs = run(redis.port(), reconfigure);
+
+            assertThat(theirs).as("Redis's outcome (the reference)").isEqualTo(new Outcome(List.of("+OK\r\n",
+                    "+QUEUED\r\n", "+QUEUED\r\n", "+QUEUED\r\n", "+QUEUED\r\n", "*4\r\n+OK\r\n+OK\r\n:1\r\n:1\r\n"),
+                    true, true, true));
+            assertThat(Files.readString(redis.configFile())).containsPattern("(?m)^replicaof 127\\.0\\.0\\.1 " + nowhere + "$");
+            assertThat(ours).as("server log:%n%s", redmap.log()).isEqualTo(theirs);
+            assertThat(Files.readString(config)).contains("# a master's config file")
+                    .containsPattern("(?m)^replicaof 127\\.0\\.0\\.1 " + nowhere + "$");
         }
     }
 

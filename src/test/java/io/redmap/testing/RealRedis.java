@@ -100,6 +100,11 @@ public final class RealRedis implements AutoCloseable {
         return port;
     }
 
+    /** The config file of a server started with {@link #startWithConfig()} (CONFIG REWRITE writes it). */
+    public Path configFile() {
+        return dir.resolve("redis.conf");
+    }
+
     /** A raw socket to this server; the caller closes it. */
     public RawClient client() {
         return new RawClient(port);
