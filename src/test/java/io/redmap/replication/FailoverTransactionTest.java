@@ -135,7 +135,9 @@ class FailoverTransactionTest {
                 replies.add(sentinel.call(command));
             }
             boolean callerOpen = sentinel.call("PING").equals("+PONG\r\n");
-            return new Outcome(replies, callerOpen, normal.closedByServer(), subscriber.closedByServer());
+            // An EXEC that ran nothing killed nobody: no need to wait the read timeout to see it.
+            boolean ran = replies.getLast().startsWith("*");
+            return new Outcome(replies, callerOpen, ran && normal.closedByServer(), ran && subscriber.closedByServer());
         }
     }
 }
