@@ -96,7 +96,7 @@ class SentinelFailoverTest {
                 try (Jedis jedis = newMaster.jedis(); Jedis old = first.jedis()) {
                     assertThat(jedis.waitReplicas(2, 10_000)).as("WAIT 2 10000 on the new master").isEqualTo(2L);
                     assertThat(call(old, "VALL", "k")).as("the old master converged").isEqualTo(call(jedis, "VALL", "k"))
-                            .isEqualTo(List.of("1", "2", "3", "4", "5"));
+                            .isEqualTo(List.of(1L, 2L, 3L, 4L, 5L));
                 }
                 for (SentinelProcess sentinel : sentinels.all()) {
                     Poll.until(TIMEOUT, "seeing the new master up with its 2 replicas up (sentinel on port "
