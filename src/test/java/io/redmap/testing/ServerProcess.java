@@ -29,14 +29,16 @@ public final class ServerProcess implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final Path dir;
+    private final Path configFile;
     private final List<String> options;
     private final Process process;
     private final StringBuilder log = new StringBuilder();
     private final Thread drainer;
     private int port;
 
-    private ServerProcess(Path dir, List<String> options, Process process) {
+    private ServerProcess(Path dir, Path configFile, List<String> options, Process process) {
         this.dir = dir;
+        this.configFile = configFile;
         this.options = options;
         this.process = process;
         this.drainer = Thread.ofPlatform().daemon().name("redmap-log-" + process.pid()).start(this::drain);
@@ -44,7 +46,20 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts a server on {@code dir}; {@code options} are extra {@code --name value} words. */
     public static ServerProcess start(Path dir, String... options) {
-        ServerProcess server = launch(dir, options);
+        return start(dir, null, options);
+    }
+
+    /**
+     * Starts a server with a config file, given first on the command line as redis-server takes
+     * it (CONFIG REWRITE writes into it; INFO shows it as {@code config_file}); the command line's
+     * {@code --port 0 --bind --dir} and {@code options} override what it says.
+     */
+    public static ServerProcess startWithConfig(Path dir, Path configFile, String... options) {
+        return start(dir, configFile, options);
+    }
+
+    private static ServerProcess start(Path dir, Path configFile, String... options) {
+        ServerProcess server = launch(dir, configFile, options);
         try {
             server.port = Integer.parseInt(server.awaitLog(READY, START_TIMEOUT).group(1));
         } catch (RuntimeException | Error e) {
@@ -59,13 +74,20 @@ public final class ServerProcess implements AutoCloseable {
      * by {@link #awaitExit} and {@link #log()}.
      */
     public static ServerProcess launch(Path dir, String... options) {
+        return launch(dir, null, options);
+    }
+
+    private static ServerProcess launch(Path dir, Path configFile, String... options) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                 "-Xmx256m", "-Dio.netty.tryReflectionSetAccessible=true",
                 "-cp", System.getProperty("java.class.path"),
-                "io.redmap.server.Main",
-                "--port", "0", "--bind", "127.0.0.1", "--dir", dir.toString()));
+                "io.redmap.server.Main"));
+        if (configFile != null) {
+            command.add(configFile.toString());
+        }
+        command.addAll(List.of("--port", "0", "--bind", "127.0.0.1", "--dir", dir.toString()));
         command.addAll(List.of(options));
         Process process;
         try {
@@ -73,15 +95,15 @@ public final class ServerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
         }
-        return new ServerProcess(dir, List.of(options), process);
+        return new ServerProcess(dir, configFile, List.of(options), process);
     }
 
-    /** A new server on the same directory with the same options (this one must have exited). */
+    /** A new server on the same directory with the same config file and options (this one must have exited). */
     public ServerProcess restart() {
         if (process.isAlive()) {
             throw new IllegalStateException("the server still runs (pid " + process.pid() + ")");
         }
-        return start(dir, options.toArray(String[]::new));
+        return start(dir, configFile, options.toArray(String[]::new));
     }
 
     public int port() {
