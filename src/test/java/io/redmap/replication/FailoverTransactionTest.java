@@ -3,7 +3,6 @@ package io.redmap.replication;
 import io.redmap.testing.RawClient;
 import io.redmap.testing.RealRedis;
 import io.redmap.testing.ServerProcess;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,8 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>Sentinel 7.0 ({@code sentinelSendSlaveOf}) sends exactly these commands on its command link:
  * {@code MULTI}, {@code SLAVEOF NO ONE}, {@code CONFIG REWRITE}, {@code CLIENT KILL TYPE normal},
- * {@code CLIENT KILL TYPE pubsub}, {@code EXEC}. It needs redmap's SLAVEOF: until replication
- * lands, SLAVEOF is an unknown command and this test fails at its queueing.
+ * {@code CLIENT KILL TYPE pubsub}, {@code EXEC}.
  */
 class FailoverTransactionTest {
     private static final String[][] TRANSACTION = {
@@ -40,7 +38,6 @@ class FailoverTransactionTest {
 
     /** Fails until SLAVEOF lands with replication (tagged so that a build can tell the two apart meanwhile). */
     @Test
-    @Tag("needs-replication")
     void sentinelsPromotionTransactionIsRedissByteForByte() throws Exception {
         Path config = dir.resolve("redmap.conf");
         Files.writeString(config, "# a master's config file, as Sentinel's CONFIG REWRITE expects one\n");
@@ -73,7 +70,6 @@ class FailoverTransactionTest {
      * link), and CONFIG REWRITE records the new role in each one's config file.
      */
     @Test
-    @Tag("needs-replication")
     void sentinelsReconfigurationTransactionIsRedissByteForByte() throws Exception {
         String nowhere;
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -4,7 +4,6 @@ import io.redmap.testing.Poll;
 import io.redmap.testing.SentinelProcess;
 import io.redmap.testing.Sentinels;
 import io.redmap.testing.ServerProcess;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
@@ -34,7 +33,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>Needs replication (REPLICAOF, PSYNC, WAIT): until it lands, this test fails at the first
  * replica's start ({@code --replicaof} is an unknown option).
  */
-@Tag("needs-replication")
 class SentinelFailoverTest {
     private static final String MASTER = "mymaster";
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
