@@ -1,7 +1,6 @@
 package io.redmap.replication;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.redmap.RedmapException;
 import io.redmap.protocol.Reply;
@@ -271,13 +270,7 @@ public final class ReplicaSet {
     }
 
     private void askForAcknowledgements() {
-        ByteBuf getAck = ByteBufAllocator.DEFAULT.buffer(48);
-        try {
-            CommandEncoder.write(getAck, "REPLCONF", "GETACK", "*");
-            replication.feed(getAck);
-        } finally {
-            getAck.release();
-        }
+        replication.feedCommand("REPLCONF", "GETACK", "*");
     }
 
     private void timedOut(WaitReply wait) {

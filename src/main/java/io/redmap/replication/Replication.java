@@ -109,16 +109,21 @@ public final class Replication {
     /** EXEC ends: closes the transaction in the stream, if any of its commands wrote. */
     public void endTransaction() {
         if (transactionOpened) {
-            ByteBuf exec = ByteBufAllocator.DEFAULT.buffer(16);
-            try {
-                CommandEncoder.write(exec, "EXEC");
-                feed(exec);
-            } finally {
-                exec.release();
-            }
+            feedCommand("EXEC");
         }
         inTransaction = false;
         transactionOpened = false;
+    }
+
+    /** Under the command lock: a command of the stream's own (PING, GETACK, EXEC), in no database. */
+    void feedCommand(String... words) {
+        ByteBuf out = ByteBufAllocator.DEFAULT.buffer(64);
+        try {
+            CommandEncoder.write(out, words);
+            feed(out);
+        } finally {
+            out.release();
+        }
     }
 
     /** Under the command lock: bytes of the stream, to the backlog and every replica. */
@@ -158,13 +163,7 @@ public final class Replication {
         if (!replicas.isEmpty() && !isReplica()
                 && now - lastPingMillis >= server.config().getLong("repl-ping-replica-period") * 1000) {
             lastPingMillis = now;
-            ByteBuf ping = ByteBufAllocator.DEFAULT.buffer(16);
-            try {
-                CommandEncoder.write(ping, "PING");
-                feed(ping);
-            } finally {
-                ping.release();
-            }
+            feedCommand("PING");
         }
         replicas.dropSilent(now, timeoutMillis);
         MasterLink link = masterLink;

@@ -42,7 +42,7 @@ final class Node implements AutoCloseable {
     }
 
     static Node startWithConfig(String name, Path config, Path dir, String... options) {
-        return new Node(name, ServerProcess.startWithConfig(config, dir, options));
+        return new Node(name, ServerProcess.startWithConfig(dir, config, options));
     }
 
     String name() {

@@ -8,7 +8,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -32,13 +34,33 @@ public final class RealRedis implements AutoCloseable {
 
     /** Starts a redis-server with no persistence; skips the calling test when there is none. */
     public static RealRedis start() {
+        return start(false);
+    }
+
+    /**
+     * The same, started with a config file ({@code redis.conf} in its temporary directory, given
+     * first on the command line) so that CONFIG REWRITE has a file to write, as Sentinel's
+     * failover transaction expects.
+     */
+    public static RealRedis startWithConfig() {
+        return start(true);
+    }
+
+    private static RealRedis start(boolean withConfig) {
         Assumptions.assumeTrue(Files.isExecutable(BINARY), "no " + BINARY + " to compare with");
         try {
             Path dir = Files.createTempDirectory("real-redis");
             int port = freePort();
-            Process process = new ProcessBuilder(BINARY.toString(), "--port", Integer.toString(port),
+            List<String> command = new ArrayList<>(List.of(BINARY.toString()));
+            if (withConfig) {
+                Path config = dir.resolve("redis.conf");
+                Files.writeString(config, "# written by RealRedis; the command line sets the rest\n");
+                command.add(config.toString());
+            }
+            command.addAll(List.of("--port", Integer.toString(port),
                     "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
-                    "--daemonize", "no", "--logfile", dir.resolve("redis.log").toString())
+                    "--daemonize", "no", "--logfile", dir.resolve("redis.log").toString()));
+            Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
             RealRedis redis = new RealRedis(process, dir, port);
             redis.awaitReady();
@@ -76,6 +98,11 @@ public final class RealRedis implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The config file of a server started with {@link #startWithConfig()} (CONFIG REWRITE writes it). */
+    public Path configFile() {
+        return dir.resolve("redis.conf");
     }
 
     /** A raw socket to this server; the caller closes it. */

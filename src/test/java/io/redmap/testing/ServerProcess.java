@@ -29,7 +29,6 @@ public final class ServerProcess implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final Path dir;
-    /** The redis.conf-syntax file given before the options, or null. */
     private final Path configFile;
     private final List<String> options;
     private final Process process;
@@ -47,18 +46,20 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts a server on {@code dir}; {@code options} are extra {@code --name value} words. */
     public static ServerProcess start(Path dir, String... options) {
-        return awaitReady(launch(dir, options));
+        return start(dir, null, options);
     }
 
     /**
-     * Starts a server with a config file (given first, as to redis-server: CONFIG REWRITE writes
-     * it); {@code --port 0}, {@code --bind} and {@code --dir} still come from the command line.
+     * Starts a server with a config file, given first on the command line as redis-server takes
+     * it (CONFIG REWRITE writes into it; INFO shows it as {@code config_file}); the command line's
+     * {@code --port 0 --bind --dir} and {@code options} override what it says.
      */
-    public static ServerProcess startWithConfig(Path configFile, Path dir, String... options) {
-        return awaitReady(launch(configFile, dir, options));
+    public static ServerProcess startWithConfig(Path dir, Path configFile, String... options) {
+        return start(dir, configFile, options);
     }
 
-    private static ServerProcess awaitReady(ServerProcess server) {
+    private static ServerProcess start(Path dir, Path configFile, String... options) {
+        ServerProcess server = launch(dir, configFile, options);
         try {
             server.port = Integer.parseInt(server.awaitLog(READY, START_TIMEOUT).group(1));
         } catch (RuntimeException | Error e) {
@@ -73,10 +74,10 @@ public final class ServerProcess implements AutoCloseable {
      * by {@link #awaitExit} and {@link #log()}.
      */
     public static ServerProcess launch(Path dir, String... options) {
-        return launch(null, dir, options);
+        return launch(dir, null, options);
     }
 
-    private static ServerProcess launch(Path configFile, Path dir, String... options) {
+    private static ServerProcess launch(Path dir, Path configFile, String... options) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
@@ -86,8 +87,7 @@ public final class ServerProcess implements AutoCloseable {
         if (configFile != null) {
             command.add(configFile.toString());
         }
-        command.addAll(List.of(
-                "--port", "0", "--bind", "127.0.0.1", "--dir", dir.toString()));
+        command.addAll(List.of("--port", "0", "--bind", "127.0.0.1", "--dir", dir.toString()));
         command.addAll(List.of(options));
         Process process;
         try {
@@ -98,12 +98,12 @@ public final class ServerProcess implements AutoCloseable {
         return new ServerProcess(dir, configFile, List.of(options), process);
     }
 
-    /** A new server on the same directory with the same options (this one must have exited). */
+    /** A new server on the same directory with the same config file and options (this one must have exited). */
     public ServerProcess restart() {
         if (process.isAlive()) {
             throw new IllegalStateException("the server still runs (pid " + process.pid() + ")");
         }
-        return awaitReady(launch(configFile, dir, options.toArray(String[]::new)));
+        return start(dir, configFile, options.toArray(String[]::new));
     }
 
     public int port() {
