@@ -154,6 +154,11 @@ public final class CommandContext {
         return effects == null ? List.of(request) : effects;
     }
 
+    /** Whether the handler named effects to replicate (even if it changed no key: FLUSHDB of an empty database). */
+    boolean hasEffects() {
+        return effects != null && !effects.isEmpty();
+    }
+
     public static RedmapException syntaxError() {
         return RedmapException.err("syntax error");
     }

@@ -87,7 +87,8 @@ public final class CommandDispatcher {
             server.stats().commandsProcessed.increment();
             // The write stream: a master's changes (a replica passes on its master's stream as it came).
             if (server.replication().streaming() && !server.replication().isReplica()
-                    && (spec.has(CommandFlag.WRITE) && ctx.changedAnything() || spec.has(CommandFlag.MAY_REPLICATE))) {
+                    && (spec.has(CommandFlag.WRITE) && (ctx.changedAnything() || ctx.hasEffects())
+                        || spec.has(CommandFlag.MAY_REPLICATE))) {
                 for (Request effect : ctx.effects()) {
                     server.replication().propagate(session.db(), effect);
                 }

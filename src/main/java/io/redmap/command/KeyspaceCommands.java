@@ -214,5 +214,6 @@ final class KeyspaceCommands {
         ctx.server().watches().touchFlushed(db, (watchedDb, key) -> keyspace.get(watchedDb, key) != null,
                 all ? keyspace::flushAll : () -> keyspace.flush(db));
         ctx.reply().ok();
+        ctx.propagateAs(ctx.request()); // as Redis, replicas flush too, whatever there was
     }
 }

@@ -3,6 +3,7 @@ package io.redmap.command;
 import io.redmap.RedmapException;
 import io.redmap.protocol.Request;
 import io.redmap.replication.Replication;
+import io.redmap.server.ClientType;
 import io.redmap.protocol.AsciiNumbers;
 import io.redmap.store.ArraySpec;
 import io.redmap.store.MappedArray;
@@ -10,6 +11,7 @@ import io.redmap.store.NpyHeader;
 import io.redmap.store.PathPolicy;
 import io.redmap.type.ElementType;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +44,9 @@ final class MmapCommand {
     static void mmap(CommandContext ctx) {
         ArraySpec spec = parse(ctx);
         boolean create = spec.writable() && ctx.server().config().mmapCreateAllowed();
+        if (create && ctx.session().type() == ClientType.MASTER) {
+            makeParentDirectories(ctx, spec.path());
+        }
         boolean streaming = ctx.server().replication().streaming();
         Path file = streaming ? ctx.keyspace().store().files().policy().resolve(spec.path()) : null;
         boolean existed = streaming && Files.exists(file);
@@ -74,6 +79,19 @@ final class MmapCommand {
             ctx.propagateAs(map, Request.of(RESYNC));
         } else {
             ctx.propagateAs(map);
+        }
+    }
+
+    /**
+     * On a replica, an MMAP from the master that creates a file in a subdirectory of the master's
+     * dir: the directory is made here too (inside the allowed paths: resolve checks).
+     */
+    private static void makeParentDirectories(CommandContext ctx, String path) {
+        Path parent = ctx.keyspace().store().files().policy().resolve(path).getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw RedmapException.err("cannot create directory " + parent + ": " + e.getMessage());
         }
     }
 

@@ -8,6 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * One file of a full sync, on the replica. Blocks that differ from the replica's own copy arrive
@@ -26,9 +29,13 @@ final class IncomingFile {
     /** Whether a temporary file was made (a block differed, or the size does). */
     private boolean rewritten;
 
-    IncomingFile(Path target, long size) throws IOException {
+    /** Permissions of the files the server makes ({@code mmap-file-mode}), given to the temporary file. */
+    private final Set<PosixFilePermission> mode;
+
+    IncomingFile(Path target, long size, int fileMode) throws IOException {
         this.target = target;
         this.size = size;
+        this.mode = permissions(fileMode);
         this.localExists = Files.isRegularFile(target);
         this.localSize = localExists ? Files.size(target) : -1;
     }
@@ -109,6 +116,17 @@ final class IncomingFile {
         temp = null;
     }
 
+    private static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ first: bit 8 down to bit 0
+        for (int i = 0; i < bits.length; i++) {
+            if ((mode & (1 << (8 - i))) != 0) {
+                permissions.add(bits[i]);
+            }
+        }
+        return permissions;
+    }
+
     private FileChannel temp() throws IOException {
         if (out == null) {
             rewritten = true;
@@ -116,6 +134,7 @@ final class IncomingFile {
             temp = target.resolveSibling("." + target.getFileName() + ".redmap-sync");
             out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING);
+            Files.setPosixFilePermissions(temp, mode); // exactly the mode, whatever the umask
             if (localExists) {
                 // The blocks that matched come from the replica's own copy (copy_file_range).
                 try (FileChannel in = FileChannel.open(target, StandardOpenOption.READ)) {

@@ -54,11 +54,14 @@ public final class MasterLink {
     private volatile SyncReceiver sync;
     private volatile boolean forceFullSync;
     private volatile Channel channel;
-    /** The database our side of the stream is in, kept across reconnections for partial resyncs. */
-    private int streamDb;
 
+    /**
+     * @param historyKnown whether our replication id and offset are a history the master may share
+     *     (false for a server started as a replica with none kept: it asks {@code PSYNC ? -1}, as Redis)
+     */
     MasterLink(ServerState server, Replication replication, String host, int port, EventLoopGroup loops,
-               CommandDispatcher dispatcher) {
+               CommandDispatcher dispatcher, boolean historyKnown) {
+        this.forceFullSync = !historyKnown;
         this.server = server;
         this.replication = replication;
         this.host = host;
@@ -193,7 +196,7 @@ public final class MasterLink {
             channel = ctx.channel();
             master = new ClientSession(server.clients().nextId(), ctx.channel(), true);
             master.replicationRole(ClientType.MASTER);
-            master.db(streamDb);
+            master.db(replication.appliedDb());
             server.clients().add(master);
             applier = new StreamApplier(server, replication, dispatcher, master);
             Log.notice("MASTER <-> REPLICA sync started");
@@ -302,6 +305,7 @@ public final class MasterLink {
             forceFullSync = false;
             sync = null;
             master.db(0);
+            replication.appliedDb(0);
             Log.notice("MASTER <-> REPLICA sync: Finished with success");
             online();
             while (!heldStream.isEmpty() && phase == Phase.STREAM) {
@@ -318,7 +322,10 @@ public final class MasterLink {
 
         private void stream(ChannelHandlerContext ctx, Request command) {
             switch (applier.apply(command)) {
-                case ACKNOWLEDGE -> acknowledge();
+                case ACKNOWLEDGE -> {
+                    applier.batchDone(); // what the ACK counts is written first
+                    acknowledge();
+                }
                 case RESYNC -> {
                     Log.notice("The master mapped a file: a full sync brings it here");
                     forceFullSync = true;
@@ -343,7 +350,6 @@ public final class MasterLink {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             if (master != null) {
-                streamDb = master.db();
                 server.clients().remove(master);
             }
             if (applier != null) {

@@ -21,6 +21,12 @@ public final class Replication {
     private Backlog backlog;
     /** The database the stream's last command ran in; -1 makes the next one start with SELECT. */
     private int streamDb = -1;
+    /**
+     * On a replica: the database its master's stream is in, as far as we applied it. Kept across
+     * links (and restarts) so that a partial resync continues in it: the master sends no SELECT
+     * for bytes it already sent once.
+     */
+    private volatile int appliedDb;
     private long lastPingMillis;
     /** Inside EXEC; and whether its MULTI is in the stream yet (only once something is written). */
     private boolean inTransaction;
@@ -41,6 +47,7 @@ public final class Replication {
         ShutdownPoint.Point saved = ShutdownPoint.takeSaved(server.config().dir(), server.keyspace().catalogueFile());
         if (saved != null) {
             state.restore(saved.id(), saved.offset());
+            appliedDb = saved.db() < server.keyspace().databaseCount() ? saved.db() : 0;
             backlog = new Backlog(backlogSize(), saved.offset());
             Log.notice("Replication id and offset kept at the last shutdown: " + saved.id() + ":" + saved.offset());
         }
@@ -49,7 +56,7 @@ public final class Replication {
             String[] hostPort = replicaOf.split("\\s+");
             server.commandLock().lock();
             try {
-                replicaOf(hostPort[0], Integer.parseInt(hostPort[1]));
+                replicaOf(hostPort[0], Integer.parseInt(hostPort[1]), saved != null);
             } finally {
                 server.commandLock().unlock();
             }
@@ -207,6 +214,14 @@ public final class Replication {
      * disconnected, to sync again with us in our new history.
      */
     public boolean replicaOf(String host, int port) {
+        if (masterLink == null) {
+            // A master turned replica: its own stream's database is where its history stands.
+            appliedDb = Math.max(streamDb, 0);
+        }
+        return replicaOf(host, port, true);
+    }
+
+    private boolean replicaOf(String host, int port, boolean historyKnown) {
         MasterLink current = masterLink;
         if (current != null && current.host().equals(host) && current.port() == port) {
             return false;
@@ -217,7 +232,7 @@ public final class Replication {
         replicas.disconnectAll();
         replicas.failWaiters();
         Log.role(true);
-        masterLink = new MasterLink(server, this, host, port, loops, dispatcher);
+        masterLink = new MasterLink(server, this, host, port, loops, dispatcher, historyKnown);
         masterLink.connect();
         Log.notice("Connecting to MASTER " + host + ":" + port);
         return true;
@@ -233,6 +248,7 @@ public final class Replication {
         masterLink = null;
         Log.role(false);
         state.shiftTo(ReplicationState.newId());
+        streamDb = -1; // as Redis: the stream of the new history starts with a SELECT
         replicas.disconnectAll();
         Log.notice("MASTER MODE enabled (user request from '" + "replicaof no one" + "')");
         return true;
@@ -262,9 +278,18 @@ public final class Replication {
         feed(bytes);
     }
 
+    int appliedDb() {
+        return appliedDb;
+    }
+
+    void appliedDb(int db) {
+        appliedDb = db;
+    }
+
     /** At a clean shutdown, files synced and catalogue saved: our place in the history, for after the restart. */
     public void saveShutdownPoint() {
-        ShutdownPoint.save(server.config().dir(), server.keyspace().catalogueFile(), state.replicationId(), state.offset());
+        ShutdownPoint.save(server.config().dir(), server.keyspace().catalogueFile(),
+                new ShutdownPoint.Point(state.replicationId(), state.offset(), isReplica() ? appliedDb : Math.max(streamDb, 0)));
     }
 
     // ---- INFO ----------------------------------------------------------------------------------

@@ -20,7 +20,8 @@ import java.util.zip.CRC32C;
 final class ShutdownPoint {
     static final String FILE_NAME = "redmap.replication";
 
-    record Point(String id, long offset) {
+    /** Our place in the history, and the database its stream was in there. */
+    record Point(String id, long offset, int db) {
     }
 
     /** The checksum of the catalogue's bytes, or -1 when there is none. */
@@ -36,11 +37,12 @@ final class ShutdownPoint {
     private ShutdownPoint() {
     }
 
-    static void save(Path dir, Path catalogue, String id, long offset) {
+    static void save(Path dir, Path catalogue, Point point) {
         Path file = dir.resolve(FILE_NAME);
         Path temp = dir.resolve(FILE_NAME + ".tmp");
         try {
-            Files.writeString(temp, id + " " + offset + " " + catalogueChecksum(catalogue) + "\n", StandardCharsets.US_ASCII);
+            Files.writeString(temp, point.id() + " " + point.offset() + " " + point.db() + " "
+                    + catalogueChecksum(catalogue) + "\n", StandardCharsets.US_ASCII);
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             Log.warning("Could not keep the replication offset for a partial resync after restart: " + e.getMessage());
@@ -59,14 +61,14 @@ final class ShutdownPoint {
             }
             String[] fields = Files.readString(file, StandardCharsets.US_ASCII).trim().split(" ");
             Files.delete(file);
-            if (fields.length != 3 || fields[0].length() != 40) {
+            if (fields.length != 4 || fields[0].length() != 40) {
                 return null;
             }
-            if (Long.parseLong(fields[2]) != catalogueChecksum(catalogue)) {
+            if (Long.parseLong(fields[3]) != catalogueChecksum(catalogue)) {
                 Log.notice("The replication offset kept at the last shutdown is not for this catalogue: a full sync follows");
                 return null;
             }
-            return new Point(fields[0], Long.parseLong(fields[1]));
+            return new Point(fields[0], Long.parseLong(fields[1]), Integer.parseInt(fields[2]));
         } catch (IOException | NumberFormatException e) {
             Log.warning("Ignoring " + file + ": " + e.getMessage());
             return null;

@@ -44,6 +44,7 @@ final class StreamApplier {
             default -> {
                 replies.clear();
                 dispatcher.dispatch(master, command, new Reply(replies, 2));
+                replication.appliedDb(master.db());
                 if (replies.isReadable() && replies.getByte(replies.readerIndex()) == '-' && !master.inMulti()) {
                     // The replica's data no longer matches the master's: say so, as Redis does.
                     Log.warning("== CRITICAL == This replica is sending an error to its master: '"

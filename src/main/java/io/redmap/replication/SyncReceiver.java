@@ -182,7 +182,8 @@ final class SyncReceiver {
             throw RedmapException.err("file " + index + " out of order in the manifest");
         }
         String path = text(frame, 2);
-        files.add(new IncomingFile(server.keyspace().store().files().policy().resolve(path), frame.parseLong(3)));
+        files.add(new IncomingFile(server.keyspace().store().files().policy().resolve(path), frame.parseLong(3),
+                server.config().fileMode()));
     }
 
     /** {@code RDM.MANIFEST keys files}: the counts, to check that nothing was lost. */
