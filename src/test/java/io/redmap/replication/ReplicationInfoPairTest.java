@@ -80,7 +80,14 @@ class ReplicationInfoPairTest {
 
     @Test
     void syncCountersInInfoStatsAreRediss() {
-        RealPair real = startBothPairs();
+        // Both replicas attached the same way, by REPLICAOF at run time: a server that was a master
+        // offers its own history first (PSYNC id offset), which its new master counts as a partial
+        // resync refused; one started with --replicaof asks PSYNC ? -1 (ReplicationPartialResyncTest).
+        RealPair real = RealPair.start(nodes);
+        master = nodes.start("master", masterDir);
+        replica = nodes.start("replica", replicaDir);
+        replica.call("REPLICAOF", "127.0.0.1", master.port());
+        nodes.awaitLinkUp(replica);
         Map<String, String> ours = master.info("stats");
         Map<String, String> theirs = Node.parseInfo(real.masterClient.info("stats"));
         for (String field : List.of("sync_full", "sync_partial_ok", "sync_partial_err")) {
