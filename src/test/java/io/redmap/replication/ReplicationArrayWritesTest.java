@@ -1,9 +1,6 @@
 package io.redmap.replication;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.commands.ProtocolCommand;
@@ -11,12 +8,10 @@ import redis.clients.jedis.commands.ProtocolCommand;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import static io.redmap.replication.Keyspaces.assertSameData;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -25,32 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * replica online; once {@code WAIT 1 5000} replies 1, the replica's files are byte-identical and
  * every key answers the same.
  */
-class ReplicationArrayWritesTest {
-    @RegisterExtension
-    final Nodes nodes = new Nodes();
-
-    @TempDir
-    Path masterDir;
-
-    @TempDir
-    Path replicaDir;
-
-    private Node master;
-    private Node replica;
-
-    @BeforeEach
-    void startMasterAndReplica() {
-        master = nodes.start("master", masterDir);
-        replica = nodes.replica("replica", master, replicaDir);
-        nodes.awaitAcknowledged(master, 1);
-    }
-
-    /** The contract's moment: WAIT 1 5000 counts the replica, and then the data is the same. */
-    private void assertReplicated() {
-        assertThat(master.call("WAIT", 1, 5000)).as("WAIT 1 5000").isEqualTo(1L);
-        assertSameData(master, replica);
-    }
-
+class ReplicationArrayWritesTest extends MasterAndReplica {
     @Test
     void vsetOfSeveralPairsVaddVpopAndVclear() {
         master.call("MMAP", "d", "d.f8", "double", "WRITABLE");

@@ -1,17 +1,12 @@
 package io.redmap.replication;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
-import static io.redmap.replication.Keyspaces.assertSameData;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -20,31 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * database they ran. Once {@code WAIT 1 5000} replies 1 the replica
  * has the same keys in the same databases and the same files.
  */
-class ReplicationKeyspaceWritesTest {
-    @RegisterExtension
-    final Nodes nodes = new Nodes();
-
-    @TempDir
-    Path masterDir;
-
-    @TempDir
-    Path replicaDir;
-
-    private Node master;
-    private Node replica;
-
-    @BeforeEach
-    void startMasterAndReplica() {
-        master = nodes.start("master", masterDir);
-        replica = nodes.replica("replica", master, replicaDir);
-        nodes.awaitAcknowledged(master, 1);
-    }
-
-    private void assertReplicated() {
-        assertThat(master.call("WAIT", 1, 5000)).as("WAIT 1 5000").isEqualTo(1L);
-        assertSameData(master, replica);
-    }
-
+class ReplicationKeyspaceWritesTest extends MasterAndReplica {
     @Test
     void mmapOfANewFileCreatesItOnTheReplica() {
         assertThat(master.call("MMAP", "seed", "seed.mmap")).isEqualTo(0L);

@@ -1,12 +1,8 @@
 package io.redmap.replication;
 
 import io.redmap.testing.RawClient;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,26 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * stays on the replica, as in Redis; and a replica's own keyspace notifications report the writes
  * it applies from its master.
  */
-class ReplicationPubSubTest {
-    @RegisterExtension
-    final Nodes nodes = new Nodes();
-
-    @TempDir
-    Path masterDir;
-
-    @TempDir
-    Path replicaDir;
-
-    private Node master;
-    private Node replica;
-
-    @BeforeEach
-    void startMasterAndReplica() {
-        master = nodes.start("master", masterDir);
-        replica = nodes.replica("replica", master, replicaDir);
-        nodes.awaitAcknowledged(master, 1);
-    }
-
+class ReplicationPubSubTest extends MasterAndReplica {
     @Test
     void publishOnTheMasterReachesSubscribersOnTheReplica() {
         try (RawClient channel = new RawClient(replica.port()); RawClient pattern = new RawClient(replica.port());

@@ -1,18 +1,13 @@
 package io.redmap.replication;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static io.redmap.replication.Keyspaces.assertSameData;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -21,31 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * WATCH aborted or DISCARD dropped, and (as in Redis, whose replicas run a transaction's effects
  * between MULTI and EXEC) a client of the replica never sees half a transaction.
  */
-class ReplicationTransactionTest {
-    @RegisterExtension
-    final Nodes nodes = new Nodes();
-
-    @TempDir
-    Path masterDir;
-
-    @TempDir
-    Path replicaDir;
-
-    private Node master;
-    private Node replica;
-
-    @BeforeEach
-    void startMasterAndReplica() {
-        master = nodes.start("master", masterDir);
-        replica = nodes.replica("replica", master, replicaDir);
-        nodes.awaitAcknowledged(master, 1);
-    }
-
-    private void assertReplicated() {
-        assertThat(master.call("WAIT", 1, 5000)).as("WAIT 1 5000").isEqualTo(1L);
-        assertSameData(master, replica);
-    }
-
+class ReplicationTransactionTest extends MasterAndReplica {
     @Test
     void commandsInsideMultiExecAreReplicated() {
         master.call("MMAP", "a", "a.f8", "double", "WRITABLE");
