@@ -47,6 +47,11 @@ final class ConfigCommands {
         Map<String, String> found = new LinkedHashMap<>();
         for (int i = 2; i < ctx.argc(); i++) {
             byte[] pattern = ctx.keyword(i).getBytes(StandardCharsets.UTF_8);
+            if (ServerConfig.isAlias(ctx.keyword(i))) {
+                // An old name asked for by itself (CONFIG GET slaveof) is answered under it, as Redis does.
+                found.put(ctx.keyword(i), ctx.server().config().get(ctx.keyword(i)));
+                continue;
+            }
             for (ConfigOption option : ServerConfig.options()) {
                 if (GlobMatcher.matches(pattern, option.name().getBytes(StandardCharsets.UTF_8), true)) {
                     found.put(option.name(), ctx.server().config().get(option.name()));
@@ -68,7 +73,7 @@ final class ConfigCommands {
         Map<String, String> previous = new LinkedHashMap<>();
         try {
             for (int i = 2; i < ctx.argc(); i += 2) {
-                String name = ctx.keyword(i);
+                String name = ServerConfig.canonicalName(ctx.keyword(i));
                 if (!ServerConfig.exists(name)) {
                     throw RedmapException.err("Unknown option or number of arguments for CONFIG SET - '" + ctx.string(i) + "'");
                 }

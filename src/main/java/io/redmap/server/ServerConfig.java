@@ -245,7 +245,18 @@ public final class ServerConfig {
     }
 
     public static boolean exists(String name) {
-        return OPTIONS.containsKey(name.toLowerCase(Locale.ROOT));
+        return OPTIONS.containsKey(canonicalName(name));
+    }
+
+    /** The option's name, in lower case, for an old name Redis still accepts ({@code slaveof}) too. */
+    public static String canonicalName(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return ALIASES.getOrDefault(lower, lower);
+    }
+
+    /** Whether the name is one of Redis's older names for an option (CONFIG GET answers under it). */
+    public static boolean isAlias(String name) {
+        return ALIASES.containsKey(name.toLowerCase(Locale.ROOT));
     }
 
     public static Collection<ConfigOption> options() {
@@ -259,8 +270,7 @@ public final class ServerConfig {
             "min-slaves-to-write", "min-replicas-to-write", "min-slaves-max-lag", "min-replicas-max-lag");
 
     private static ConfigOption option(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        ConfigOption option = OPTIONS.get(ALIASES.getOrDefault(lower, lower));
+        ConfigOption option = OPTIONS.get(canonicalName(name));
         if (option == null) {
             throw new IllegalArgumentException("Bad directive or wrong number of arguments");
         }
@@ -268,7 +278,7 @@ public final class ServerConfig {
     }
 
     public String get(String name) {
-        return values.get(name.toLowerCase(Locale.ROOT));
+        return values.get(canonicalName(name));
     }
 
     public long getLong(String name) {

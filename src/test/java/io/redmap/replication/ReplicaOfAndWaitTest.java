@@ -132,6 +132,26 @@ class ReplicaOfAndWaitTest {
         }
     }
 
+    @Test
+    void configAnswersUnderRedissOldNamesAndKeepsReplicaofForRewrite() throws Exception {
+        try (TestServer master = TestServer.start();
+             TestServer replica = TestServer.start("--slaveof", "127.0.0.1", Integer.toString(master.port()));
+             RawClient raw = new RawClient(replica.port())) {
+            String address = "127.0.0.1 " + master.port();
+            assertThat(raw.call("CONFIG", "GET", "replicaof"))
+                    .isEqualTo("*2\r\n$9\r\nreplicaof\r\n$" + address.length() + "\r\n" + address + "\r\n");
+            assertThat(raw.call("CONFIG", "GET", "slaveof"))
+                    .isEqualTo("*2\r\n$7\r\nslaveof\r\n$" + address.length() + "\r\n" + address + "\r\n");
+            assertThat(raw.call("CONFIG", "SET", "replicaof", "127.0.0.1 1"))
+                    .isEqualTo("-ERR CONFIG SET failed (possibly related to argument 'replicaof') - can't set immutable config\r\n");
+            assertThat(raw.call("CONFIG", "SET", "slave-read-only", "no")).isEqualTo("+OK\r\n");
+            assertThat(raw.call("CONFIG", "GET", "replica-read-only"))
+                    .isEqualTo("*2\r\n$17\r\nreplica-read-only\r\n$2\r\nno\r\n");
+            assertThat(raw.call("REPLICAOF", "NO", "ONE")).isEqualTo("+OK\r\n");
+            assertThat(raw.call("CONFIG", "GET", "replicaof")).isEqualTo("*2\r\n$9\r\nreplicaof\r\n$0\r\n\r\n");
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static List<Object> castList(Object reply) {
         return (List<Object>) reply;
