@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -186,6 +187,8 @@ public final class MasterLink {
         private String masterReplicationId;
         private long masterOffset;
         private final ArrayDeque<Request> heldStream = new ArrayDeque<>();
+        /** The once-a-second REPLCONF ACK of this connection, cancelled when it closes. */
+        private ScheduledFuture<?> acknowledgements;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -194,6 +197,7 @@ public final class MasterLink {
                 return;
             }
             channel = ctx.channel();
+            lastIoMillis = System.currentTimeMillis(); // a new link is not silent for as long as the master was down
             master = new ClientSession(server.clients().nextId(), ctx.channel(), true);
             master.replicationRole(ClientType.MASTER);
             master.db(replication.appliedDb());
@@ -232,11 +236,7 @@ public final class MasterLink {
             }
             phase = Phase.HANDSHAKE;
             ctx.writeAndFlush(out);
-            ctx.executor().scheduleAtFixedRate(() -> {
-                if (ctx.channel().isActive()) {
-                    acknowledge();
-                }
-            }, 1, 1, TimeUnit.SECONDS);
+            acknowledgements = ctx.executor().scheduleAtFixedRate(MasterLink.this::acknowledge, 1, 1, TimeUnit.SECONDS);
         }
 
         @Override
@@ -349,6 +349,9 @@ public final class MasterLink {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (acknowledgements != null) {
+                acknowledgements.cancel(false);
+            }
             if (master != null) {
                 server.clients().remove(master);
             }
