@@ -44,6 +44,7 @@ public final class CommandDispatcher {
                 if (spec.has(CommandFlag.NO_MULTI)) {
                     throw RedmapException.err("Command not allowed inside a transaction");
                 }
+                ClusterRouting.checkQueued(server, session, spec, args);
                 session.queue(args);
                 reply.simple("QUEUED");
                 return;
@@ -55,6 +56,7 @@ public final class CommandDispatcher {
                 ReentrantLock lock = server.commandLock();
                 lock.lock();
                 try {
+                    ClusterRouting.check(server, session, spec, args);
                     execute(spec, session, args, reply);
                 } finally {
                     lock.unlock();
@@ -70,6 +72,10 @@ public final class CommandDispatcher {
                 session.failMulti();
             }
             replyError(reply, mark, e.replyText());
+        } finally {
+            if (session.asking() && !session.inMulti() && (spec == null || !spec.name().equals("asking"))) {
+                session.asking(false); // ASKING is good for the one command (or transaction) after it
+            }
         }
     }
 

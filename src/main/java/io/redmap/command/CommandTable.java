@@ -89,6 +89,7 @@ public final class CommandTable {
         specs.addAll(TransactionCommands.specs());
         specs.addAll(PubSubCommands.specs());
         specs.addAll(ReplicationCommands.specs());
+        specs.addAll(ClusterCommands.specs());
         specs.addAll(IntrospectionCommands.specs());
         return new CommandTable(specs);
     }

@@ -153,6 +153,9 @@ final class ConnectionCommands {
         } catch (RedmapException e) {
             throw RedmapException.err("value is not an integer or out of range");
         }
+        if (ctx.server().cluster() != null && db != 0) {
+            throw RedmapException.err("SELECT is not allowed in cluster mode");
+        }
         if (db < 0 || db >= ctx.keyspace().databaseCount()) {
             throw RedmapException.err("DB index is out of range");
         }

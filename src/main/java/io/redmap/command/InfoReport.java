@@ -22,7 +22,8 @@ import java.util.function.Consumer;
 /** The text of INFO: Redis's sections and field names, plus a {@code # Mmap} section. */
 final class InfoReport {
     private static final List<String> DEFAULT_SECTIONS =
-            List.of("server", "clients", "memory", "persistence", "stats", "replication", "cpu", "keyspace", "mmap");
+            List.of("server", "clients", "memory", "persistence", "stats", "replication", "cpu", "cluster", "keyspace",
+                    "mmap");
 
     private InfoReport() {
     }
@@ -36,6 +37,7 @@ final class InfoReport {
         sections.put("stats", out -> stats(server, out));
         sections.put("replication", out -> replication(server, out));
         sections.put("cpu", out -> cpu(out));
+        sections.put("cluster", out -> field(out, "cluster_enabled", server.cluster() == null ? 0 : 1));
         sections.put("keyspace", out -> keyspace(server, out));
         sections.put("mmap", out -> mmap(server, out));
         boolean all = requested.isEmpty() || requested.contains("all") || requested.contains("everything")
@@ -62,7 +64,7 @@ final class InfoReport {
         long uptime = (System.currentTimeMillis() - server.startMillis()) / 1000;
         field(out, "redis_version", ServerState.REDIS_VERSION);
         field(out, "redmap_version", ServerState.VERSION);
-        field(out, "redis_mode", "standalone");
+        field(out, "redis_mode", server.cluster() == null ? "standalone" : "cluster");
         field(out, "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         field(out, "arch_bits", 64);
         field(out, "java_version", Runtime.version());

@@ -177,6 +177,9 @@ final class KeyspaceCommands {
     }
 
     static void move(CommandContext ctx) {
+        if (ctx.server().cluster() != null) {
+            throw RedmapException.err("MOVE is not allowed in cluster mode");
+        }
         long target = ctx.integer(2);
         if (target < 0 || target >= ctx.keyspace().databaseCount()) {
             throw RedmapException.err("DB index is out of range");

@@ -67,6 +67,7 @@ final class TransactionCommands {
         // As in Redis, the client is in MULTI until its commands have run: CLIENT INFO among
         // them shows the x flag and the count.
         try {
+            ClusterRouting.checkTransaction(ctx.server(), session, session.queued());
             ctx.dispatcher().executeQueued(session, session.queued(), ctx.reply());
         } finally {
             session.endMulti();

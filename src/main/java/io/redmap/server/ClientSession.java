@@ -37,6 +37,8 @@ public final class ClientSession implements Subscriber {
     private volatile boolean authenticated;
     private volatile String lastCommand = "NULL";
     private volatile List<Request> multiQueue;
+    private volatile boolean clusterReadOnly;
+    private volatile boolean asking;
     /** Read by other connections' CLIENT LIST: kept apart from the queue that only this connection touches. */
     private volatile int multiCount = -1;
     private boolean multiFailed;
@@ -265,6 +267,24 @@ public final class ClientSession implements Subscriber {
     /** The user this connection is authenticated as: there are no ACL users yet, only Redis's default one. */
     public String user() {
         return "default";
+    }
+
+    /** READONLY (cluster): this client reads from a replica of the slot's master. */
+    public boolean clusterReadOnly() {
+        return clusterReadOnly;
+    }
+
+    public void clusterReadOnly(boolean readOnly) {
+        clusterReadOnly = readOnly;
+    }
+
+    /** ASKING (cluster): the next command may use a slot this node is importing. */
+    public boolean asking() {
+        return asking;
+    }
+
+    public void asking(boolean asking) {
+        this.asking = asking;
     }
 
     public boolean inMulti() {

@@ -24,6 +24,19 @@ public record ConfigOption(String name, String defaultValue, boolean mutable, Un
         return new ConfigOption(name, defaultValue, mutable, UnaryOperator.identity());
     }
 
+    private static final BinaryOperator<String> APPEND_LINE =
+            (current, line) -> current.isEmpty() ? line : current + "\n" + line;
+
+    /** An option given on several lines, each adding one value; kept one per line. */
+    static ConfigOption lines(String name) {
+        return new ConfigOption(name, "", false, String::strip, APPEND_LINE);
+    }
+
+    /** Whether the option is a list of lines ({@link #lines}). */
+    public boolean isList() {
+        return merger == APPEND_LINE;
+    }
+
     static ConfigOption bool(String name, boolean defaultValue, boolean mutable) {
         return new ConfigOption(name, defaultValue ? "yes" : "no", mutable, value -> switch (value.toLowerCase(Locale.ROOT)) {
             case "yes", "true", "1" -> "yes";

@@ -15,6 +15,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.redmap.cluster.Cluster;
 import io.redmap.command.CommandDispatcher;
 import io.redmap.command.CommandTable;
 import io.redmap.keyspace.Keyspace;
@@ -69,6 +70,7 @@ public final class RedmapServer implements AutoCloseable {
         Log.notice("redmap version=" + ServerState.VERSION + " (Redis " + ServerState.REDIS_VERSION
                 + " protocol), bits=64, pid=" + ProcessHandle.current().pid() + ", just started");
         Path dir = config.dir();
+        Cluster cluster = config.getBool("cluster-enabled") ? Cluster.configure(config) : null;
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -100,7 +102,7 @@ public final class RedmapServer implements AutoCloseable {
         store.closeIdleDescriptors(0);
 
         RedmapServer[] self = new RedmapServer[1];
-        ServerState state = new ServerState(config, keyspace, CommandTable.standard(),
+        ServerState state = new ServerState(config, keyspace, CommandTable.standard(), cluster,
                 () -> Thread.ofPlatform().name("redmap-shutdown").start(() -> self[0].close()));
         CommandDispatcher dispatcher = new CommandDispatcher(state);
 
@@ -151,6 +153,17 @@ public final class RedmapServer implements AutoCloseable {
             throw e;
         }
         state.port(port);
+        if (cluster != null) {
+            String master = config.get("replicaof").isEmpty() ? cluster.initialMaster() : null;
+            if (master != null) {
+                config.set("replicaof", master); // each node of a shard follows its master by itself
+            }
+            var replication = state.replication();
+            cluster.start(() -> {
+                var link = replication.masterLink();
+                return link == null ? null : link.host() + ":" + link.port();
+            });
+        }
         state.replication().start(workers, dispatcher);
         ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("redmap-sync").daemon().factory());
@@ -158,7 +171,7 @@ public final class RedmapServer implements AutoCloseable {
         self[0] = server;
         background.scheduleWithFixedDelay(new Housekeeping(state)::everySecond, 1, 1, TimeUnit.SECONDS);
         writePidFile(config);
-        Log.notice("Running mode=standalone, port=" + port + ", transport=" + (epoll ? "epoll" : "nio")
+        Log.notice("Running mode=" + (cluster == null ? "standalone" : "cluster") + ", port=" + port + ", transport=" + (epoll ? "epoll" : "nio")
                 + ", io-threads=" + config.getLong("io-threads"));
         Log.notice("dir=" + policy.dir() + ", mmap-sync=" + config.get("mmap-sync") + ", keys loaded=" + report.loaded());
         Log.notice("Ready to accept connections tcp");
@@ -238,6 +251,9 @@ public final class RedmapServer implements AutoCloseable {
                 listener.close().syncUninterruptibly();
             }
             background.shutdownNow();
+            if (state.cluster() != null) {
+                state.cluster().close();
+            }
             state.commandLock().lock();
             try {
                 try {

@@ -75,6 +75,14 @@ public final class ServerConfig {
                 ConfigOption.string("masteruser", "", true),
                 ConfigOption.integer("repl-ping-replica-period", 10, 1, Integer.MAX_VALUE, true),
                 ConfigOption.integer("repl-timeout", 60, 1, Integer.MAX_VALUE, true),
+                // Cluster (SPEC G): a declared topology, the same on every node. cluster-shard and
+                // cluster-sentinel are given once per shard and per Sentinel: their lines add up.
+                ConfigOption.bool("cluster-enabled", false, false),
+                ConfigOption.lines("cluster-shard"),
+                ConfigOption.lines("cluster-sentinel"),
+                ConfigOption.string("cluster-config-file", "nodes.conf", false),
+                ConfigOption.string("cluster-announce-ip", "", false),
+                ConfigOption.integer("cluster-node-timeout", 15000, 0, Long.MAX_VALUE, true),
                 new ConfigOption("notify-keyspace-events", "", true, io.redmap.pubsub.KeyspaceEvents::normalize),
                 // Asked by redis-benchmark and other tools; redmap keeps arrays in their files, so
                 // there is no snapshot or AOF to configure: these read as Redis would with them off.
@@ -142,6 +150,14 @@ public final class ServerConfig {
             if (words.isEmpty()) {
                 continue;
             }
+            if (words.getFirst().equalsIgnoreCase("include") && words.size() == 2) {
+                // As redis.conf: the included file's directives, here (a cluster's common topology).
+                Path included = file.toAbsolutePath().resolveSibling(words.get(1));
+                Path self = configFile;
+                load(included);
+                configFile = self;
+                continue;
+            }
             try {
                 set(words.getFirst(), String.join(" ", words.subList(1, words.size())));
             } catch (IllegalArgumentException e) {
@@ -196,6 +212,9 @@ public final class ServerConfig {
     private static String directive(String name, String value) {
         if (name.equals("replicaof")) {
             return value.isEmpty() ? "" : name + " " + value;
+        }
+        if (OPTIONS.get(name).isList()) {
+            return value.lines().map(line -> name + " " + line).collect(java.util.stream.Collectors.joining("\n"));
         }
         return name + " " + quote(value);
     }
@@ -283,6 +302,11 @@ public final class ServerConfig {
 
     public long getLong(String name) {
         return Long.parseLong(get(name));
+    }
+
+    /** An option given once per line ({@code cluster-shard}): its lines, in order. */
+    public List<String> lines(String name) {
+        return get(name).lines().filter(line -> !line.isBlank()).toList();
     }
 
     public boolean getBool(String name) {

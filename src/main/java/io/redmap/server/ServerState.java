@@ -8,6 +8,7 @@ import io.redmap.pubsub.PubSub;
 import io.redmap.replication.Replication;
 import io.redmap.replication.ReplicationState;
 
+import io.redmap.cluster.Cluster;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -34,11 +35,14 @@ public final class ServerState {
     private final String runId;
     private final Replication replication;
     private final Runnable shutdown;
+    private final Cluster cluster;
     private volatile int port;
     private volatile long lastSaveSeconds = System.currentTimeMillis() / 1000;
 
-    public ServerState(ServerConfig config, Keyspace keyspace, CommandTable commands, Runnable shutdown) {
+    /** @param cluster the cluster this node is part of, or null when {@code cluster-enabled} is off */
+    public ServerState(ServerConfig config, Keyspace keyspace, CommandTable commands, Cluster cluster, Runnable shutdown) {
         this.config = config;
+        this.cluster = cluster;
         this.keyspace = keyspace;
         this.commands = commands;
         this.shutdown = shutdown;
@@ -98,6 +102,11 @@ public final class ServerState {
     /** Replication both ways: our replicas and their stream, or our link to our master. */
     public Replication replication() {
         return replication;
+    }
+
+    /** The cluster, or null when this server is not in cluster mode. */
+    public Cluster cluster() {
+        return cluster;
     }
 
     public String runId() {

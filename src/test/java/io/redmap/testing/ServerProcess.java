@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * into a buffer that the test can read ({@link #log()}). {@link #close()} kills it if it still runs.
  */
 public final class ServerProcess implements AutoCloseable {
-    private static final Pattern READY = Pattern.compile("Running mode=standalone, port=(\\d+)");
+    private static final Pattern READY = Pattern.compile("Running mode=\\w+, port=(\\d+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 

@@ -1,0 +1,202 @@
+package io.redmap.command;
+
+import io.redmap.RedmapException;
+import io.redmap.cluster.Cluster;
+import io.redmap.cluster.ClusterDescription;
+import io.redmap.cluster.ClusterNode;
+import io.redmap.cluster.ClusterState;
+import io.redmap.cluster.Shard;
+import io.redmap.cluster.SlotHash;
+import io.redmap.keyspace.ByteKey;
+import io.redmap.server.ClientType;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import static io.redmap.command.CommandFlag.ADMIN;
+import static io.redmap.command.CommandFlag.FAST;
+import static io.redmap.command.CommandFlag.LOADING;
+import static io.redmap.command.CommandFlag.MAY_REPLICATE;
+import static io.redmap.command.CommandFlag.NOSCRIPT;
+import static io.redmap.command.CommandFlag.STALE;
+import static io.redmap.command.CommandSpec.command;
+
+/**
+ * Cluster mode (SPEC G): CLUSTER and its subcommands, ASKING, READONLY and READWRITE, with Redis's
+ * replies and errors. The topology is declared, so the commands that build a cluster by hand
+ * (MEET, ADDSLOTS, FORGET...) say so instead of doing it.
+ */
+final class ClusterCommands {
+    private ClusterCommands() {
+    }
+
+    static List<CommandSpec> specs() {
+        return List.of(
+                command("cluster").arity(-2).group("cluster")
+                        .summary("A container for Redis Cluster commands.")
+                        .subcommands(
+                                command("info").arity(2).flags(STALE).group("cluster")
+                                        .summary("Returns information about the state of a node.")
+                                        .runs(ctx -> ctx.reply().verbatim(ClusterDescription.info(state(ctx)))),
+                                command("nodes").arity(2).flags(STALE).group("cluster")
+                                        .summary("Returns the cluster configuration for a node.")
+                                        .runs(ctx -> ctx.reply().verbatim(ClusterDescription.nodes(state(ctx)))),
+                                command("slots").arity(2).flags(LOADING, STALE).group("cluster")
+                                        .summary("Returns the mapping of cluster slots to nodes.")
+                                        .runs(ClusterReplies::slots),
+                                command("shards").arity(2).flags(LOADING, STALE).group("cluster")
+                                        .summary("Returns the mapping of cluster slots to shards.")
+                                        .runs(ClusterReplies::shards),
+                                command("myid").arity(2).flags(STALE).group("cluster")
+                                        .summary("Returns the ID of a node.")
+                                        .runs(ctx -> ctx.reply().bulk(state(ctx).myself().id())),
+                                command("myshardid").arity(2).flags(LOADING, STALE).group("cluster")
+                                        .summary("Returns the shard ID of a node.")
+                                        .runs(ctx -> ctx.reply().bulk(state(ctx).myShard().id())),
+                                command("keyslot").arity(3).flags(STALE).group("cluster").syntax("key")
+                                        .summary("Returns the hash slot for a key.")
+                                        .runs(ctx -> ctx.reply().integer(SlotHash.slot(ctx.arg(2)))),
+                                command("countkeysinslot").arity(3).flags(STALE).group("cluster").syntax("slot")
+                                        .summary("Returns the number of keys in a hash slot.")
+                                        .runs(ClusterCommands::countKeysInSlot),
+                                command("getkeysinslot").arity(4).flags(STALE).group("cluster").syntax("slot count")
+                                        .summary("Returns the key names in a hash slot.")
+                                        .complexity("O(N) where N is the number of keys of the node")
+                                        .runs(ClusterCommands::getKeysInSlot),
+                                command("setslot").arity(-4).flags(ADMIN, STALE, MAY_REPLICATE).group("cluster")
+                                        .syntax("slot IMPORTING node-id | MIGRATING node-id | NODE node-id | STABLE")
+                                        .summary("Binds a hash slot to a node.")
+                                        .runs(ClusterSlotMove::setslot),
+                                command("saveconfig").arity(2).flags(ADMIN, STALE).group("cluster")
+                                        .summary("Forces a node to save the cluster configuration to disk.")
+                                        .runs(ctx -> {
+                                            cluster(ctx).saveView();
+                                            ctx.reply().ok();
+                                        }),
+                                declared("meet"), declared("addslots"), declared("addslotsrange"), declared("delslots"),
+                                declared("delslotsrange"), declared("flushslots"), declared("forget"),
+                                declared("replicate"), declared("reset"), declared("failover"),
+                                declared("set-config-epoch"), declared("bumpepoch"))
+                        .container(),
+                command("asking").arity(1).flags(FAST).group("cluster")
+                        .summary("Signals that a cluster client is following an -ASK redirect.")
+                        .handler(ctx -> {
+                            cluster(ctx);
+                            ctx.session().asking(true);
+                            ctx.reply().ok();
+                        }),
+                command("readonly").arity(1).flags(LOADING, STALE, FAST).group("cluster")
+                        .summary("Enables read-only queries for a connection to a Redis Cluster replica node.")
+                        .handler(ctx -> {
+                            cluster(ctx);
+                            ctx.session().clusterReadOnly(true);
+                            ctx.reply().ok();
+                        }),
+                command("readwrite").arity(1).flags(LOADING, STALE, FAST).group("cluster")
+                        .summary("Enables read-write queries for a connection to a Redis Cluster replica node.")
+                        .handler(ctx -> {
+                            cluster(ctx);
+                            ctx.session().clusterReadOnly(false);
+                            ctx.reply().ok();
+                        }));
+    }
+
+    /** A subcommand that builds or repairs a cluster by hand: here the topology is declared instead. */
+    private static CommandSpec.Builder declared(String name) {
+        return command(name).arity(-2).flags(ADMIN, STALE).group("cluster")
+                .summary("Not supported: the topology is declared by cluster-shard lines.")
+                .runs(ctx -> {
+                    cluster(ctx);
+                    throw RedmapException.err("CLUSTER " + name.toUpperCase(Locale.ROOT) + " is not supported: "
+                            + "the topology is declared by the cluster-shard lines of the configuration, "
+                            + "and slots move with CLUSTER SETSLOT and MIGRATE");
+                });
+    }
+
+    static Cluster cluster(CommandContext ctx) {
+        Cluster cluster = ctx.server().cluster();
+        if (cluster == null) {
+            throw RedmapException.err("This instance has cluster support disabled");
+        }
+        return cluster;
+    }
+
+    static ClusterState state(CommandContext ctx) {
+        return cluster(ctx).state();
+    }
+
+    /** A slot argument; Redis's message for one out of range. */
+    static int slot(CommandContext ctx, int index, String error) {
+        long slot;
+        try {
+            slot = Long.parseLong(ctx.string(index));
+        } catch (NumberFormatException e) {
+            throw RedmapException.err(error);
+        }
+        if (slot < 0 || slot >= SlotHash.SLOTS) {
+            throw RedmapException.err(error);
+        }
+        return (int) slot;
+    }
+
+    private static void countKeysInSlot(CommandContext ctx) {
+        cluster(ctx);
+        ctx.reply().integer(keysInSlot(ctx, slot(ctx, 2, "Invalid slot"), Long.MAX_VALUE).size());
+    }
+
+    private static void getKeysInSlot(CommandContext ctx) {
+        cluster(ctx);
+        long count;
+        int slot;
+        try {
+            count = Long.parseLong(ctx.string(3));
+            slot = slot(ctx, 2, "Invalid slot or number of keys");
+        } catch (NumberFormatException e) {
+            throw RedmapException.err("Invalid slot or number of keys");
+        }
+        if (count < 0) {
+            throw RedmapException.err("Invalid slot or number of keys");
+        }
+        List<ByteKey> keys = keysInSlot(ctx, slot, count);
+        ctx.reply().arrayHeader(keys.size());
+        for (ByteKey key : keys) {
+            ctx.reply().bulk(key.bytes());
+        }
+    }
+
+    /** The keys of a slot (database 0: the only one in cluster mode), at most {@code limit}. */
+    static List<ByteKey> keysInSlot(CommandContext ctx, int slot, long limit) {
+        List<ByteKey> keys = new ArrayList<>();
+        for (ByteKey key : ctx.keyspace().database(0).keys()) {
+            if (keys.size() >= limit) {
+                break;
+            }
+            if (SlotHash.slot(key.bytes()) == slot) {
+                keys.add(key);
+            }
+        }
+        return keys;
+    }
+
+    /** The node a CLUSTER SETSLOT names; Redis's errors for an unknown one and for a replica. */
+    static ClusterNode masterNamed(ClusterState state, String id) {
+        ClusterNode node = state.topology().node(id);
+        if (node == null) {
+            throw RedmapException.err("I don't know about node " + id);
+        }
+        if (!state.isMaster(node)) {
+            throw RedmapException.err("Target node is not a master");
+        }
+        return node;
+    }
+
+    /** Whether the request comes from this node's master (the replication stream). */
+    static boolean fromMaster(CommandContext ctx) {
+        return ctx.session().type() == ClientType.MASTER;
+    }
+
+    static Shard shardOf(ClusterState state, ClusterNode node) {
+        return state.topology().shard(node.shard());
+    }
+}
