@@ -16,7 +16,8 @@ import java.util.List;
  * A blocking RESP2 connection to another server, for the cluster's few conversations that are
  * request and answer on a thread of their own: asking Sentinel, following its announcements, and
  * MIGRATE (which, as Redis's, waits for the target with a timeout). Replies come back as
- * {@code String} (simple and bulk), {@code Long}, {@code List<Object>}, {@code null} or {@link Error}.
+ * {@code String} (simple), {@code byte[]} (bulk), {@code Long}, {@code List<Object>}, {@code null} or
+ * {@link Error}; {@link #text} reads a bulk or simple string as text.
  */
 final class RespConnection implements AutoCloseable {
     /** An error reply: the other side refused, the connection itself is fine. */
@@ -51,6 +52,10 @@ final class RespConnection implements AutoCloseable {
         for (int i = 0; i < words.length; i++) {
             args[i] = words[i].getBytes(StandardCharsets.UTF_8);
         }
+        return call(args);
+    }
+
+    Object call(byte[]... args) throws IOException {
         send(args);
         flush();
         return read();
@@ -102,15 +107,24 @@ final class RespConnection implements AutoCloseable {
         };
     }
 
-    private String bulk(int length) throws IOException {
+    private byte[] bulk(int length) throws IOException {
         if (length < 0) {
             return null;
         }
-        byte[] data = in.readNBytes(length + 2);
-        if (data.length < length + 2) {
+        byte[] data = in.readNBytes(length);
+        if (data.length < length || in.read() != '\r' || in.read() != '\n') {
             throw new EOFException("connection closed in a reply");
         }
-        return new String(data, 0, length, StandardCharsets.UTF_8);
+        return data;
+    }
+
+    /** A simple or bulk string reply as text, or null for anything else. */
+    static String text(Object reply) {
+        return switch (reply) {
+            case String text -> text;
+            case byte[] bytes -> new String(bytes, StandardCharsets.UTF_8);
+            case null, default -> null;
+        };
     }
 
     private List<Object> array(int length) throws IOException {

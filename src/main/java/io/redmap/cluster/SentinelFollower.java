@@ -36,7 +36,7 @@ final class SentinelFollower {
             try (RespConnection connection = new RespConnection(hostPort[0], Integer.parseInt(hostPort[1]), TIMEOUT_MILLIS)) {
                 if (connection.call("SENTINEL", "get-master-addr-by-name", shard) instanceof List<?> address
                         && address.size() == 2) {
-                    return new String[] {(String) address.get(0), (String) address.get(1)};
+                    return new String[] {RespConnection.text(address.get(0)), RespConnection.text(address.get(1))};
                 }
             } catch (IOException | RuntimeException e) {
                 Log.verbose("Sentinel " + sentinel + " did not answer for shard " + shard + ": " + e.getMessage());
@@ -62,7 +62,7 @@ final class SentinelFollower {
                 for (Shard shard : state.shards()) {
                     if (connection.call("SENTINEL", "get-master-addr-by-name", shard.name()) instanceof List<?> address
                             && address.size() == 2) {
-                        update(shard.name(), (String) address.get(0), (String) address.get(1));
+                        update(shard.name(), RespConnection.text(address.get(0)), RespConnection.text(address.get(1)));
                     }
                 }
                 connection.call("SUBSCRIBE", "+switch-master");
@@ -70,7 +70,8 @@ final class SentinelFollower {
                 reported = false;
                 while (!closed) {
                     if (connection.read() instanceof List<?> message && message.size() == 3
-                            && "message".equals(message.get(0)) && message.get(2) instanceof String text) {
+                            && "message".equals(RespConnection.text(message.get(0)))
+                            && RespConnection.text(message.get(2)) instanceof String text) {
                         // <master name> <old ip> <old port> <new ip> <new port>
                         String[] words = text.split(" ");
                         if (words.length == 5) {

@@ -90,6 +90,8 @@ public final class CommandTable {
         specs.addAll(PubSubCommands.specs());
         specs.addAll(ReplicationCommands.specs());
         specs.addAll(ClusterCommands.specs());
+        specs.addAll(MigrateCommand.specs());
+        specs.addAll(ImportCommands.specs());
         specs.addAll(IntrospectionCommands.specs());
         return new CommandTable(specs);
     }

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The databases and their keys, kept on disk by the {@link Catalogue} after every change, so
@@ -41,6 +43,8 @@ public final class Keyspace implements AutoCloseable {
 
     /** The longest key name an array may have (SPEC D), so that no client can make the catalogue huge. */
     public static final int MAX_KEY_BYTES = 64 * 1024;
+    /** Real paths of the files this server created (see {@link #createdHere}). */
+    private final Set<String> createdFiles = ConcurrentHashMap.newKeySet();
 
     public Keyspace(int databaseCount, ArrayStore store, Catalogue catalogue) {
         this.databases = new Database[databaseCount];
@@ -105,8 +109,14 @@ public final class Keyspace implements AutoCloseable {
         CreatedFile created = CreatedFile.after(missing);
         Catalogue.Entry forgotten = takeUnavailable(db, key);
         database.put(key, array);
+        if (created != null) {
+            createdFiles.add(array.file().path());
+        }
         changed(() -> {
             database.remove(key);
+            if (created != null) {
+                createdFiles.remove(array.file().path());
+            }
             store.close(array);
             restoreUnavailable(forgotten);
             if (created != null) {
@@ -123,6 +133,25 @@ public final class Keyspace implements AutoCloseable {
         } catch (RedmapException e) {
             return false;
         }
+    }
+
+    /**
+     * Whether this server made the file (a writable MMAP that created it, or a MIGRATE that brought
+     * it here) since it started: MIGRATE deletes such a file once its key has moved away, and leaves
+     * every other file where it was.
+     */
+    public boolean createdHere(String realPath) {
+        return createdFiles.contains(realPath);
+    }
+
+    /** A file MIGRATE brought here: as if a writable MMAP had created it. */
+    public void markCreated(String realPath) {
+        createdFiles.add(realPath);
+    }
+
+    /** The file is gone (deleted after its key moved away). */
+    public void forgetCreated(String realPath) {
+        createdFiles.remove(realPath);
     }
 
     /** DEL: unmaps the key; the file stays. */

@@ -10,20 +10,21 @@ import java.util.zip.CRC32C;
  * The block checksums that let a full sync skip what the replica already holds: CRC32C (the JDK's,
  * computed with the CPU's crc32 instruction) of each {@link #BLOCK_BYTES} block of a file. The
  * replica sends those of its own copy; the master sends only the blocks whose checksum differs.
+ * MIGRATE does the same between a cluster's masters.
  */
-final class BlockChecksums {
+public final class BlockChecksums {
     /** One block: small enough that a changed element costs little to send, large enough that the list is short (4 bytes per MiB). */
-    static final int BLOCK_BYTES = 1 << 20;
+    public static final int BLOCK_BYTES = 1 << 20;
 
     private BlockChecksums() {
     }
 
-    static int blocks(long size) {
+    public static int blocks(long size) {
         return (int) ((size + BLOCK_BYTES - 1) / BLOCK_BYTES);
     }
 
     /** The checksums of a file's first {@code size} bytes, 4 little-endian bytes per block; a short file reads as zeros past its end. */
-    static byte[] of(FileChannel file, long size) throws IOException {
+    public static byte[] of(FileChannel file, long size) throws IOException {
         int blocks = blocks(size);
         ByteBuffer sums = ByteBuffer.allocate(4 * blocks).order(ByteOrder.LITTLE_ENDIAN);
         ByteBuffer block = ByteBuffer.allocateDirect(BLOCK_BYTES);
@@ -39,7 +40,7 @@ final class BlockChecksums {
     }
 
     /** Reads as much as the file has into {@code buffer} from {@code offset}, zeros for the rest. */
-    static void readFully(FileChannel file, ByteBuffer buffer, long offset) throws IOException {
+    public static void readFully(FileChannel file, ByteBuffer buffer, long offset) throws IOException {
         while (buffer.hasRemaining()) {
             int read = file.read(buffer, offset);
             if (read < 0) {
@@ -59,7 +60,7 @@ final class BlockChecksums {
     }
 
     /** Checksum {@code block} of a list made by {@link #of}, or null when the list has no such block. */
-    static Integer get(byte[] sums, int block) {
+    public static Integer get(byte[] sums, int block) {
         if (sums == null || 4 * block + 4 > sums.length) {
             return null;
         }

@@ -13,15 +13,15 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * One file of a full sync, on the replica. Blocks that differ from the replica's own copy arrive
+ * One file of a full sync, on the replica (or of a MIGRATE, on its target). Blocks that differ from the replica's own copy arrive
  * into a temporary file beside the target ({@code .name.redmap-sync}), which starts as a copy of
  * that copy, and replaces it only when the whole sync is complete; a sync that dies half-way leaves
  * the previous file as it was. A file whose every block matched, at the same size, is not touched
  * at all (same inode, same mtime).
  */
-final class IncomingFile {
+public final class IncomingFile {
     private final Path target;
-    private final long size;
+    private long size;
     private final boolean localExists;
     private final long localSize;
     private Path temp;
@@ -32,7 +32,7 @@ final class IncomingFile {
     /** Permissions of the files the server makes ({@code mmap-file-mode}), given to the temporary file. */
     private final Set<PosixFilePermission> mode;
 
-    IncomingFile(Path target, long size, int fileMode) throws IOException {
+    public IncomingFile(Path target, long size, int fileMode) throws IOException {
         this.target = target;
         this.size = size;
         this.mode = permissions(fileMode);
@@ -48,8 +48,13 @@ final class IncomingFile {
         return size;
     }
 
+    /** The file's final size, when it changed since the transfer began (MIGRATE: appends meanwhile). */
+    public void resize(long newSize) {
+        this.size = newSize;
+    }
+
     /** The checksums of the replica's copy (null when it has none), read before the sync changes anything. */
-    byte[] localChecksums() throws IOException {
+    public byte[] localChecksums() throws IOException {
         if (!localExists) {
             return null;
         }
@@ -59,7 +64,7 @@ final class IncomingFile {
     }
 
     /** A block from the master, written into the temporary file at {@code offset}. */
-    void write(long offset, ByteBuffer data) throws IOException {
+    public void write(long offset, ByteBuffer data) throws IOException {
         FileChannel channel = temp();
         while (data.hasRemaining()) {
             offset += channel.write(data, offset);
@@ -67,12 +72,12 @@ final class IncomingFile {
     }
 
     /** Whether the sync changes this file (some block differed, or the sizes do). */
-    boolean changed() {
+    public boolean changed() {
         return rewritten || localSize != size;
     }
 
     /** All blocks arrived: the temporary file (if any) is made the right size and durable. */
-    void finish() throws IOException {
+    public void finish() throws IOException {
         if (!changed()) {
             return;
         }
@@ -88,7 +93,7 @@ final class IncomingFile {
     }
 
     /** Puts the complete file in place of the replica's copy (same directory: an atomic rename). */
-    void commit() throws IOException {
+    public void commit() throws IOException {
         if (temp == null || out != null) {
             return;
         }
@@ -101,7 +106,7 @@ final class IncomingFile {
     }
 
     /** The sync failed: the temporary file goes, the replica's copy stays as it was. */
-    void abort() {
+    public void abort() {
         try {
             if (out != null) {
                 out.close();

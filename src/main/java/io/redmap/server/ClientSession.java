@@ -38,6 +38,7 @@ public final class ClientSession implements Subscriber {
     private volatile String lastCommand = "NULL";
     private volatile List<Request> multiQueue;
     private volatile boolean clusterReadOnly;
+    private volatile AutoCloseable attachment;
     private volatile boolean asking;
     /** Read by other connections' CLIENT LIST: kept apart from the queue that only this connection touches. */
     private volatile int multiCount = -1;
@@ -267,6 +268,36 @@ public final class ClientSession implements Subscriber {
     /** The user this connection is authenticated as: there are no ACL users yet, only Redis's default one. */
     public String user() {
         return "default";
+    }
+
+    /**
+     * Work this connection has under way beyond a request (a MIGRATE arriving: its file half
+     * received), ended when the connection closes.
+     */
+    public AutoCloseable attachment() {
+        return attachment;
+    }
+
+    /** Replaces the attachment, closing the previous one. */
+    public void attach(AutoCloseable work) {
+        AutoCloseable previous = attachment;
+        attachment = work;
+        closeQuietly(previous);
+    }
+
+    /** The connection closed: abandons its attachment. */
+    public void closeAttachment() {
+        attach(null);
+    }
+
+    private static void closeQuietly(AutoCloseable work) {
+        if (work != null) {
+            try {
+                work.close();
+            } catch (Exception e) {
+                Log.warning("could not abandon " + work + ": " + e.getMessage());
+            }
+        }
     }
 
     /** READONLY (cluster): this client reads from a replica of the slot's master. */

@@ -388,6 +388,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
                 server.watches().unwatchAll(session);
                 server.pubsub().dropAll(session);
                 server.replication().replicas().disconnected(session);
+                session.closeAttachment();
             } finally {
                 server.commandLock().unlock();
             }
