@@ -82,6 +82,28 @@ public final class Cluster {
         return router;
     }
 
+    /** The view's slot moves, as a master sends them to a replica in a full sync. */
+    public String viewText() {
+        return String.join("\n", SlotMoves.lines(state));
+    }
+
+    /** A full sync from the master: its view becomes ours (under the command lock). */
+    public void adoptView(String text) {
+        SlotMoves.apply(state, text.lines().toList(), false);
+        saveView();
+    }
+
+    /**
+     * A slot move in the master's stream ({@code RDM.SLOT}): taken with the master's epoch, unless this
+     * node already holds a newer one for the slot.
+     */
+    public void slotMovedByMaster(int slot, String shardName, long epoch) {
+        Shard shard = state.topology().shard(shardName);
+        if (shard != null && state.restore(slot, shard, epoch)) {
+            saveView();
+        }
+    }
+
     /** A slot changed owner: saved before the command that moved it answers. */
     public void saveView() {
         try {

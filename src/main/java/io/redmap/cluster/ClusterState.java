@@ -30,10 +30,20 @@ public final class ClusterState {
         this.masters = new AtomicReferenceArray<>(topology.shards().size());
         for (Shard shard : topology.shards()) {
             masters.set(shard.index(), shard.nodes().getFirst());
+        }
+        resetToDeclared();
+    }
+
+    /** Every slot back with its declared shard, at epoch 0, none open (before adopting a master's view). */
+    void resetToDeclared() {
+        for (Shard shard : topology.shards()) {
             for (int slot = shard.declaredSlots().nextSetBit(0); slot >= 0; slot = shard.declaredSlots().nextSetBit(slot + 1)) {
                 slotShard[slot] = shard.index();
+                slotEpoch[slot] = 0;
+                stable(slot);
             }
         }
+        currentEpoch = 0;
     }
 
     public Topology topology() {
@@ -134,13 +144,14 @@ public final class ClusterState {
     }
 
     /**
-     * A move remembered from before a restart (or learnt from the master at a full sync): taken
-     * only if it is newer than what this node holds, so that a stale view never overrides a newer one.
+     * A move remembered from before a restart, or learnt from the master: taken only if it is newer
+     * than what this node holds, so that a stale view never overrides a newer one.
      */
     public boolean restore(int slot, Shard shard, long epoch) {
         if (epoch <= slotEpoch[slot]) {
             return false;
         }
+        stable(slot);
         slotShard[slot] = shard.index();
         slotEpoch[slot] = epoch;
         currentEpoch = Math.max(currentEpoch, epoch);

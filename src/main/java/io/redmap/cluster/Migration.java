@@ -103,8 +103,8 @@ public final class Migration implements Runnable {
         if (target.password() == null) {
             return;
         }
-        Object answer = target.user() == null ? connection.call("AUTH", target.password())
-                : connection.call("AUTH", target.user(), target.password());
+        Object answer = target.user() == null ? ask(connection, bytes("AUTH"), bytes(target.password()))
+                : ask(connection, bytes("AUTH"), bytes(target.user()), bytes(target.password()));
         refusal(answer);
     }
 
@@ -113,7 +113,7 @@ public final class Migration implements Runnable {
         try (FileChannel file = FileChannel.open(Path.of(key.realPath()), StandardOpenOption.READ)) {
             long firstSize = file.size();
             step = "writing to target instance";
-            Object theirs = connection.call(bytes("RDM.IMPORT.BEGIN"), bytes(Integer.toString(target.db())), key.key().bytes(),
+            Object theirs = ask(connection, bytes("RDM.IMPORT.BEGIN"), bytes(Integer.toString(target.db())), key.key().bytes(),
                     bytes(key.transferPath()), bytes(Long.toString(firstSize)), bytes(target.replace() ? "REPLACE" : "KEEP"));
             refusal(theirs);
             byte[] first = BlockChecksums.of(file, firstSize);
@@ -131,8 +131,9 @@ public final class Migration implements Runnable {
                 // The block where the first pass ended is sent again if the file grew past it.
                 int grownFrom = finalSize != firstSize ? (int) (firstSize / BlockChecksums.BLOCK_BYTES) : -1;
                 sendDiffering(connection, file, finalSize, first, last, grownFrom);
-                refusal(connection.call("RDM.IMPORT.KEY", Long.toString(finalSize), array.codec().type().canonicalName(),
-                        Integer.toString(array.codec().size()), Integer.toString(array.dim()), array.isWritable() ? "w" : "r"));
+                refusal(ask(connection, bytes("RDM.IMPORT.KEY"), bytes(Long.toString(finalSize)),
+                        bytes(array.codec().type().canonicalName()), bytes(Integer.toString(array.codec().size())),
+                        bytes(Integer.toString(array.dim())), bytes(array.isWritable() ? "w" : "r")));
                 if (!target.copy()) {
                     removeHere(key, array);
                 }
@@ -168,6 +169,17 @@ public final class Migration implements Runnable {
             }
         }
         readAnswers(connection, unanswered);
+    }
+
+    /** One request and its answer, naming the step for Redis's IOERR texts. */
+    private Object ask(RespConnection connection, byte[]... request) throws IOException {
+        step = "writing to target instance";
+        connection.send(request);
+        connection.flush();
+        step = "reading to target instance";
+        Object answer = connection.read();
+        step = "writing to target instance";
+        return answer;
     }
 
     private int readAnswers(RespConnection connection, int count) throws IOException, Refused {

@@ -79,6 +79,10 @@ final class ClusterCommands {
                                 declared("replicate"), declared("reset"), declared("failover"),
                                 declared("set-config-epoch"), declared("bumpepoch"))
                         .container(),
+                command("rdm.slot").arity(4).flags(ADMIN, NOSCRIPT, STALE).group("cluster")
+                        .syntax("slot shard epoch")
+                        .summary("An internal command of the replication stream: the master moved a slot.")
+                        .handler(ClusterSlotMove::slotFromMaster),
                 command("asking").arity(1).flags(FAST).group("cluster")
                         .summary("Signals that a cluster client is following an -ASK redirect.")
                         .handler(ctx -> {

@@ -13,8 +13,8 @@ import java.util.Locale;
  * {@code CLUSTER SETSLOT}, the slot-move command that {@code redis-cli --cluster reshard} sends: open
  * a slot on both sides (IMPORTING on the target, MIGRATING on the source), and once MIGRATE has
  * moved its keys, give it to the target on every master (NODE). A NODE is passed to the replicas in
- * the write stream, so that they learn the move from their master; the other forms stay local, as
- * open slots are a master's business.
+ * the write stream ({@code RDM.SLOT slot shard epoch}), so that they learn the move from their
+ * master; the other forms stay local, as open slots are a master's business.
  */
 final class ClusterSlotMove {
     private ClusterSlotMove() {
@@ -59,12 +59,24 @@ final class ClusterSlotMove {
                     throw RedmapException.err("Can't assign hashslot " + slot
                             + " to a different node while I still hold keys for this hash slot.");
                 }
-                state.assign(slot, ClusterCommands.shardOf(state, target));
+                long epoch = state.assign(slot, ClusterCommands.shardOf(state, target));
                 cluster.saveView();
-                ctx.propagateAs(Request.of(words("CLUSTER", "SETSLOT", Integer.toString(slot), "NODE", target.id())));
+                // The replicas take the move with this node's epoch, so that their views compare as ours do.
+                ctx.propagateAs(Request.of(words("RDM.SLOT", Integer.toString(slot), target.shard(), Long.toString(epoch))));
             }
             default -> throw invalid();
         }
+        ctx.reply().ok();
+    }
+
+    /** {@code RDM.SLOT slot shard epoch}: a slot move in the master's stream. */
+    static void slotFromMaster(CommandContext ctx) {
+        Cluster cluster = ClusterCommands.cluster(ctx);
+        if (!ClusterCommands.fromMaster(ctx)) {
+            throw RedmapException.err("RDM.SLOT is sent by this node's master only");
+        }
+        int slot = ClusterCommands.slot(ctx, 1, "Invalid or out of range slot");
+        cluster.slotMovedByMaster(slot, ctx.string(2), ctx.integer(3));
         ctx.reply().ok();
     }
 

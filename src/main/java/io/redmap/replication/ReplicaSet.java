@@ -73,7 +73,7 @@ public final class ReplicaSet {
         server.keyspace().store().flushPendingAppends();
         SyncManifest manifest;
         try {
-            manifest = SyncManifest.of(server.keyspace());
+            manifest = SyncManifest.of(server.keyspace(), server.cluster() == null ? null : server.cluster().viewText());
         } catch (IOException e) {
             throw RedmapException.err("cannot start a full sync: " + e.getMessage());
         }

@@ -24,7 +24,8 @@ import java.util.Map;
  * file renamed or deleted during the sync is still read as it was.
  *
  * <p>Frames (RESP arrays): {@code RDM.KEY db key path type value-size dim w|r} per key,
- * {@code RDM.FILE index path size} per file, then {@code RDM.MANIFEST keys files}.
+ * {@code RDM.FILE index path size} per file, in cluster mode {@code RDM.SLOTS moves} (the slot
+ * moves of the master's view), then {@code RDM.MANIFEST keys files}.
  */
 final class SyncManifest implements AutoCloseable {
     record SyncedFile(int index, String path, long size, FileChannel channel) {
@@ -32,10 +33,13 @@ final class SyncManifest implements AutoCloseable {
 
     private final List<byte[][]> keys = new ArrayList<>();
     private final List<SyncedFile> files = new ArrayList<>();
+    /** In cluster mode, the master's slot moves (the replica adopts them), else null. */
+    private String clusterView;
 
-    /** Under the command lock, with pending appends flushed: the keyspace at this offset. */
-    static SyncManifest of(Keyspace keyspace) throws IOException {
+    /** Under the command lock, with pending appends flushed: the keyspace (and cluster view) at this offset. */
+    static SyncManifest of(Keyspace keyspace, String clusterView) throws IOException {
         SyncManifest manifest = new SyncManifest();
+        manifest.clusterView = clusterView;
         Path dir = keyspace.store().files().policy().dir();
         Map<String, SyncedFile> byPath = new LinkedHashMap<>();
         try {
@@ -81,6 +85,9 @@ final class SyncManifest implements AutoCloseable {
         }
         for (SyncedFile file : files) {
             CommandEncoder.write(out, "RDM.FILE", Integer.toString(file.index()), file.path(), Long.toString(file.size()));
+        }
+        if (clusterView != null) {
+            CommandEncoder.write(out, "RDM.SLOTS", clusterView);
         }
         CommandEncoder.write(out, "RDM.MANIFEST", Integer.toString(keys.size()), Integer.toString(files.size()));
     }

@@ -47,6 +47,8 @@ final class SyncReceiver {
     private final List<Catalogue.Entry> keys = new ArrayList<>();
     private final List<IncomingFile> files = new ArrayList<>();
     private volatile long bytesReceived;
+    /** The master's slot moves (cluster mode), adopted with its keyspace. */
+    private String clusterView;
     /** Bytes of blocks handed to the file thread and not written yet (event loop only). */
     private long queuedBytes;
     private boolean ended;
@@ -77,6 +79,7 @@ final class SyncReceiver {
         switch (name) {
             case "RDM.KEY" -> key(frame);
             case "RDM.FILE" -> file(frame);
+            case "RDM.SLOTS" -> clusterView = new String(frame.word(1), StandardCharsets.UTF_8);
             case "RDM.MANIFEST" -> {
                 manifestEnd(frame);
                 onFileThread(this::sendChecksums);
@@ -240,6 +243,9 @@ final class SyncReceiver {
                 throw new IOException("the link to the master closed before the end of the sync");
             }
             switchKeyspaceLocked();
+            if (clusterView != null && server.cluster() != null) {
+                server.cluster().adoptView(clusterView);
+            }
             replication.adoptHistory(masterReplicationId, masterOffset);
         } finally {
             server.commandLock().unlock();
