@@ -1,5 +1,6 @@
 package io.redmap.cluster;
 
+import io.redmap.testing.LoopbackCluster;
 import io.redmap.testing.Poll;
 import io.redmap.testing.ServerProcess;
 import org.junit.jupiter.api.AfterAll;
@@ -47,53 +48,35 @@ class ClusterReshardTest {
 
     @TempDir
     static Path dir;
-    private static final List<ServerProcess> nodes = new ArrayList<>();
-    private static final List<Jedis> clients = new ArrayList<>();
+    private static LoopbackCluster cluster;
 
     @BeforeAll
-    static void startCluster() throws IOException {
-        int[] ports = freePorts(6);
-        List<String> topology = List.of("cluster-enabled yes",
-                "cluster-shard a 0-5460 127.0.0.1:" + ports[0] + " 127.0.0.1:" + ports[3],
-                "cluster-shard b 5461-10922 127.0.0.1:" + ports[1] + " 127.0.0.1:" + ports[4],
-                "cluster-shard c 10923-16383 127.0.0.1:" + ports[2] + " 127.0.0.1:" + ports[5]);
-        Path topologyFile = Files.write(dir.resolve("topology.conf"), topology);
-        for (int i = 0; i < 6; i++) {
-            Path nodeDir = Files.createDirectories(dir.resolve("node" + i));
-            Path config = Files.writeString(nodeDir.resolve("redmap.conf"), "include " + topologyFile + "\n");
-            ServerProcess node = ServerProcess.startWithConfig(nodeDir, config, "--port", Integer.toString(ports[i]));
-            nodes.add(node);
-            clients.add(new Jedis("127.0.0.1", node.port()));
-        }
-        for (int i = 3; i < 6; i++) {
-            Jedis replica = clients.get(i);
-            await(30, "replica in sync", () -> replica.info("replication").contains("master_link_status:up"));
-        }
+    static void startCluster() {
+        cluster = LoopbackCluster.start(dir, 3);
     }
 
     @AfterAll
     static void stopCluster() {
-        clients.forEach(Jedis::close);
-        nodes.forEach(ServerProcess::close);
+        cluster.close();
     }
 
     @Test
     void reshardMovesASlotWithAnArrayWhileAClientKeepsAppending() throws Exception {
         // The lowest slot of shard a is the first that reshard takes from it.
         String key = keyInSlot(0, "appended");
-        String source = clients.get(0).clusterMyId();
-        String target = clients.get(1).clusterMyId();
+        String source = cluster.client(0).clusterMyId();
+        String target = cluster.client(1).clusterMyId();
         AtomicLong acknowledged = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
         List<Throwable> failures = new ArrayList<>();
-        try (JedisCluster cluster = new JedisCluster(Set.of(new HostAndPort("127.0.0.1", nodes.get(0).port())))) {
-            cluster.sendCommand(key.getBytes(StandardCharsets.UTF_8), Array.MMAP, bytes(key), bytes("appended.bin"),
+        try (JedisCluster jedisCluster = new JedisCluster(Set.of(new HostAndPort("127.0.0.1", cluster.node(0).port())))) {
+            jedisCluster.sendCommand(key.getBytes(StandardCharsets.UTF_8), Array.MMAP, bytes(key), bytes("appended.bin"),
                     bytes("double"), bytes("WRITABLE"));
             Thread appender = Thread.ofPlatform().start(() -> {
                 try {
                     while (!stop.get()) {
                         long next = acknowledged.get();
-                        cluster.sendCommand(key.getBytes(StandardCharsets.UTF_8), Array.VADD, bytes(key),
+                        jedisCluster.sendCommand(key.getBytes(StandardCharsets.UTF_8), Array.VADD, bytes(key),
                                 bytes(Long.toString(next)));
                         acknowledged.incrementAndGet();
                     }
@@ -102,50 +85,51 @@ class ClusterReshardTest {
                 }
             });
             await(10, "appending", () -> acknowledged.get() > 200);
-            Process reshard = new ProcessBuilder("redis-cli", "--cluster", "reshard", "127.0.0.1:" + nodes.get(0).port(),
+            Process reshard = new ProcessBuilder("redis-cli", "--cluster", "reshard", "127.0.0.1:" + cluster.node(0).port(),
                     "--cluster-from", source, "--cluster-to", target, "--cluster-slots", "1", "--cluster-yes")
                     .redirectErrorStream(true).start();
             String output = new String(reshard.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(reshard.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(reshard.exitValue()).as(output).isZero();
-            assertThat(output).contains("Moving slot 0 from 127.0.0.1:" + nodes.get(0).port());
+            assertThat(output).contains("Moving slot 0 from 127.0.0.1:" + cluster.node(0).port());
             long before = acknowledged.get();
             await(10, "appending after the move", () -> acknowledged.get() > before + 200);
             stop.set(true);
             appender.join();
             assertThat(failures).isEmpty();
 
-            long count = (Long) cluster.sendCommand(key.getBytes(StandardCharsets.UTF_8), Array.VCOUNT, bytes(key));
+            long count = (Long) jedisCluster.sendCommand(key.getBytes(StandardCharsets.UTF_8), Array.VCOUNT, bytes(key));
             assertThat(count).isEqualTo(acknowledged.get());
-            List<?> values = (List<?>) cluster.sendCommand(key.getBytes(StandardCharsets.UTF_8), Array.VALL, bytes(key));
+            List<?> values = (List<?>) jedisCluster.sendCommand(key.getBytes(StandardCharsets.UTF_8), Array.VALL, bytes(key));
             for (int i = 0; i < values.size(); i++) {
                 assertThat(Double.parseDouble(new String((byte[]) values.get(i), StandardCharsets.UTF_8))).isEqualTo(i);
             }
         }
         // The key lives on shard b now, with its file; shard a kept neither.
-        assertThat(clients.get(1).exists(key)).isTrue();
-        assertThat(clients.get(0).keys("*")).doesNotContain(key);
-        assertThat(nodes.get(1).dir().resolve("appended.bin")).exists();
-        assertThat(nodes.get(0).dir().resolve("appended.bin")).doesNotExist();
+        assertThat(cluster.client(1).exists(key)).isTrue();
+        assertThat(cluster.client(0).keys("*")).doesNotContain(key);
+        assertThat(cluster.node(1).dir().resolve("appended.bin")).exists();
+        assertThat(cluster.node(0).dir().resolve("appended.bin")).doesNotExist();
         // Every node, replicas included, names shard b's master for slot 0.
-        for (Jedis client : clients) {
-            assertThat(client.clusterNodes()).contains(target + " 127.0.0.1:" + nodes.get(1).port());
+        for (int node = 0; node < cluster.size(); node++) {
+            Jedis client = cluster.client(node);
+            assertThat(client.clusterNodes()).contains(target + " 127.0.0.1:" + cluster.node(1).port());
             Poll.until(Duration.ofSeconds(10), "slot 0 served by shard b", () -> ownerPort(client, 0),
-                    port -> port == nodes.get(1).port(), client::clusterNodes);
+                    port -> port == cluster.node(1).port(), client::clusterNodes);
         }
         // Shard b's replica has the array too (a full sync brought its file).
-        Jedis replica = clients.get(4);
+        Jedis replica = cluster.client(4);
         replica.sendCommand(() -> bytes("READONLY"));
         await(20, "the array on shard b's replica", () -> replica.exists(key));
         assertThat(replica.sendCommand(Array.VCOUNT, key)).isEqualTo(acknowledged.get());
-        assertThat(check(nodes.get(2).port())).contains("[OK] All nodes agree about slots configuration.",
+        assertThat(check(cluster.node(2).port())).contains("[OK] All nodes agree about slots configuration.",
                 "[OK] All 16384 slots covered.");
     }
 
     @Test
     void migrateAnswersAsRedisDoes() throws Exception {
-        Jedis c = clients.get(2);
-        int targetPort = nodes.get(1).port();
+        Jedis c = cluster.client(2);
+        int targetPort = cluster.node(1).port();
         String key = keyInSlot(16000, "m");
         c.sendCommand(Array.MMAP, key, "m.bin", "double", "WRITABLE");
         c.sendCommand(Array.VADD, key, "1", "2", "3");
@@ -158,14 +142,14 @@ class ClusterReshardTest {
                 "0", "5000", "SIDEWAYS")).hasMessage("ERR syntax error");
 
         // A target that cannot be reached: the key stays here, served.
-        int closedPort = freePorts(1)[0];
+        int closedPort = LoopbackCluster.freePorts(1)[0];
         assertThatThrownBy(() -> c.migrate("127.0.0.1", closedPort, key, 0, 5000))
                 .isInstanceOf(JedisDataException.class).hasMessage("IOERR error or timeout connecting to the client");
         assertThat(c.sendCommand(Array.VCOUNT, key)).isEqualTo(3L);
 
         // COPY leaves the key here; a second MIGRATE meets it there (BUSYKEY) unless REPLACE. The
         // target imports the slot, so that ASKING lets us look at what arrived.
-        Jedis b = clients.get(1);
+        Jedis b = cluster.client(1);
         b.clusterSetSlotImporting(16000, c.clusterMyId());
         try {
             copyThenReplace(c, b, key, targetPort);
@@ -225,23 +209,6 @@ class ClusterReshardTest {
                 return prefix + "{" + tag + "}";
             }
         }
-    }
-
-    private static int[] freePorts(int count) throws IOException {
-        int[] ports = new int[count];
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket(0);
-                sockets.add(socket);
-                ports[i] = socket.getLocalPort();
-            }
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
-        }
-        return ports;
     }
 
     private static byte[] bytes(String text) {
