@@ -19,13 +19,11 @@ import java.util.function.Function;
  * master, node {@code shards + i} its replica; shard names are a, b, c...
  */
 public final class LoopbackCluster implements AutoCloseable {
-    private final Path dir;
     private final int[] ports;
     private final ServerProcess[] nodes;
     private final Jedis[] clients;
 
-    private LoopbackCluster(Path dir, int[] ports) {
-        this.dir = dir;
+    private LoopbackCluster(int[] ports) {
         this.ports = ports;
         this.nodes = new ServerProcess[ports.length];
         this.clients = new Jedis[ports.length];
@@ -41,25 +39,35 @@ public final class LoopbackCluster implements AutoCloseable {
         int[] ports = new int[2 * shards];
         System.arraycopy(masterPorts, 0, ports, 0, shards);
         System.arraycopy(freePorts(shards), 0, ports, shards, shards);
-        LoopbackCluster cluster = new LoopbackCluster(dir, ports);
+        List<String> topology = new ArrayList<>(List.of("cluster-enabled yes"));
+        for (int shard = 0; shard < shards; shard++) {
+            int first = shard * 16384 / shards;
+            int last = (shard + 1) * 16384 / shards - 1;
+            topology.add("cluster-shard " + shardName(shard) + " " + first + "-" + last + " 127.0.0.1:"
+                    + ports[shard] + " 127.0.0.1:" + ports[shards + shard]);
+        }
+        topology.addAll(List.of(extraLines));
+        return fromTopology(dir, topology, ports);
+    }
+
+    /**
+     * A cluster of the given topology file's lines, node {@code i} on {@code ports[i]} (the topology
+     * must name them all); returns once every replica is in sync with its master.
+     */
+    public static LoopbackCluster fromTopology(Path dir, List<String> topology, int[] ports) {
+        LoopbackCluster cluster = new LoopbackCluster(ports);
         try {
-            List<String> topology = new ArrayList<>(List.of("cluster-enabled yes"));
-            for (int shard = 0; shard < shards; shard++) {
-                int first = shard * 16384 / shards;
-                int last = (shard + 1) * 16384 / shards - 1;
-                topology.add("cluster-shard " + shardName(shard) + " " + first + "-" + last + " 127.0.0.1:"
-                        + cluster.ports[shard] + " 127.0.0.1:" + cluster.ports[shards + shard]);
-            }
-            topology.addAll(List.of(extraLines));
             Path topologyFile = Files.write(dir.resolve("topology.conf"), topology);
-            for (int i = 0; i < cluster.ports.length; i++) {
+            for (int i = 0; i < ports.length; i++) {
                 Path nodeDir = Files.createDirectories(dir.resolve("node" + i));
                 Path config = Files.writeString(nodeDir.resolve("redmap.conf"), "include " + topologyFile + "\n");
-                cluster.nodes[i] = ServerProcess.startWithConfig(nodeDir, config, "--port", Integer.toString(cluster.ports[i]));
-                cluster.clients[i] = new Jedis("127.0.0.1", cluster.ports[i]);
+                cluster.nodes[i] = ServerProcess.startWithConfig(nodeDir, config, "--port", Integer.toString(ports[i]));
+                cluster.clients[i] = new Jedis("127.0.0.1", ports[i]);
             }
-            for (int i = shards; i < cluster.ports.length; i++) {
-                cluster.awaitReplicaInSync(i);
+            for (int i = 0; i < ports.length; i++) {
+                if (cluster.query(i, jedis -> jedis.info("replication")).contains("role:slave")) {
+                    cluster.awaitReplicaInSync(i);
+                }
             }
             return cluster;
         } catch (IOException e) {
