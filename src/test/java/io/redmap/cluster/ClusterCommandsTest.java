@@ -228,6 +228,14 @@ class ClusterCommandsTest {
                 .isEqualTo("-ERR I'm already the owner of hash slot " + slotOfA + "\r\n");
         assertThat(cluster.call(a.masterPort(), "CLUSTER", "SETSLOT", slotOfA, "SIDEWAYS"))
                 .isEqualTo("-ERR Invalid CLUSTER SETSLOT action or number of arguments. Try CLUSTER HELP\r\n");
+        assertThat(cluster.call(a.masterPort(), "CLUSTER", "SETSLOT", slotOfA, "NODE", myId(b.replicaPort())))
+                .isEqualTo("-ERR Target node is not a master\r\n");
+        // A slot whose keys are still here cannot be given away (MIGRATE moves them first).
+        String key = keyInSlot(a.firstSlot() + 300, "setslot");
+        assertThat(cluster.call(a.masterPort(), "MMAP", key, key + ".f8", "double", "WRITABLE")).isEqualTo(":0\r\n");
+        assertThat(cluster.call(a.masterPort(), "CLUSTER", "SETSLOT", Integer.toString(a.firstSlot() + 300), "NODE", myId(b.masterPort())))
+                .isEqualTo("-ERR Can't assign hashslot " + (a.firstSlot() + 300)
+                        + " to a different node while I still hold keys for this hash slot.\r\n");
         // A replica takes slot changes from its master's stream only.
         assertThat(cluster.call(a.replicaPort(), "CLUSTER", "SETSLOT", slotOfA, "NODE", myId(a.masterPort())))
                 .isEqualTo("-ERR Please use SETSLOT only with masters.\r\n");
@@ -314,6 +322,24 @@ class ClusterCommandsTest {
             assertThat(client.call("EXISTS", prices, volumes)).isEqualTo(":2\r\n");
             assertThat(client.call("RENAME", volumes, "{" + tag + "}.sizes")).isEqualTo("+OK\r\n");
             assertThat(client.call("VMGET", "{" + tag + "}.sizes", "0", "1")).isEqualTo("*2\r\n$1\r\n7\r\n$1\r\n8\r\n");
+        }
+    }
+
+    @Test
+    void keysAndDbsizeAreThoseOfTheNodeAsked() {
+        List<String> created = new ArrayList<>();
+        for (Shard shard : cluster.shards()) {
+            String key = keyInSlot(slotOf(shard) + 1, "local");
+            assertThat(cluster.call(shard.masterPort(), "MMAP", key, key + ".f8", "double", "WRITABLE")).isEqualTo(":0\r\n");
+            created.add(key);
+        }
+        for (Shard shard : cluster.shards()) {
+            try (Jedis jedis = new Jedis("127.0.0.1", shard.masterPort())) {
+                Set<String> keys = jedis.keys("*");
+                assertThat(keys).allMatch(key -> shard.has(SlotHash.slot(key.getBytes(StandardCharsets.UTF_8))))
+                        .containsOnlyOnce(created.get(cluster.shards().indexOf(shard)));
+                assertThat(jedis.dbSize()).isEqualTo(keys.size());
+            }
         }
     }
 
