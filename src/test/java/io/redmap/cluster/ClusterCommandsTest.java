@@ -15,6 +15,7 @@ import redis.clients.jedis.resps.ClusterShardNodeInfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -499,7 +500,12 @@ class ClusterCommandsTest {
         for (List<String> command : List.of(
                 List.of("CLUSTER", "MEET", "127.0.0.1", "7000"),
                 List.of("CLUSTER", "ADDSLOTS", "1"),
+                List.of("CLUSTER", "ADDSLOTSRANGE", "1", "2"),
                 List.of("CLUSTER", "DELSLOTS", "1"),
+                List.of("CLUSTER", "DELSLOTSRANGE", "1", "2"),
+                List.of("CLUSTER", "FLUSHSLOTS"),
+                List.of("CLUSTER", "SET-CONFIG-EPOCH", "1"),
+                List.of("CLUSTER", "BUMPEPOCH"),
                 List.of("CLUSTER", "FORGET", myId(cluster.replicaPorts().getFirst())),
                 List.of("CLUSTER", "REPLICATE", myId(cluster.masterPorts().get(1))),
                 List.of("CLUSTER", "RESET"),
@@ -509,6 +515,15 @@ class ClusterCommandsTest {
                     .contains("cluster-shard");
         }
         assertThat(nodeLines(port)).hasSize(6);
+    }
+
+    @Test
+    void saveConfigWritesTheClusterConfigFile() throws IOException {
+        int port = cluster.replicaPorts().get(1);
+        Path file = cluster.dir(port).resolve("nodes.conf");
+        Files.deleteIfExists(file); // an earlier slot move may have written it
+        assertThat(cluster.call(port, "CLUSTER", "SAVECONFIG")).isEqualTo("+OK\r\n");
+        assertThat(Files.readString(file)).startsWith("# redmap cluster view");
     }
 
     @Test
