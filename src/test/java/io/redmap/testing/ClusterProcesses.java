@@ -129,6 +129,27 @@ public final class ClusterProcesses implements BeforeAllCallback, AfterAllCallba
         }
     }
 
+    /**
+     * Kills the node on {@code port} and starts a new one in its place on an emptied {@code dir}
+     * (its config file kept): a machine replaced, which knows only the declared topology and
+     * what its master tells it. Returns once the new node listens.
+     */
+    public void replaceWithEmptyNode(int port) throws IOException {
+        ServerProcess old = processes.stream().filter(process -> process.port() == port).findFirst().orElseThrow();
+        old.kill();
+        processes.remove(old);
+        Path dir = dir(port);
+        Path config = dir.resolve("redmap.conf");
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
+                if (!path.equals(dir) && !path.equals(config)) {
+                    Files.delete(path);
+                }
+            }
+        }
+        processes.add(ServerProcess.startWithConfig(dir, config, "--port", Integer.toString(port)));
+    }
+
     /** Waits until the node at {@code port} (a replica) has its link to its master up. */
     public void awaitLinkUp(int port) {
         Poll.until(TIMEOUT, "the replica on port " + port + " in sync with its master",
