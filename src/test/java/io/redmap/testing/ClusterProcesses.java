@@ -14,11 +14,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
@@ -45,6 +49,8 @@ public final class ClusterProcesses implements BeforeAllCallback, AfterAllCallba
      */
     private static final int LOWEST_PORT = 20000;
     private static final int HIGHEST_PORT = 29999;
+    /** What a node's log says when its port was taken (RedmapServer.start). */
+    private static final String PORT_TAKEN = "could not listen on any of";
 
     private final int shardCount;
     private Path root;
@@ -89,8 +95,28 @@ public final class ClusterProcesses implements BeforeAllCallback, AfterAllCallba
         throw new AssertionError(failure.getMessage() + "\n\ncluster logs:" + logs(), failure);
     }
 
+    /**
+     * Starts the nodes. Their ports were free when chosen, but another test on this machine may
+     * take one before the node binds it: then the whole cluster starts again on other ports, once.
+     */
     private void start() throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                startOnFreePorts();
+                return;
+            } catch (AssertionError e) {
+                boolean portTaken = Arrays.stream(e.getSuppressed())
+                        .anyMatch(failure -> String.valueOf(failure.getMessage()).contains(PORT_TAKEN));
+                if (attempt == 2 || !portTaken) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void startOnFreePorts() throws IOException {
         root = Files.createTempDirectory("redmap-cluster");
+        shards.clear();
         List<Integer> ports = freePorts(2 * shardCount);
         StringBuilder topology = new StringBuilder("cluster-enabled yes\n");
         for (int i = 0; i < shardCount; i++) {
@@ -101,21 +127,27 @@ public final class ClusterProcesses implements BeforeAllCallback, AfterAllCallba
                     .append(" 127.0.0.1:").append(shard.masterPort()).append(" 127.0.0.1:").append(shard.replicaPort()).append('\n');
         }
         Files.writeString(root.resolve("topology.conf"), topology);
-        // Started side by side: six JVMs one after the other would take most of the class's time.
-        List<CompletableFuture<ServerProcess>> starting = new ArrayList<>();
-        for (int port : ports) {
-            Path dir = Files.createDirectories(root.resolve("node-" + port));
-            Path config = dir.resolve("redmap.conf");
-            Files.writeString(config, "include ../topology.conf\nport " + port + "\n");
-            // ServerProcess gives --port 0 after the config file; the later --port wins.
-            starting.add(CompletableFuture.supplyAsync(() -> ServerProcess.startWithConfig(dir, config, "--port", Integer.toString(port))));
+        // Started side by side (one thread each: a JVM start mostly waits): six JVMs one after the
+        // other would take most of the class's time.
+        List<Future<ServerProcess>> starting = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int port : ports) {
+                Path dir = Files.createDirectories(root.resolve("node-" + port));
+                Path config = dir.resolve("redmap.conf");
+                Files.writeString(config, "include ../topology.conf\nport " + port + "\n");
+                // ServerProcess gives --port 0 after the config file; the later --port wins.
+                starting.add(threads.submit(() -> ServerProcess.startWithConfig(dir, config, "--port", Integer.toString(port))));
+            }
         }
         List<Throwable> failures = new ArrayList<>();
-        for (CompletableFuture<ServerProcess> future : starting) {
+        for (Future<ServerProcess> future : starting) {
             try {
-                processes.add(future.join());
-            } catch (RuntimeException e) {
-                failures.add(e.getCause() != null ? e.getCause() : e);
+                processes.add(future.get());
+            } catch (ExecutionException e) {
+                failures.add(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failures.add(e);
             }
         }
         if (!failures.isEmpty()) {
