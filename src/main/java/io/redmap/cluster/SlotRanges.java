@@ -12,7 +12,7 @@ public final class SlotRanges {
     /** A set of slots from its text; refused with the reason when a part is not a slot or a range of them. */
     public static BitSet parse(String text) {
         BitSet slots = new BitSet(SlotHash.SLOTS);
-        for (String part : text.split(",")) {
+        for (String part : text.split(",", -1)) { // -1: a trailing or lone comma is an empty part, refused
             String[] bounds = part.strip().split("-", -1);
             if (bounds.length > 2 || bounds[0].isEmpty()) {
                 throw new IllegalArgumentException("'" + part + "' is not a slot or a range of slots such as 0-5460");

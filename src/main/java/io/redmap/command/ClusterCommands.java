@@ -144,25 +144,25 @@ final class ClusterCommands {
         return (int) slot;
     }
 
+    /** As Redis (cluster.c): a slot that is no integer is {@code value is not an integer}, one out of range {@code Invalid slot}. */
     private static void countKeysInSlot(CommandContext ctx) {
         cluster(ctx);
-        ctx.reply().integer(keysInSlot(ctx, slot(ctx, 2, "Invalid slot"), Long.MAX_VALUE).size());
+        long slot = ctx.integer(2);
+        if (slot < 0 || slot >= SlotHash.SLOTS) {
+            throw RedmapException.err("Invalid slot");
+        }
+        ctx.reply().integer(keysInSlot(ctx, (int) slot, Long.MAX_VALUE).size());
     }
 
+    /** As Redis: the count is parsed first, then the slot, each an integer; then both are checked. */
     private static void getKeysInSlot(CommandContext ctx) {
         cluster(ctx);
-        long count;
-        int slot;
-        try {
-            count = Long.parseLong(ctx.string(3));
-            slot = slot(ctx, 2, "Invalid slot or number of keys");
-        } catch (NumberFormatException e) {
+        long count = ctx.integer(3);
+        long slot = ctx.integer(2);
+        if (count < 0 || slot < 0 || slot >= SlotHash.SLOTS) {
             throw RedmapException.err("Invalid slot or number of keys");
         }
-        if (count < 0) {
-            throw RedmapException.err("Invalid slot or number of keys");
-        }
-        List<ByteKey> keys = keysInSlot(ctx, slot, count);
+        List<ByteKey> keys = keysInSlot(ctx, (int) slot, count);
         ctx.reply().arrayHeader(keys.size());
         for (ByteKey key : keys) {
             ctx.reply().bulk(key.bytes());
