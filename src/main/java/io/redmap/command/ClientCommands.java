@@ -216,6 +216,9 @@ final class ClientCommands {
         if (session.watchedKeyTouched()) {
             flags.append('d');
         }
+        if (session.clusterReadOnly()) {
+            flags.append('r'); // READONLY: reads served by a cluster replica
+        }
         return flags.isEmpty() ? "N" : flags.toString();
     }
 }

@@ -32,10 +32,11 @@ final class ClusterRouting {
     }
 
     /**
-     * A command being queued in MULTI: only whether its slot is served here (its keys are looked up
-     * at EXEC, under the lock), so that a client learns of a -MOVED before it sends EXEC.
+     * Before the command lock (and before a command is queued in MULTI): only whether its slot is
+     * served here, so that a client learns of a -MOVED at once; the keys of an open slot are looked
+     * up by {@link #check}, under the lock (at EXEC for a transaction).
      */
-    static void checkQueued(ServerState server, ClientSession session, CommandSpec spec, Request args) {
+    static void checkServedHere(ServerState server, ClientSession session, CommandSpec spec, Request args) {
         Cluster cluster = server.cluster();
         if (cluster == null || session.type() == ClientType.MASTER || !spec.keys().hasKeys()) {
             return;

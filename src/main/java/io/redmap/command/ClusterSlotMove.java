@@ -54,6 +54,9 @@ final class ClusterSlotMove {
             }
             case "node" -> {
                 requireArgs(ctx, 5);
+                if (state.topology().node(ctx.string(4)) == null) {
+                    throw RedmapException.err("Unknown node " + ctx.string(4)); // Redis's words for NODE
+                }
                 ClusterNode target = ClusterCommands.masterNamed(state, ctx.string(4));
                 if (owner && !target.equals(myself) && !ClusterCommands.keysInSlot(ctx, slot, 1).isEmpty()) {
                     throw RedmapException.err("Can't assign hashslot " + slot

@@ -37,6 +37,9 @@ public final class CommandDispatcher {
             spec = resolve(session, args);
             session.touched(spec.name());
             PubSubCommands.checkSubscribedMode(session, spec);
+            // A key of another node's slot is redirected first, as Redis does: a write sent to a
+            // replica gets -MOVED to the master, not -READONLY.
+            ClusterRouting.checkServedHere(server, session, spec, args);
             if (spec.has(CommandFlag.WRITE)) {
                 checkWritesAccepted(session);
             }
@@ -44,7 +47,6 @@ public final class CommandDispatcher {
                 if (spec.has(CommandFlag.NO_MULTI)) {
                     throw RedmapException.err("Command not allowed inside a transaction");
                 }
-                ClusterRouting.checkQueued(server, session, spec, args);
                 session.queue(args);
                 reply.simple("QUEUED");
                 return;

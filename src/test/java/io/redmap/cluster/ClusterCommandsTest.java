@@ -5,7 +5,6 @@ import io.redmap.testing.ClusterProcesses.Shard;
 import io.redmap.testing.Poll;
 import io.redmap.testing.RawClient;
 import io.redmap.testing.TestServer;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
@@ -246,9 +245,6 @@ class ClusterCommandsTest {
     }
 
     @Test
-    @Disabled("redmap bug: CLUSTER SETSLOT <slot> NODE <unknown id> replies 'I don't know about node', Redis 7 "
-            + "'Unknown node' (ClusterSlotMove passes NODE's id to ClusterCommands.masterNamed, whose text is "
-            + "that of MIGRATING and IMPORTING)")
     void setSlotNodeWithAnUnknownIdIsRefusedAsRedisRefusesIt() {
         String unknown = "0123456789abcdef0123456789abcdef01234567";
         assertThat(cluster.call(cluster.masterPorts().getFirst(), "CLUSTER", "SETSLOT", "0", "NODE", unknown))
@@ -378,9 +374,6 @@ class ClusterCommandsTest {
     }
 
     @Test
-    @Disabled("redmap bug: a write on a replica gets '-READONLY You can't write against a read only replica.' "
-            + "where Redis Cluster answers -MOVED to the slot's master (processCommand redirects before it checks "
-            + "replica-read-only); CommandDispatcher.dispatch calls checkWritesAccepted before ClusterRouting.check")
     void writesOnAReplicaAreMovedToTheMaster() {
         Shard b = cluster.shards().get(1);
         Shard c = cluster.shards().get(2);
@@ -488,10 +481,6 @@ class ClusterCommandsTest {
     }
 
     @Test
-    @Disabled("redmap bug: a replica that full-syncs after a slot move (a new or replaced replica) keeps the declared "
-            + "topology: the move reaches replicas only as a CLUSTER SETSLOT in the write stream, and a full sync does "
-            + "not carry the master's view, so its CLUSTER NODES/SLOTS disagree with every other node and "
-            + "redis-cli --cluster check fails with 'Nodes don't agree about configuration!'")
     void aReplicaThatJoinsAfterASlotMoveLearnsItFromItsMaster() throws Exception {
         Shard a = cluster.shards().get(0);
         Shard c = cluster.shards().get(2);
