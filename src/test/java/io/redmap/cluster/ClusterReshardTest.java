@@ -1,12 +1,12 @@
 package io.redmap.cluster;
 
-import io.redmap.testing.LoopbackCluster;
+import io.redmap.testing.ClusterProcesses;
 import io.redmap.testing.Poll;
 import io.redmap.testing.ServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisCluster;
@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,30 +45,37 @@ class ClusterReshardTest {
         }
     }
 
-    @TempDir
-    static Path dir;
-    private static LoopbackCluster cluster;
+    @RegisterExtension
+    static final ClusterProcesses cluster = ClusterProcesses.of(3);
+    private static final List<Jedis> clients = new ArrayList<>();
 
     @BeforeAll
-    static void startCluster() {
-        cluster = LoopbackCluster.start(dir, 3);
+    static void connect() {
+        for (int port : cluster.ports()) {
+            clients.add(new Jedis("127.0.0.1", port));
+        }
     }
 
     @AfterAll
-    static void stopCluster() {
-        cluster.close();
+    static void disconnect() {
+        clients.forEach(Jedis::close);
+    }
+
+    /** Node {@code i}: shard i's master for i < 3, shard (i - 3)'s replica after. */
+    private static int port(int node) {
+        return cluster.ports().get(node);
     }
 
     @Test
     void reshardMovesASlotWithAnArrayWhileAClientKeepsAppending() throws Exception {
         // The lowest slot of shard a is the first that reshard takes from it.
         String key = keyInSlot(0, "appended");
-        String source = cluster.client(0).clusterMyId();
-        String target = cluster.client(1).clusterMyId();
+        String source = clients.get(0).clusterMyId();
+        String target = clients.get(1).clusterMyId();
         AtomicLong acknowledged = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
         List<Throwable> failures = new ArrayList<>();
-        try (JedisCluster jedisCluster = new JedisCluster(Set.of(new HostAndPort("127.0.0.1", cluster.node(0).port())))) {
+        try (JedisCluster jedisCluster = new JedisCluster(Set.of(new HostAndPort("127.0.0.1", port(0))))) {
             jedisCluster.sendCommand(key.getBytes(StandardCharsets.UTF_8), Array.MMAP, bytes(key), bytes("appended.bin"),
                     bytes("double"), bytes("WRITABLE"));
             Thread appender = Thread.ofPlatform().start(() -> {
@@ -85,13 +91,13 @@ class ClusterReshardTest {
                 }
             });
             await(10, "appending", () -> acknowledged.get() > 200);
-            Process reshard = new ProcessBuilder("redis-cli", "--cluster", "reshard", "127.0.0.1:" + cluster.node(0).port(),
+            Process reshard = new ProcessBuilder("redis-cli", "--cluster", "reshard", "127.0.0.1:" + port(0),
                     "--cluster-from", source, "--cluster-to", target, "--cluster-slots", "1", "--cluster-yes")
                     .redirectErrorStream(true).start();
             String output = new String(reshard.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(reshard.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(reshard.exitValue()).as(output).isZero();
-            assertThat(output).contains("Moving slot 0 from 127.0.0.1:" + cluster.node(0).port());
+            assertThat(output).contains("Moving slot 0 from 127.0.0.1:" + port(0));
             long before = acknowledged.get();
             await(10, "appending after the move", () -> acknowledged.get() > before + 200);
             stop.set(true);
@@ -106,30 +112,29 @@ class ClusterReshardTest {
             }
         }
         // The key lives on shard b now, with its file; shard a kept neither.
-        assertThat(cluster.client(1).exists(key)).isTrue();
-        assertThat(cluster.client(0).keys("*")).doesNotContain(key);
-        assertThat(cluster.node(1).dir().resolve("appended.bin")).exists();
-        assertThat(cluster.node(0).dir().resolve("appended.bin")).doesNotExist();
+        assertThat(clients.get(1).exists(key)).isTrue();
+        assertThat(clients.get(0).keys("*")).doesNotContain(key);
+        assertThat(cluster.dir(port(1)).resolve("appended.bin")).exists();
+        assertThat(cluster.dir(port(0)).resolve("appended.bin")).doesNotExist();
         // Every node, replicas included, names shard b's master for slot 0.
-        for (int node = 0; node < cluster.size(); node++) {
-            Jedis client = cluster.client(node);
-            assertThat(client.clusterNodes()).contains(target + " 127.0.0.1:" + cluster.node(1).port());
+        for (Jedis client : clients) {
+            assertThat(client.clusterNodes()).contains(target + " 127.0.0.1:" + port(1));
             Poll.until(Duration.ofSeconds(10), "slot 0 served by shard b", () -> ownerPort(client, 0),
-                    port -> port == cluster.node(1).port(), client::clusterNodes);
+                    port -> port == port(1), client::clusterNodes);
         }
         // Shard b's replica has the array too (a full sync brought its file).
-        Jedis replica = cluster.client(4);
+        Jedis replica = clients.get(4);
         replica.sendCommand(() -> bytes("READONLY"));
         await(20, "the array on shard b's replica", () -> replica.exists(key));
         assertThat(replica.sendCommand(Array.VCOUNT, key)).isEqualTo(acknowledged.get());
-        assertThat(check(cluster.node(2).port())).contains("[OK] All nodes agree about slots configuration.",
+        assertThat(check(port(2))).contains("[OK] All nodes agree about slots configuration.",
                 "[OK] All 16384 slots covered.");
     }
 
     @Test
     void migrateAnswersAsRedisDoes() throws Exception {
-        Jedis c = cluster.client(2);
-        int targetPort = cluster.node(1).port();
+        Jedis c = clients.get(2);
+        int targetPort = port(1);
         String key = keyInSlot(16000, "m");
         c.sendCommand(Array.MMAP, key, "m.bin", "double", "WRITABLE");
         c.sendCommand(Array.VADD, key, "1", "2", "3");
@@ -142,14 +147,14 @@ class ClusterReshardTest {
                 "0", "5000", "SIDEWAYS")).hasMessage("ERR syntax error");
 
         // A target that cannot be reached: the key stays here, served.
-        int closedPort = LoopbackCluster.freePorts(1)[0];
+        int closedPort = ClusterProcesses.freePorts(1).getFirst();
         assertThatThrownBy(() -> c.migrate("127.0.0.1", closedPort, key, 0, 5000))
                 .isInstanceOf(JedisDataException.class).hasMessage("IOERR error or timeout connecting to the client");
         assertThat(c.sendCommand(Array.VCOUNT, key)).isEqualTo(3L);
 
         // COPY leaves the key here; a second MIGRATE meets it there (BUSYKEY) unless REPLACE. The
         // target imports the slot, so that ASKING lets us look at what arrived.
-        Jedis b = cluster.client(1);
+        Jedis b = clients.get(1);
         b.clusterSetSlotImporting(16000, c.clusterMyId());
         try {
             copyThenReplace(c, b, key, targetPort);

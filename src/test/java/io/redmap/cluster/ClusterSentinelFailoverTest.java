@@ -1,18 +1,17 @@
 package io.redmap.cluster;
 
-import io.redmap.testing.LoopbackCluster;
+import io.redmap.testing.ClusterProcesses;
 import io.redmap.testing.Poll;
 import io.redmap.testing.SentinelProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.commands.ProtocolCommand;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,13 +36,11 @@ class ClusterSentinelFailoverTest {
         }
     }
 
-    @TempDir
-    Path dir;
     private SentinelProcess sentinel;
-    private LoopbackCluster cluster;
+    private ClusterProcesses cluster;
 
     @AfterEach
-    void stop() {
+    void stop() throws IOException {
         if (cluster != null) {
             cluster.close();
         }
@@ -53,49 +50,48 @@ class ClusterSentinelFailoverTest {
     }
 
     @Test
-    void killingAShardsMasterMovesItsSlotsToThePromotedReplicaOnEveryNode() {
-        // Sentinel first, watching the three masters-to-be; then the nodes, told where it is.
-        int[] masterPorts = LoopbackCluster.freePorts(3);
+    void killingAShardsMasterMovesItsSlotsToThePromotedReplicaOnEveryNode() throws IOException {
+        // The nodes are told where the Sentinel will be; it starts once they run, watching the three shards.
+        int sentinelPort = ClusterProcesses.freePorts(1).getFirst();
+        cluster = ClusterProcesses.of(3, "cluster-sentinel 127.0.0.1:" + sentinelPort).started();
         List<String> lines = new ArrayList<>();
-        for (int shard = 0; shard < 3; shard++) {
-            String name = LoopbackCluster.shardName(shard);
-            lines.addAll(List.of("sentinel monitor " + name + " 127.0.0.1 " + masterPorts[shard] + " 1",
-                    "sentinel down-after-milliseconds " + name + " 2000",
-                    "sentinel failover-timeout " + name + " 10000"));
+        for (ClusterProcesses.Shard shard : cluster.shards()) {
+            lines.addAll(List.of("sentinel monitor " + shard.name() + " 127.0.0.1 " + shard.masterPort() + " 1",
+                    "sentinel down-after-milliseconds " + shard.name() + " 2000",
+                    "sentinel failover-timeout " + shard.name() + " 10000"));
         }
-        sentinel = SentinelProcess.startWithConfig("a", lines);
-        cluster = LoopbackCluster.start(dir, 3, masterPorts, "cluster-sentinel 127.0.0.1:" + sentinel.port());
-        for (int shard = 0; shard < 3; shard++) {
-            String name = LoopbackCluster.shardName(shard);
+        sentinel = SentinelProcess.startWithConfig("a", lines, sentinelPort);
+        for (ClusterProcesses.Shard shard : cluster.shards()) {
+            String name = shard.name();
             Poll.until(Duration.ofSeconds(30), "Sentinel knowing shard " + name + "'s replica",
                     () -> sentinel.query(jedis -> jedis.sentinelReplicas(name)), replicas -> replicas.size() == 1
                             && !replicas.getFirst().get("flags").contains("down"), sentinel::log);
         }
         String key = "{a}log"; // whichever shard serves it fails over
         int slot = SlotHash.slot(key.getBytes(StandardCharsets.UTF_8));
-        int shard = slot * 3 / 16384;
-        int master = shard;
-        int replica = 3 + shard;
-        try (JedisCluster client = new JedisCluster(Set.of(new HostAndPort("127.0.0.1", cluster.port(0))))) {
+        ClusterProcesses.Shard shard = cluster.shardOf(slot);
+        int master = shard.masterPort();
+        int replica = shard.replicaPort();
+        try (JedisCluster client = new JedisCluster(Set.of(new HostAndPort("127.0.0.1", cluster.ports().getFirst())))) {
             client.sendCommand(key, Array.MMAP, key, "log.bin", "double", "WRITABLE");
             client.sendCommand(key, Array.VADD, key, "1", "2", "3");
             // Acknowledged by the replica too, so that the failover cannot lose them.
-            assertThat(cluster.client(master).waitReplicas(1, 5000)).isEqualTo(1);
+            long acknowledgedBy = cluster.query(master, jedis -> jedis.waitReplicas(1, 5000));
+            assertThat(acknowledgedBy).isEqualTo(1);
 
             cluster.node(master).kill();
-            String name = LoopbackCluster.shardName(shard);
+            String name = shard.name();
             Poll.until(Duration.ofSeconds(60), "Sentinel promoting shard " + name + "'s replica",
                     () -> sentinel.query(jedis -> jedis.sentinelGetMasterAddrByName(name)),
-                    address -> address.get(1).equals(Integer.toString(cluster.port(replica))), sentinel::log);
+                    address -> address.get(1).equals(Integer.toString(replica)), sentinel::log);
 
-            for (int node = 0; node < cluster.size(); node++) {
+            for (int node : cluster.ports()) {
                 if (node == master) {
                     continue;
                 }
-                int asked = node;
                 Poll.until(Duration.ofSeconds(20), "node " + node + " naming the new master of slot " + slot,
-                        () -> cluster.query(asked, jedis -> masterPortOf(jedis, slot)), port -> port == cluster.port(replica),
-                        () -> cluster.query(asked, Jedis::clusterNodes));
+                        () -> cluster.query(node, jedis -> masterPortOf(jedis, slot)), port -> port == replica,
+                        () -> cluster.query(node, Jedis::clusterNodes));
             }
             // The client finds the new master by itself (CLUSTER SLOTS again after the lost connection).
             Poll.until(Duration.ofSeconds(30), "a write through JedisCluster after the failover",
@@ -105,13 +101,12 @@ class ClusterSentinelFailoverTest {
 
         // The old master comes back as a replica of the new one, by asking Sentinel at start.
         cluster.restart(master);
-        cluster.awaitReplicaInSync(master);
+        cluster.awaitLinkUp(master);
         Map<String, String> replication = parse(cluster.query(master, jedis -> jedis.info("replication")));
-        assertThat(replication).containsEntry("role", "slave").containsEntry("master_port",
-                Integer.toString(cluster.port(replica)));
+        assertThat(replication).containsEntry("role", "slave").containsEntry("master_port", Integer.toString(replica));
         assertThat(cluster.query(master, Jedis::clusterNodes)).contains("myself,slave");
         int newMasterPort = cluster.query(master, jedis -> masterPortOf(jedis, slot));
-        assertThat(newMasterPort).isEqualTo(cluster.port(replica));
+        assertThat(newMasterPort).isEqualTo(replica);
     }
 
     private static int masterPortOf(Jedis jedis, int slot) {

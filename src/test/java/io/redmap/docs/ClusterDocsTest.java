@@ -1,19 +1,18 @@
 package io.redmap.docs;
 
-import io.redmap.testing.LoopbackCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.redmap.testing.ClusterProcesses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -39,25 +38,10 @@ class ClusterDocsTest {
 
     @TempDir
     static Path dir;
-    private int[] ports;
-    private LoopbackCluster cluster;
-
-    @BeforeAll
-    void startThePagesCluster() {
-        ports = LoopbackCluster.freePorts(6);
-        List<String> topology = new ArrayList<>();
-        for (String line : topologyConf().split("\n")) {
-            topology.add(withOurPorts(line));
-        }
-        cluster = LoopbackCluster.fromTopology(dir, topology, ports);
-    }
-
-    @AfterAll
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    /** The page's topology on free ports: node i (port 7000 + i on the page) on {@code ports().get(i)}. */
+    @RegisterExtension
+    static final ClusterProcesses cluster = ClusterProcesses.of(6,
+            ports -> topologyConf().lines().map(line -> withPorts(line, ports)).toList());
 
     @Test
     void shellBlocksRunAsWritten() throws Exception {
@@ -66,12 +50,13 @@ class ClusterDocsTest {
         String check = run(blocks.get(0));
         assertThat(check).contains("[OK] All 16384 slots covered.", "[OK] All nodes agree about slots configuration.");
         String reshard = run(blocks.get(1));
-        assertThat(reshard).contains("Moving slot 0 from 127.0.0.1:" + ports[0], "Moving slot 99 from")
+        assertThat(reshard).contains("Moving slot 0 from 127.0.0.1:" + port(0), "Moving slot 99 from")
                 .doesNotContain("Moving slot 100 ");
-        assertThat(cluster.client(1).clusterNodes()).containsPattern("myself,master - 0 0 \\d+ connected 0-99 5461-10922\n");
+        assertThat(cluster.query(port(1), Jedis::clusterNodes)).containsPattern("myself,master - 0 0 \\d+ connected 0-99 5461-10922\n");
         // The array the first block mapped is on the node that serves its slot now.
         int owner = ownerOf("prices");
-        assertThat(cluster.client(owner).keys("prices")).containsExactly("prices");
+        Set<String> keys = cluster.query(port(owner), jedis -> jedis.keys("prices"));
+        assertThat(keys).containsExactly("prices");
     }
 
     @Test
@@ -79,10 +64,11 @@ class ClusterDocsTest {
         Path source = DocsExamplesTest.ROOT.resolve("src/test/java/io/redmap/docs/ClusterExample.java");
         assertThat(DocsExamplesTest.blocks(PAGE, "java")).as("```java blocks in docs/%s", PAGE)
                 .containsExactly(DocsExamplesTest.normalise(read(source)));
-        ClusterExample.run(Set.of(new HostAndPort("127.0.0.1", ports[2])));
+        ClusterExample.run(Set.of(new HostAndPort("127.0.0.1", port(2))));
         // The three sensors are spread over the shards by their slots: each is where CLUSTER KEYSLOT says.
         for (String sensor : List.of("sensor:1", "sensor:2", "sensor:3")) {
-            assertThat(cluster.client(ownerOf(sensor)).keys("sensor:*")).contains(sensor);
+            Set<String> keys = cluster.query(port(ownerOf(sensor)), jedis -> jedis.keys("sensor:*"));
+            assertThat(keys).contains(sensor);
         }
     }
 
@@ -93,28 +79,29 @@ class ClusterDocsTest {
                 .containsExactly(DocsExamplesTest.normalise(read(script)));
         assumeTrue(DocsExamplesTest.pythonReady(), "/usr/bin/python3 cannot import redis and numpy");
         ProcessBuilder builder = new ProcessBuilder("/usr/bin/python3", script.toString()).redirectErrorStream(true);
-        builder.environment().put("REDMAP_CLUSTER", "127.0.0.1:" + ports[1]);
+        builder.environment().put("REDMAP_CLUSTER", "127.0.0.1:" + port(1));
         String output = finish(builder.start(), PYTHON_EXAMPLE.toString());
         for (int day = 0; day < 3; day++) {
-            assertThat(output).contains("orders:" + day + " is served by 127.0.0.1:" + ports[ownerOf("orders:" + day)]);
+            assertThat(output).contains("orders:" + day + " is served by 127.0.0.1:" + port(ownerOf("orders:" + day)));
         }
     }
 
+    private static int port(int node) {
+        return cluster.ports().get(node);
+    }
+
     /** The node that serves a key's slot now, by CLUSTER SLOTS. */
-    private int ownerOf(String key) {
-        long slot = cluster.client(0).clusterKeySlot(key);
-        for (Object range : cluster.client(0).clusterSlots()) {
-            List<?> fields = (List<?>) range;
-            if ((Long) fields.get(0) <= slot && slot <= (Long) fields.get(1)) {
-                long port = (Long) ((List<?>) fields.get(2)).get(1);
-                for (int node = 0; node < ports.length; node++) {
-                    if (ports[node] == port) {
-                        return node;
-                    }
+    private static int ownerOf(String key) {
+        return cluster.query(port(0), jedis -> {
+            long slot = jedis.clusterKeySlot(key);
+            for (Object range : jedis.clusterSlots()) {
+                List<?> fields = (List<?>) range;
+                if ((Long) fields.get(0) <= slot && slot <= (Long) fields.get(1)) {
+                    return cluster.ports().indexOf(((Long) ((List<?>) fields.get(2)).get(1)).intValue());
                 }
             }
-        }
-        throw new AssertionError("no node serves " + key);
+            throw new AssertionError("no node serves " + key);
+        });
     }
 
     /** The page's topology.conf: its ```conf block with the {@code cluster-shard} lines. */
@@ -125,13 +112,13 @@ class ClusterDocsTest {
         return candidates.getFirst();
     }
 
-    private String withOurPorts(String text) {
+    private static String withPorts(String text, List<Integer> ports) {
         Matcher port = PAGE_PORT.matcher(text);
-        return port.replaceAll(match -> Integer.toString(ports[Integer.parseInt(match.group(1))]));
+        return port.replaceAll(match -> Integer.toString(ports.get(Integer.parseInt(match.group(1)))));
     }
 
     private String run(String block) throws IOException, InterruptedException {
-        Path script = Files.writeString(dir.resolve("block.sh"), "set -e\n" + withOurPorts(block));
+        Path script = Files.writeString(dir.resolve("block.sh"), "set -e\n" + withPorts(block, cluster.ports()));
         return finish(new ProcessBuilder("bash", script.toString()).redirectErrorStream(true).start(), "a ```sh block");
     }
 

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.opentest4j.TestAbortedException;
+import redis.clients.jedis.Jedis;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +25,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -39,8 +43,11 @@ import java.util.stream.Stream;
  * &#64;RegisterExtension
  * static final ClusterProcesses cluster = ClusterProcesses.of(3);
  * </pre>
+ *
+ * A test that needs the cluster for itself alone starts it with {@link #started()} and closes it.
  */
-public final class ClusterProcesses implements BeforeAllCallback, AfterAllCallback, TestExecutionExceptionHandler {
+public final class ClusterProcesses implements BeforeAllCallback, AfterAllCallback, TestExecutionExceptionHandler,
+        AutoCloseable {
     public static final int SLOTS = 16384;
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     /**
@@ -49,10 +56,15 @@ public final class ClusterProcesses implements BeforeAllCallback, AfterAllCallba
      */
     private static final int LOWEST_PORT = 20000;
     private static final int HIGHEST_PORT = 29999;
+    /** A shard line of one slot range, a master and a replica (the form this class describes as a {@link Shard}). */
+    private static final Pattern SHARD_LINE =
+            Pattern.compile("cluster-shard (\\S+) (\\d+)-(\\d+) 127\\.0\\.0\\.1:(\\d+) 127\\.0\\.0\\.1:(\\d+)");
     /** What a node's log says when its port was taken (RedmapServer.start). */
     private static final String PORT_TAKEN = "could not listen on any of";
 
-    private final int shardCount;
+    private final int nodeCount;
+    /** The topology file's lines for the nodes' ports (masters first). */
+    private final Function<List<Integer>, List<String>> topology;
     private Path root;
     private final List<Shard> shards = new ArrayList<>();
     private final List<ServerProcess> processes = new ArrayList<>();
@@ -68,13 +80,40 @@ public final class ClusterProcesses implements BeforeAllCallback, AfterAllCallba
         }
     }
 
-    private ClusterProcesses(int shardCount) {
-        this.shardCount = shardCount;
+    private ClusterProcesses(int nodeCount, Function<List<Integer>, List<String>> topology) {
+        this.nodeCount = nodeCount;
+        this.topology = topology;
     }
 
-    /** A cluster of {@code shards} masters, each with one replica. */
-    public static ClusterProcesses of(int shards) {
-        return new ClusterProcesses(shards);
+    /**
+     * A cluster of {@code shards} masters, each with one replica; {@code extraLines} go into the
+     * topology file too ({@code cluster-sentinel host:port}).
+     */
+    public static ClusterProcesses of(int shards, String... extraLines) {
+        return new ClusterProcesses(2 * shards, ports -> {
+            List<String> lines = new ArrayList<>(List.of("cluster-enabled yes"));
+            for (int i = 0; i < shards; i++) {
+                int[] range = slotRange(i, shards);
+                lines.add("cluster-shard " + (char) ('a' + i) + " " + range[0] + "-" + range[1] + " 127.0.0.1:"
+                        + ports.get(i) + " 127.0.0.1:" + ports.get(shards + i));
+            }
+            lines.addAll(List.of(extraLines));
+            return lines;
+        });
+    }
+
+    /**
+     * A cluster of {@code nodes} nodes whose topology file is {@code topology} of their ports (in
+     * order): a topology written elsewhere (a documentation page's) on free ports.
+     */
+    public static ClusterProcesses of(int nodes, Function<List<Integer>, List<String>> topology) {
+        return new ClusterProcesses(nodes, topology);
+    }
+
+    /** For a test that starts and closes the cluster itself (rather than as an extension): started. */
+    public ClusterProcesses started() throws IOException {
+        start();
+        return this;
     }
 
     @Override
@@ -117,16 +156,16 @@ public final class ClusterProcesses implements BeforeAllCallback, AfterAllCallba
     private void startOnFreePorts() throws IOException {
         root = Files.createTempDirectory("redmap-cluster");
         shards.clear();
-        List<Integer> ports = freePorts(2 * shardCount);
-        StringBuilder topology = new StringBuilder("cluster-enabled yes\n");
-        for (int i = 0; i < shardCount; i++) {
-            int[] range = slotRange(i, shardCount);
-            Shard shard = new Shard(String.valueOf((char) ('a' + i)), range[0], range[1], ports.get(i), ports.get(shardCount + i));
-            shards.add(shard);
-            topology.append("cluster-shard ").append(shard.name()).append(' ').append(shard.slots())
-                    .append(" 127.0.0.1:").append(shard.masterPort()).append(" 127.0.0.1:").append(shard.replicaPort()).append('\n');
+        List<Integer> ports = freePorts(nodeCount);
+        List<String> lines = topology.apply(ports);
+        for (String line : lines) {
+            Matcher shard = SHARD_LINE.matcher(line);
+            if (shard.matches()) {
+                shards.add(new Shard(shard.group(1), Integer.parseInt(shard.group(2)), Integer.parseInt(shard.group(3)),
+                        Integer.parseInt(shard.group(4)), Integer.parseInt(shard.group(5))));
+            }
         }
-        Files.writeString(root.resolve("topology.conf"), topology);
+        Files.write(root.resolve("topology.conf"), lines);
         // Started side by side (one thread each: a JVM start mostly waits): six JVMs one after the
         // other would take most of the class's time.
         List<Future<ServerProcess>> starting = new ArrayList<>();
@@ -158,6 +197,27 @@ public final class ClusterProcesses implements BeforeAllCallback, AfterAllCallba
         }
         for (Shard shard : shards) {
             awaitLinkUp(shard.replicaPort());
+        }
+    }
+
+    /** The node's process (to kill it, read its log or its dir). */
+    public ServerProcess node(int port) {
+        return processes.stream().filter(process -> process.port() == port).findFirst().orElseThrow();
+    }
+
+    /** After the node on {@code port} was killed: starts it again on its directory, config and port. */
+    public void restart(int port) {
+        ServerProcess old = node(port);
+        processes.set(processes.indexOf(old), old.restart());
+    }
+
+    /**
+     * One query on a new Jedis connection: a connection of its own each time, since Sentinel kills
+     * the normal clients of the nodes it reconfigures in a failover.
+     */
+    public <T> T query(int port, Function<Jedis, T> query) {
+        try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+            return query.apply(jedis);
         }
     }
 
@@ -282,7 +342,8 @@ public final class ClusterProcesses implements BeforeAllCallback, AfterAllCallba
         return text.toString();
     }
 
-    private void close() throws IOException {
+    @Override
+    public void close() throws IOException {
         for (ServerProcess process : processes) {
             process.close();
         }

@@ -98,10 +98,33 @@ public final class SentinelProcess implements AutoCloseable {
         throw failure;
     }
 
+    /**
+     * As {@link #startWithConfig(String, List)}, on a port chosen before (servers that follow this
+     * Sentinel were told where it would be).
+     */
+    public static SentinelProcess startWithConfig(String masterName, List<String> lines, int port) {
+        Assumptions.assumeTrue(Files.isExecutable(BINARY), "no " + BINARY + " (apt-get install redis-sentinel)");
+        SentinelProcess sentinel = launch(masterName, lines, port);
+        try {
+            sentinel.awaitReady();
+            return sentinel;
+        } catch (AssertionError e) {
+            sentinel.close();
+            throw e;
+        }
+    }
+
     private static SentinelProcess launch(String masterName, List<String> lines) {
         try {
+            return launch(masterName, lines, freePort());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free port", e);
+        }
+    }
+
+    private static SentinelProcess launch(String masterName, List<String> lines, int port) {
+        try {
             Path dir = Files.createTempDirectory("sentinel");
-            int port = freePort();
             List<String> config = new ArrayList<>(List.of(
                     "# written by SentinelProcess; Sentinel rewrites this file as it learns",
                     "port " + port,
