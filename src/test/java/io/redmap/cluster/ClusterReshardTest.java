@@ -2,7 +2,6 @@ package io.redmap.cluster;
 
 import io.redmap.testing.ClusterProcesses;
 import io.redmap.testing.Poll;
-import io.redmap.testing.ServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,9 +13,7 @@ import redis.clients.jedis.commands.ProtocolCommand;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,10 +114,10 @@ class ClusterReshardTest {
         assertThat(cluster.dir(port(1)).resolve("appended.bin")).exists();
         assertThat(cluster.dir(port(0)).resolve("appended.bin")).doesNotExist();
         // Every node, replicas included, names shard b's master for slot 0.
-        for (Jedis client : clients) {
-            assertThat(client.clusterNodes()).contains(target + " 127.0.0.1:" + port(1));
-            Poll.until(Duration.ofSeconds(10), "slot 0 served by shard b", () -> ownerPort(client, 0),
-                    port -> port == port(1), client::clusterNodes);
+        for (int node : cluster.ports()) {
+            assertThat(cluster.query(node, Jedis::clusterNodes)).contains(target + " 127.0.0.1:" + port(1));
+            Poll.until(Duration.ofSeconds(10), "slot 0 served by shard b", () -> cluster.masterPortOf(node, 0),
+                    master -> master == port(1), cluster::logs);
         }
         // Shard b's replica has the array too (a full sync brought its file).
         Jedis replica = clients.get(4);
@@ -185,16 +182,6 @@ class ClusterReshardTest {
 
     private static void await(int seconds, String what, BooleanSupplier condition) {
         Poll.until(Duration.ofSeconds(seconds), what, condition::getAsBoolean, done -> done, () -> "");
-    }
-
-    private static int ownerPort(Jedis client, int slot) {
-        for (Object range : client.clusterSlots()) {
-            List<?> fields = (List<?>) range;
-            if ((Long) fields.get(0) <= slot && slot <= (Long) fields.get(1)) {
-                return ((Long) ((List<?>) fields.get(2)).get(1)).intValue();
-            }
-        }
-        throw new AssertionError("slot " + slot + " in no range");
     }
 
     private static String check(int port) throws IOException, InterruptedException {

@@ -90,7 +90,7 @@ class ClusterSentinelFailoverTest {
                     continue;
                 }
                 Poll.until(Duration.ofSeconds(20), "node " + node + " naming the new master of slot " + slot,
-                        () -> cluster.query(node, jedis -> masterPortOf(jedis, slot)), port -> port == replica,
+                        () -> cluster.masterPortOf(node, slot), port -> port == replica,
                         () -> cluster.query(node, Jedis::clusterNodes));
             }
             // The client finds the new master by itself (CLUSTER SLOTS again after the lost connection).
@@ -105,18 +105,8 @@ class ClusterSentinelFailoverTest {
         Map<String, String> replication = parse(cluster.query(master, jedis -> jedis.info("replication")));
         assertThat(replication).containsEntry("role", "slave").containsEntry("master_port", Integer.toString(replica));
         assertThat(cluster.query(master, Jedis::clusterNodes)).contains("myself,slave");
-        int newMasterPort = cluster.query(master, jedis -> masterPortOf(jedis, slot));
+        int newMasterPort = cluster.masterPortOf(master, slot);
         assertThat(newMasterPort).isEqualTo(replica);
-    }
-
-    private static int masterPortOf(Jedis jedis, int slot) {
-        for (Object range : jedis.clusterSlots()) {
-            List<?> fields = (List<?>) range;
-            if ((Long) fields.get(0) <= slot && slot <= (Long) fields.get(1)) {
-                return ((Long) ((List<?>) fields.get(2)).get(1)).intValue();
-            }
-        }
-        throw new AssertionError("slot " + slot + " in no range");
     }
 
     private static Map<String, String> parse(String info) {

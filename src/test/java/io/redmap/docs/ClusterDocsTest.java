@@ -1,5 +1,6 @@
 package io.redmap.docs;
 
+import io.redmap.cluster.SlotHash;
 import io.redmap.testing.ClusterProcesses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -92,16 +93,8 @@ class ClusterDocsTest {
 
     /** The node that serves a key's slot now, by CLUSTER SLOTS. */
     private static int ownerOf(String key) {
-        return cluster.query(port(0), jedis -> {
-            long slot = jedis.clusterKeySlot(key);
-            for (Object range : jedis.clusterSlots()) {
-                List<?> fields = (List<?>) range;
-                if ((Long) fields.get(0) <= slot && slot <= (Long) fields.get(1)) {
-                    return cluster.ports().indexOf(((Long) ((List<?>) fields.get(2)).get(1)).intValue());
-                }
-            }
-            throw new AssertionError("no node serves " + key);
-        });
+        int slot = SlotHash.slot(key.getBytes(StandardCharsets.UTF_8));
+        return cluster.ports().indexOf(cluster.masterPortOf(port(0), slot));
     }
 
     /** The page's topology.conf: its ```conf block with the {@code cluster-shard} lines. */

@@ -333,6 +333,19 @@ public final class ClusterProcesses implements BeforeAllCallback, AfterAllCallba
         }
     }
 
+    /** The port of the master that the node on {@code port} names for {@code slot} (its CLUSTER SLOTS). */
+    public int masterPortOf(int port, int slot) {
+        return query(port, jedis -> {
+            for (Object range : jedis.clusterSlots()) {
+                List<?> fields = (List<?>) range;
+                if ((Long) fields.get(0) <= slot && slot <= (Long) fields.get(1)) {
+                    return ((Long) ((List<?>) fields.get(2)).get(1)).intValue();
+                }
+            }
+            throw new AssertionError("the node on port " + port + " gives slot " + slot + " to no node");
+        });
+    }
+
     /** Every node's log, for a failure message. */
     public String logs() {
         StringBuilder text = new StringBuilder();
