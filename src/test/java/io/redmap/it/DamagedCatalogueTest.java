@@ -38,7 +38,7 @@ class DamagedCatalogueTest {
         for (String name : List.of("a", "b", "c")) {
             Files.write(dir.resolve(name + ".bin"), new byte[8]);
         }
-        try (ServerProcess server = ServerProcess.start(dir); Jedis jedis = new Jedis("127.0.0.1", server.port())) {
+        try (ServerProcess server = ServerProcess.start(dir); Jedis jedis = new Jedis("127.0.0.1", server.port(), 10_000)) {
             ArrayClient client = new ArrayClient(jedis);
             for (String name : List.of("a", "b", "c")) {
                 assertThat(client.call("MMAP", name, name + ".bin", "double", "WRITABLE")).isEqualTo(1L);
@@ -94,7 +94,7 @@ class DamagedCatalogueTest {
         byte[] damaged = Files.readAllBytes(catalogue);
 
         try (ServerProcess server = ServerProcess.start(dir, "--catalogue-load-damaged", "yes");
-             Jedis jedis = new Jedis("127.0.0.1", server.port())) {
+             Jedis jedis = new Jedis("127.0.0.1", server.port(), 10_000)) {
             List<Path> copies = damagedCopies();
             assertThat(copies).hasSize(1);
             assertThat(Files.readAllBytes(copies.getFirst())).as("the copy").isEqualTo(damaged);
@@ -107,7 +107,7 @@ class DamagedCatalogueTest {
             assertThat(server.terminate()).isIn(0, 143);
         }
         // Started with what could be read, the catalogue was rewritten: a plain start loads it as is.
-        try (ServerProcess server = ServerProcess.start(dir); Jedis jedis = new Jedis("127.0.0.1", server.port())) {
+        try (ServerProcess server = ServerProcess.start(dir); Jedis jedis = new Jedis("127.0.0.1", server.port(), 10_000)) {
             assertThat(jedis.dbSize()).isEqualTo(2L);
             assertThat(server.log()).doesNotContain("catalogue: ");
             assertThat(server.terminate()).isIn(0, 143);
