@@ -194,7 +194,7 @@ public final class Migration implements Runnable {
 
     /**
      * The key has moved: it goes from here as a DEL would (replicas, watchers, keyspace events,
-     * the catalogue), and its file goes too when this server created it.
+     * the catalogue), and its file goes too when this server created it, in its own {@code dir}.
      */
     private void removeHere(Key key, MappedArray array) throws Refused {
         Keyspace keyspace = server.keyspace();
@@ -212,9 +212,11 @@ public final class Migration implements Runnable {
             // The target has the key and so do we: nothing is lost, and the client hears why.
             throw new Refused(undone, false);
         }
-        if (keyspace.createdHere(key.realPath()) && !stillOpen(key.realPath())) {
+        Path file = Path.of(key.realPath());
+        boolean ownFile = keyspace.createdHere(key.realPath()) && file.startsWith(keyspace.store().files().policy().dir());
+        if (ownFile && !stillOpen(key.realPath())) {
             try {
-                Files.deleteIfExists(Path.of(key.realPath()));
+                Files.deleteIfExists(file);
                 keyspace.forgetCreated(key.realPath());
             } catch (IOException e) {
                 Log.warning("MIGRATE moved " + key.key() + " but could not delete its file " + key.realPath() + ": "
