@@ -74,6 +74,9 @@ final class ClusterCommands {
                                             cluster(ctx).saveView();
                                             ctx.reply().ok();
                                         }),
+                                command("help").arity(2).flags(LOADING, STALE).group("cluster")
+                                        .summary("Returns helpful text about the different subcommands.")
+                                        .runs(ClusterCommands::help),
                                 declared("meet"), declared("addslots"), declared("addslotsrange"), declared("delslots"),
                                 declared("delslotsrange"), declared("flushslots"), declared("forget"),
                                 declared("replicate"), declared("reset"), declared("failover"),
@@ -104,6 +107,19 @@ final class ClusterCommands {
                             ctx.session().clusterReadOnly(false);
                             ctx.reply().ok();
                         }));
+    }
+
+    /** CLUSTER HELP, from the table: each subcommand's syntax and summary. */
+    private static void help(CommandContext ctx) {
+        cluster(ctx);
+        List<CommandSpec> subcommands = ctx.server().commands().find("cluster").subcommands();
+        ctx.reply().arrayHeader(1 + 2L * subcommands.size());
+        ctx.reply().simple("CLUSTER <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
+        for (CommandSpec sub : subcommands) {
+            String name = sub.shortName().toUpperCase(Locale.ROOT);
+            ctx.reply().simple(sub.syntax().isEmpty() ? name : name + " " + sub.syntax());
+            ctx.reply().simple("    " + sub.summary());
+        }
     }
 
     /** A subcommand that builds or repairs a cluster by hand: here the topology is declared instead. */

@@ -534,6 +534,14 @@ class ClusterCommandsTest {
     }
 
     @Test
+    void clusterHelpListsEverySubcommandOfTheTable() {
+        String help = cluster.call(cluster.masterPorts().getFirst(), "CLUSTER", "HELP");
+        assertThat(help).startsWith("*").contains("+CLUSTER <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n")
+                .contains("+SETSLOT slot IMPORTING node-id | MIGRATING node-id | NODE node-id | STABLE\r\n")
+                .contains("+GETKEYSINSLOT slot count\r\n", "+SHARDS\r\n", "+    Returns the mapping of cluster slots to nodes.\r\n");
+    }
+
+    @Test
     void saveConfigWritesTheClusterConfigFile() throws IOException {
         int port = cluster.replicaPorts().get(1);
         Path file = cluster.dir(port).resolve("nodes.conf");
