@@ -13,10 +13,10 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * One file of a full sync, on the replica (or of a MIGRATE, on its target). Blocks that differ from the replica's own copy arrive
- * into a temporary file beside the target ({@code .name.redmap-sync}), which starts as a copy of
- * that copy, and replaces it only when the whole sync is complete; a sync that dies half-way leaves
- * the previous file as it was. A file whose every block matched, at the same size, is not touched
+ * One file of a full sync, on the replica (or of a MIGRATE, on its target). Blocks that differ
+ * from the replica's own copy arrive into a temporary file beside the target
+ * ({@code .name.redmap-sync}), which starts as a copy of that copy, and replaces it only when the
+ * whole sync is complete; a sync that dies half-way leaves the previous file as it was. A file whose every block matched, at the same size, is not touched
  * at all (same inode, same mtime).
  */
 public final class IncomingFile {

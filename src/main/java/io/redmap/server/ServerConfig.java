@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * The server's configuration: redis.conf syntax in a file, {@code --name value} on the command
@@ -95,6 +96,14 @@ public final class ServerConfig {
 
     private final Map<String, String> values = new ConcurrentHashMap<>();
     private volatile Path configFile;
+    /**
+     * Options whose value an {@code include}d file gave (and CONFIG SET has not changed since): CONFIG
+     * REWRITE leaves them to that file, so that the main file does not repeat them (a repeated
+     * {@code cluster-shard} line would be a shard declared twice at the next start).
+     */
+    private final Set<String> fromIncludedFiles = ConcurrentHashMap.newKeySet();
+    /** How deep in {@code include}d files the directives being read are (0: the main file, the command line). */
+    private int includeDepth;
     /** Values read on every request, parsed once per change instead of at each use. */
     private volatile DecoderLimits decoderLimits;
     private volatile OutputBufferLimits outputBufferLimits;
@@ -154,8 +163,13 @@ public final class ServerConfig {
                 // As redis.conf: the included file's directives, here (a cluster's common topology).
                 Path included = file.toAbsolutePath().resolveSibling(words.get(1));
                 Path self = configFile;
-                load(included);
-                configFile = self;
+                includeDepth++;
+                try {
+                    load(included);
+                } finally {
+                    includeDepth--;
+                    configFile = self;
+                }
                 continue;
             }
             try {
@@ -195,7 +209,8 @@ public final class ServerConfig {
             }
         }
         for (ConfigOption option : OPTIONS.values()) {
-            if (!written.contains(option.name()) && !get(option.name()).equals(option.defaultValue())) {
+            if (!written.contains(option.name()) && !fromIncludedFiles.contains(option.name())
+                    && !get(option.name()).equals(option.defaultValue())) {
                 addLine(out, directive(option.name(), get(option.name())));
             }
         }
@@ -214,7 +229,7 @@ public final class ServerConfig {
             return value.isEmpty() ? "" : name + " " + value;
         }
         if (OPTIONS.get(name).isList()) {
-            return value.lines().map(line -> name + " " + line).collect(java.util.stream.Collectors.joining("\n"));
+            return value.lines().map(line -> name + " " + line).collect(Collectors.joining("\n"));
         }
         return name + " " + quote(value);
     }
@@ -233,6 +248,11 @@ public final class ServerConfig {
     public ServerConfig set(String name, String value) {
         ConfigOption option = option(name);
         store(option, value);
+        if (includeDepth > 0) {
+            fromIncludedFiles.add(option.name());
+        } else {
+            fromIncludedFiles.remove(option.name());
+        }
         return this;
     }
 
@@ -243,6 +263,7 @@ public final class ServerConfig {
             throw new IllegalArgumentException("can't set immutable config");
         }
         store(option, value);
+        fromIncludedFiles.remove(option.name());
     }
 
     private void store(ConfigOption option, String value) {

@@ -11,6 +11,7 @@ import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.commands.ProtocolCommand;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,6 +99,10 @@ class ClusterSentinelFailoverTest {
                     () -> client.sendCommand(key, Array.VADD, key, "4"), reply -> reply instanceof Long, () -> "");
             assertThat(client.sendCommand(key, Array.VCOUNT, key)).isEqualTo(4L);
         }
+        // Sentinel rewrote the promoted node's config (CONFIG REWRITE): the topology stays in the
+        // included file, so that the node starts again.
+        List<String> config = Files.readAllLines(cluster.dir(replica).resolve("redmap.conf"));
+        assertThat(config).contains("include ../topology.conf").noneMatch(line -> line.startsWith("cluster-shard"));
 
         // The old master comes back as a replica of the new one, by asking Sentinel at start.
         cluster.restart(master);
