@@ -34,8 +34,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * before the key moved is in the target's copy, and every later one is -ASK'ed to the target.
  */
 public final class Migration implements Runnable {
-    /** A key to move (of database {@code db} here): its file as this node opened it, and as the target is to name it. */
-    public record Key(int db, ByteKey key, String realPath, String transferPath) {
+    /**
+     * A key to move (of database {@code db} here): its file as this node opened it (and its path),
+     * and as the target is to name it.
+     */
+    public record Key(int db, ByteKey key, MappedFile file, String realPath, String transferPath) {
     }
 
     /** Where to and how: MIGRATE's arguments. */
@@ -108,29 +111,41 @@ public final class Migration implements Runnable {
         refusal(answer);
     }
 
-    /** Moves one key; false when it went away before its turn (nothing to move). */
+    /**
+     * Moves one key; false when it went away before its turn (nothing to move). Without the lock,
+     * the blocks the target lacks, then (at most twice) those written meanwhile; under the lock, the
+     * file is read again only if something was written since the last pass began.
+     */
     private boolean move(RespConnection connection, Key key) throws IOException, Refused {
         try (FileChannel file = FileChannel.open(Path.of(key.realPath()), StandardOpenOption.READ)) {
-            long firstSize = file.size();
-            step = "writing to target instance";
+            long seen = key.file().changes(); // before reading: a write while it reads shows as a change
+            long size = file.size();
             Object theirs = ask(connection, bytes("RDM.IMPORT.BEGIN"), bytes(Integer.toString(target.db())), key.key().bytes(),
-                    bytes(key.transferPath()), bytes(Long.toString(firstSize)), bytes(target.replace() ? "REPLACE" : "KEEP"));
+                    bytes(key.transferPath()), bytes(Long.toString(size)), bytes(target.replace() ? "REPLACE" : "KEEP"));
             refusal(theirs);
-            byte[] first = BlockChecksums.of(file, firstSize);
-            sendDiffering(connection, file, firstSize, (byte[]) theirs, first, -1);
+            byte[] sums = BlockChecksums.of(file, size);
+            sendDiffering(connection, file, size, (byte[]) theirs, sums, -1);
+            for (int pass = 0; pass < 2 && (key.file().changes() != seen || file.size() != size); pass++) {
+                seen = key.file().changes();
+                long newSize = file.size();
+                byte[] newSums = BlockChecksums.of(file, newSize);
+                sendDiffering(connection, file, newSize, sums, newSums, resendFrom(size, newSize));
+                size = newSize;
+                sums = newSums;
+            }
             ReentrantLock lock = server.commandLock();
             lock.lock();
             try {
                 MappedArray array = server.keyspace().get(key.db(), key.key());
-                if (array == null || !array.file().path().equals(key.realPath())) {
+                if (array == null || array.file() != key.file()) {
                     return false; // deleted or remapped meanwhile: what is here now is not what was sent
                 }
                 server.keyspace().store().flushPendingAppends();
                 long finalSize = array.file().length();
-                byte[] last = BlockChecksums.of(file, finalSize);
-                // The block where the first pass ended is sent again if the file grew past it.
-                int grownFrom = finalSize != firstSize ? (int) (firstSize / BlockChecksums.BLOCK_BYTES) : -1;
-                sendDiffering(connection, file, finalSize, first, last, grownFrom);
+                if (key.file().changes() != seen || finalSize != size) {
+                    byte[] last = BlockChecksums.of(file, finalSize);
+                    sendDiffering(connection, file, finalSize, sums, last, resendFrom(size, finalSize));
+                }
                 refusal(ask(connection, bytes("RDM.IMPORT.KEY"), bytes(Long.toString(finalSize)),
                         bytes(array.codec().type().canonicalName()), bytes(Integer.toString(array.codec().size())),
                         bytes(Integer.toString(array.dim())), bytes(array.isWritable() ? "w" : "r")));
@@ -142,6 +157,11 @@ public final class Migration implements Runnable {
                 lock.unlock();
             }
         }
+    }
+
+    /** Where a pass must send every block again: the block where the shorter size ended, when the size changed (else -1). */
+    private static int resendFrom(long size, long newSize) {
+        return newSize != size ? (int) (Math.min(size, newSize) / BlockChecksums.BLOCK_BYTES) : -1;
     }
 
     /**

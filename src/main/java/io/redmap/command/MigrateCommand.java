@@ -108,7 +108,7 @@ final class MigrateCommand {
             MappedArray array = ctx.keyspace().get(db, name);
             if (array != null) {
                 String path = array.file().path();
-                keys.add(new Migration.Key(db, name, path, Replication.transferPath(dir, Path.of(path))));
+                keys.add(new Migration.Key(db, name, array.file(), path, Replication.transferPath(dir, Path.of(path))));
             }
         }
         return keys;

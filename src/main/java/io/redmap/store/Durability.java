@@ -102,6 +102,7 @@ public final class Durability {
     }
 
     void written(MappedFile file) throws NativeIOException {
+        file.changed();
         if (mode == SyncMode.ALWAYS) {
             file.sync();
         } else {

@@ -50,6 +50,11 @@ public final class MappedFile implements AutoCloseable {
      */
     private MemorySegment pendingBuffer;
     private long pendingBytes;
+    /**
+     * Changes made to the file through this server, counted under the command lock: a reader
+     * without the lock (MIGRATE's first pass) learns whether anything was written while it read.
+     */
+    private volatile long changes;
     private static final long PENDING_CAPACITY = PendingBuffers.CAPACITY;
     private final PendingBuffers buffers;
     /** How many times pending appends were dropped because writing them failed. */
@@ -118,6 +123,16 @@ public final class MappedFile implements AutoCloseable {
 
     public boolean isWritable() {
         return writable;
+    }
+
+    /** How many changes this server has made to the file (see {@link #changes}); only grows. */
+    public long changes() {
+        return changes;
+    }
+
+    /** A command changed the file (under the command lock: one writer at a time). */
+    void changed() {
+        changes++;
     }
 
     /** The file's size in bytes, as this server last wrote or observed it, pending appends included. */

@@ -4,13 +4,19 @@ import io.redmap.testing.TestServer;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.commands.ProtocolCommand;
+import redis.clients.jedis.exceptions.JedisDataException;
 
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
@@ -49,6 +55,49 @@ class MigrateTest {
             assertThat(to.call("MIGRATE", "127.0.0.1", source.port(), "made", 0, 5000, "COPY")).isEqualTo("OK");
             assertThat(from.call("VALL", "made")).isEqualTo(List.of("1.5", "2.5", "3.5"));
             assertThat(to.call("VCOUNT", "made")).isEqualTo(3L);
+        }
+    }
+
+    /**
+     * Writes in place (not appends) all over a 64 MiB array while MIGRATE moves it: every VSET that
+     * was acknowledged by the source is in the target's copy, whichever pass of the move it fell in.
+     */
+    @Test
+    void noAcknowledgedWriteIsLostWhileTheArrayMoves() throws Exception {
+        int elements = 8 << 20;
+        try (TestServer source = TestServer.start(); TestServer target = TestServer.start();
+             Jedis sourceJedis = source.jedis(); Jedis writerJedis = source.jedis(); Jedis targetJedis = target.jedis()) {
+            try (RandomAccessFile file = new RandomAccessFile(source.path("big.f8").toFile(), "rw")) {
+                file.setLength(8L * elements);
+            }
+            ArrayClient from = new ArrayClient(sourceJedis);
+            assertThat(from.call("MMAP", "big", "big.f8", "double", "WRITABLE")).isEqualTo((long) elements);
+            Map<Integer, Integer> acknowledged = new HashMap<>();
+            AtomicBoolean moved = new AtomicBoolean();
+            Thread writer = Thread.ofPlatform().start(() -> {
+                ArrayClient client = new ArrayClient(writerJedis);
+                Random random = new Random(7);
+                for (int value = 1; ; value++) {
+                    int index = random.nextInt(elements);
+                    try {
+                        client.call("VSET", "big", index, value);
+                    } catch (JedisDataException e) {
+                        moved.set(true); // the key has gone: the move is over
+                        return;
+                    }
+                    acknowledged.put(index, value);
+                }
+            });
+            Thread.sleep(100);
+            assertThat(from.call("MIGRATE", "127.0.0.1", target.port(), "big", 0, 30000)).isEqualTo("OK");
+            writer.join(10_000);
+            assertThat(moved).isTrue();
+            assertThat(acknowledged).hasSizeGreaterThan(100);
+            ArrayClient to = new ArrayClient(targetJedis);
+            for (var write : acknowledged.entrySet()) {
+                assertThat(to.call("VGET", "big", write.getKey())).as("element %d", write.getKey())
+                        .isEqualTo(Integer.toString(write.getValue()));
+            }
         }
     }
 
