@@ -442,9 +442,7 @@ class ClusterCommandsTest {
         String slotText = Integer.toString(slot);
         String key = keyInSlot(slot, "moved-slot");
         try {
-            for (int port : cluster.masterPorts()) {
-                assertThat(cluster.call(port, "CLUSTER", "SETSLOT", slotText, "NODE", myId(c.masterPort()))).isEqualTo("+OK\r\n");
-            }
+            giveSlotOnEveryMaster(slotText, myId(c.masterPort()));
             Map<String, String> expected = new TreeMap<>(Map.of(
                     myId(a.masterPort()), a.firstSlot() + "-" + (slot - 1) + " " + (slot + 1) + "-" + a.lastSlot(),
                     myId(cluster.shards().get(1).masterPort()), cluster.shards().get(1).slots(),
@@ -480,6 +478,13 @@ class ClusterCommandsTest {
         assertThat(cluster.call(c.masterPort(), "VGET", key, "0")).isEqualTo("-MOVED " + slot + " 127.0.0.1:" + a.masterPort() + "\r\n");
     }
 
+    /** {@code CLUSTER SETSLOT slot NODE id} on every master, as redis-cli --cluster reshard ends a move. */
+    private static void giveSlotOnEveryMaster(String slot, String nodeId) {
+        for (int port : cluster.masterPorts()) {
+            assertThat(cluster.call(port, "CLUSTER", "SETSLOT", slot, "NODE", nodeId)).isEqualTo("+OK\r\n");
+        }
+    }
+
     @Test
     void aReplicaThatJoinsAfterASlotMoveLearnsItFromItsMaster() throws Exception {
         Shard a = cluster.shards().get(0);
@@ -487,9 +492,7 @@ class ClusterCommandsTest {
         int slot = emptySlotOf(a, 400);
         String slotText = Integer.toString(slot);
         try {
-            for (int port : cluster.masterPorts()) {
-                assertThat(cluster.call(port, "CLUSTER", "SETSLOT", slotText, "NODE", myId(c.masterPort()))).isEqualTo("+OK\r\n");
-            }
+            giveSlotOnEveryMaster(slotText, myId(c.masterPort()));
             Map<String, String> moved = slotsByMaster(a.masterPort());
             cluster.replaceWithEmptyNode(a.replicaPort());
             cluster.awaitLinkUp(a.replicaPort());
