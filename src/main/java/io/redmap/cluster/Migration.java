@@ -133,6 +133,8 @@ public final class Migration implements Runnable {
                 size = newSize;
                 sums = newSums;
             }
+            // The target syncs what it has now: the last pass, while clients here wait, syncs only the rest.
+            refusal(ask(connection, bytes("RDM.IMPORT.FLUSH")));
             ReentrantLock lock = server.commandLock();
             lock.lock();
             try {

@@ -29,7 +29,8 @@ import static io.redmap.command.CommandSpec.command;
  * The target's side of MIGRATE, which the source sends on a connection of its own (as Redis's
  * MIGRATE sends RESTORE-ASKING): {@code RDM.IMPORT.BEGIN} announces a key and its file and answers
  * the checksums of the file the target already holds at that place; {@code RDM.IMPORT.BLOCK} brings
- * a block that differs; {@code RDM.IMPORT.KEY} puts the file in place and maps it. The target's
+ * a block that differs; {@code RDM.IMPORT.FLUSH} makes them durable before the source's last pass;
+ * {@code RDM.IMPORT.KEY} puts the file in place and maps it. The target's
  * replicas take the new key with a full sync, which sends them only the blocks they lack.
  */
 final class ImportCommands {
@@ -48,6 +49,9 @@ final class ImportCommands {
                         .syntax("offset data")
                         .summary("An internal command of MIGRATE: a block of the arriving file.")
                         .handler(ImportCommands::block),
+                command("rdm.import.flush").arity(1).flags(ADMIN, NOSCRIPT, NO_MULTI, LOCK_FREE).group("cluster")
+                        .summary("An internal command of MIGRATE: makes the blocks received so far durable.")
+                        .handler(ImportCommands::flush),
                 command("rdm.import.key").arity(6).flags(WRITE, ADMIN, NOSCRIPT, NO_MULTI).group("cluster")
                         .syntax("size type value_size dim w|r")
                         .summary("An internal command of MIGRATE: the file is complete; map it under the key.")
@@ -99,6 +103,18 @@ final class ImportCommands {
         }
         try {
             incoming.file().write(offset, ByteBuffer.wrap(ctx.arg(2)));
+        } catch (IOException e) {
+            ctx.session().closeAttachment();
+            throw RedmapException.err("cannot write " + incoming.target() + ": " + e.getMessage());
+        }
+        ctx.reply().ok();
+    }
+
+    /** Runs without the command lock, as BLOCK: an fsync of this connection's temporary file. */
+    static void flush(CommandContext ctx) {
+        IncomingImport incoming = incoming(ctx);
+        try {
+            incoming.file().flush();
         } catch (IOException e) {
             ctx.session().closeAttachment();
             throw RedmapException.err("cannot write " + incoming.target() + ": " + e.getMessage());

@@ -76,6 +76,16 @@ public final class IncomingFile {
         return rewritten || localSize != size;
     }
 
+    /**
+     * Makes what has arrived so far durable (MIGRATE asks before its last pass, so that the pass,
+     * during which the source waits, syncs only the little written since).
+     */
+    public void flush() throws IOException {
+        if (out != null) {
+            out.force(true);
+        }
+    }
+
     /** All blocks arrived: the temporary file (if any) is made the right size and durable. */
     public void finish() throws IOException {
         if (!changed()) {

@@ -108,6 +108,8 @@ class MigrateTest {
             client.assertError("ERR no MIGRATE is arriving on this connection (RDM.IMPORT.BEGIN first)",
                     "RDM.IMPORT.BLOCK", 0, "xxxxxxxx");
             client.assertError("ERR no MIGRATE is arriving on this connection (RDM.IMPORT.BEGIN first)",
+                    "RDM.IMPORT.FLUSH");
+            client.assertError("ERR no MIGRATE is arriving on this connection (RDM.IMPORT.BEGIN first)",
                     "RDM.IMPORT.KEY", 8, "double", 8, 1, "w");
             assertThat(client.error("RDM.IMPORT.BEGIN", 0, "k", "/etc/passwd", 8, "KEEP")).startsWith("ERR ");
             client.assertError("ERR DB index is out of range", "RDM.IMPORT.BEGIN", 99, "k", "k.f8", 8, "KEEP");
@@ -132,6 +134,7 @@ class MigrateTest {
             try (Jedis dropped = server.jedis()) {
                 assertThat(call(dropped, "RDM.IMPORT.BEGIN", "0", "half", "half.f8", "16", "KEEP")).isEqualTo("");
                 assertThat(call(dropped, "RDM.IMPORT.BLOCK", "0", doubles(1, 2))).isEqualTo("OK");
+                assertThat(call(dropped, "RDM.IMPORT.FLUSH")).isEqualTo("OK");
             }
             Thread.sleep(200); // the server notices the closed connection on its own thread
             try (Stream<Path> files = Files.list(server.dir())) {
