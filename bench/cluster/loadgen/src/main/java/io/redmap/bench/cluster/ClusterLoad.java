@@ -30,8 +30,11 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * A cluster-aware load generator: Lettuce's {@link RedisClusterClient} routes every command by its
  * key, as an application's client would. N cluster connections (each one connection per master),
- * each driven by its own thread that sends a batch of P commands (pipelined: auto-flush off, one
- * flush), waits for the P replies, and starts the next batch, like {@code redis-benchmark -P}.
+ * each driven by its own thread that sends a batch of P x masters commands (pipelined: auto-flush
+ * off, one flush), waits for all the replies, and starts the next batch, like {@code redis-benchmark
+ * -P}. So each master gets batches of about P commands per connection whatever the number of
+ * masters: a cluster of 3 sees the same load pattern on each master as one master alone, with 3
+ * times the commands in flight (as an application adds clients when it adds shards).
  * Keys are spread evenly over the 16384 slots (key i lies in slot range [i*16384/K, (i+1)*16384/K)),
  * and each command picks one at random, so each master gets the share of the load that its share
  * of the slots says.
@@ -60,7 +63,8 @@ public final class ClusterLoad {
               --append-keys A   with --setup: how many append keys to create (default: K)
               --elements E      elements of each k:<i> (default 16)
               --connections N   cluster connections, one thread each (default 8)
-              --pipeline P      commands per batch on each connection (default 32)
+              --pipeline P      commands per batch on each connection, per master: a batch is P x
+                                the number of masters commands (default 32)
               --warmup S        seconds of load before the first measured round (default 2)
               --seconds S       seconds of each measured round (default 5)
               --rounds R        measured rounds (default 1)
@@ -215,7 +219,8 @@ public final class ClusterLoad {
         List<Thread> threads = new ArrayList<>();
         for (var connection : connections) {
             threads.add(Thread.ofPlatform().name("load-" + threads.size()).start(
-                    () -> drive(connection, workload, keys, options, done, errors, firstError, stop)));
+                    () -> drive(connection, workload, keys, options.pipeline() * masters.size(), options, done,
+                            errors, firstError, stop)));
         }
         int status = 0;
         try {
@@ -282,9 +287,9 @@ public final class ClusterLoad {
         return workload.equals("vadd") || workload.equals("rpush");
     }
 
-    /** One connection's loop: a batch of P commands, one flush, all P replies, again. */
+    /** One connection's loop: a batch of commands, one flush, all their replies, again. */
     private static void drive(StatefulRedisClusterConnection<String, String> connection, String workload,
-                              String[] keys, Options options, LongAdder done, LongAdder errors,
+                              String[] keys, int batchSize, Options options, LongAdder done, LongAdder errors,
                               AtomicReference<String> firstError, java.util.concurrent.atomic.AtomicBoolean stop) {
         var async = connection.async();
         connection.setAutoFlushCommands(false);
@@ -294,7 +299,7 @@ public final class ClusterLoad {
             index[j] = Integer.toString(j);
         }
         @SuppressWarnings("unchecked")
-        CompletableFuture<Object>[] batch = new CompletableFuture[options.pipeline()];
+        CompletableFuture<Object>[] batch = new CompletableFuture[batchSize];
         while (!stop.get()) {
             for (int i = 0; i < batch.length; i++) {
                 String key = keys[random.nextInt(keys.length)];
