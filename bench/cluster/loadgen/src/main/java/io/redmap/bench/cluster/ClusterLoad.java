@@ -61,6 +61,8 @@ public final class ClusterLoad {
                                 slots: key i is the first name k:<n> (a:<n>) whose slot lies in
                                 [i*16384/K, (i+1)*16384/K) (default 1024)
               --append-keys A   with --setup: how many append keys to create (default: K)
+              --slots FIRST-LAST  only those of the K keys whose slot is in this range: loads one
+                                shard of a cluster alone (with the keys it has in the full load)
               --elements E      elements of each k:<i> (default 16)
               --connections N   cluster connections, one thread each (default 8)
               --pipeline P      commands per batch on each connection, per master: a batch is P x
@@ -103,7 +105,7 @@ public final class ClusterLoad {
     private static final Keyword DEL = new Keyword("DEL");
 
     private record Options(List<RedisURI> seeds, String setup, String workload, int keys, int elements,
-                           int appendKeys, int connections, int pipeline, double warmup, double seconds, int rounds,
+                           int appendKeys, int firstSlot, int lastSlot, int connections, int pipeline, double warmup, double seconds, int rounds,
                            Map<String, Integer> pids, boolean checkAppends) {
     }
 
@@ -203,7 +205,14 @@ public final class ClusterLoad {
 
     private static int load(RedisClusterClient client, Options options) throws Exception {
         String workload = options.workload();
-        String[] keys = keys(workload.equals("vget") || workload.equals("get") ? "k:" : "a:", options.keys());
+        String[] keys = java.util.Arrays.stream(keys(workload.equals("vget") || workload.equals("get") ? "k:" : "a:",
+                        options.keys()))
+                .filter(key -> SlotHash.getSlot(key) >= options.firstSlot() && SlotHash.getSlot(key) <= options.lastSlot())
+                .toArray(String[]::new);
+        if (keys.length == 0) {
+            System.err.println("cluster-load: no key in slots " + options.firstSlot() + "-" + options.lastSlot());
+            return 2;
+        }
         List<StatefulRedisClusterConnection<String, String>> connections = new ArrayList<>();
         for (int i = 0; i < options.connections(); i++) {
             connections.add(client.connect(StringCodec.UTF8));
@@ -216,11 +225,16 @@ public final class ClusterLoad {
         var errors = new LongAdder();
         var firstError = new AtomicReference<String>();
         var stop = new java.util.concurrent.atomic.AtomicBoolean();
+        // The masters that the keys reach (all of them, or one with --slots): P commands each per batch.
+        var reached = new java.util.HashSet<String>();
+        for (String key : keys) {
+            reached.add(admin.getPartitions().getPartitionBySlot(SlotHash.getSlot(key)).getNodeId());
+        }
+        int batchSize = options.pipeline() * reached.size();
         List<Thread> threads = new ArrayList<>();
         for (var connection : connections) {
             threads.add(Thread.ofPlatform().name("load-" + threads.size()).start(
-                    () -> drive(connection, workload, keys, options.pipeline() * masters.size(), options, done,
-                            errors, firstError, stop)));
+                    () -> drive(connection, workload, keys, batchSize, options, done, errors, firstError, stop)));
         }
         int status = 0;
         try {
@@ -241,11 +255,11 @@ public final class ClusterLoad {
                 Map<String, Long> commands1 = commandCounts(admin, masters);
                 double seconds = (t1 - t0) / 1e9;
                 System.out.printf(Locale.ROOT,
-                        "RESULT round=%d workload=%s masters=%d ops=%d seconds=%.3f ops_per_s=%.0f errors=%d "
-                                + "client_cpu_s=%.2f connections=%d pipeline=%d keys=%d%n",
-                        round, workload, masters.size(), ops1 - ops0, seconds, (ops1 - ops0) / seconds,
-                        errors1 - errors0, (self1 - self0) / TICKS, options.connections(), options.pipeline(),
-                        options.keys());
+                        "RESULT round=%d workload=%s masters=%d loaded=%d ops=%d seconds=%.3f ops_per_s=%.0f "
+                                + "errors=%d client_cpu_s=%.2f connections=%d batch=%d keys=%d%n",
+                        round, workload, masters.size(), reached.size(), ops1 - ops0, seconds,
+                        (ops1 - ops0) / seconds, errors1 - errors0, (self1 - self0) / TICKS, options.connections(),
+                        batchSize, keys.length);
                 for (var node : masters) {
                     String address = address(node);
                     Long c0 = cpu0.get(address);
@@ -426,6 +440,8 @@ public final class ClusterLoad {
         String workload = null;
         int keys = 1024;
         int appendKeys = -1;
+        int firstSlot = 0;
+        int lastSlot = SlotHash.SLOT_COUNT - 1;
         int elements = 16;
         int connections = 8;
         int pipeline = 32;
@@ -463,6 +479,17 @@ public final class ClusterLoad {
                 case "--keys" -> keys = positive(arg, value);
                 case "--append-keys" -> appendKeys = positive(arg, value);
                 case "--elements" -> elements = positive(arg, value);
+                case "--slots" -> {
+                    String[] range = value.split("-");
+                    if (range.length != 2) {
+                        throw new IllegalArgumentException("--slots is FIRST-LAST, not " + value);
+                    }
+                    firstSlot = Integer.parseInt(range[0]);
+                    lastSlot = Integer.parseInt(range[1]);
+                    if (firstSlot < 0 || lastSlot >= SlotHash.SLOT_COUNT || firstSlot > lastSlot) {
+                        throw new IllegalArgumentException("--slots " + value + " is not a range of slots");
+                    }
+                }
                 case "--connections" -> connections = positive(arg, value);
                 case "--pipeline" -> pipeline = positive(arg, value);
                 case "--warmup" -> warmup = Double.parseDouble(value);
@@ -487,10 +514,13 @@ public final class ClusterLoad {
         if (appendKeys < 0) {
             appendKeys = keys;
         }
+        if (setup != null && (firstSlot != 0 || lastSlot != SlotHash.SLOT_COUNT - 1)) {
+            throw new IllegalArgumentException("--slots goes with --workload, not --setup");
+        }
         if (keys > SlotHash.SLOT_COUNT || appendKeys > SlotHash.SLOT_COUNT) {
             throw new IllegalArgumentException("--keys is at most " + SlotHash.SLOT_COUNT);
         }
-        return new Options(seeds, setup, workload, keys, elements, appendKeys, connections, pipeline, warmup, seconds,
+        return new Options(seeds, setup, workload, keys, elements, appendKeys, firstSlot, lastSlot, connections, pipeline, warmup, seconds,
                 rounds, pids, checkAppends);
     }
 
