@@ -67,7 +67,10 @@ public final class ClusterLoad {
               --connections N   cluster connections, one thread each (default 8)
               --pipeline P      commands per batch on each connection, per master: a batch is P x
                                 the number of masters commands (default 32)
-              --warmup S        seconds of load before the first measured round (default 2)
+              --warmup S        at least S seconds of load before the first measured round, then
+                                more in windows of 2 s until two windows in a row differ by under
+                                5% in ops/s (the client's JIT and the servers' are done) or
+                                --warmup-max S seconds have passed (default 2, max 60)
               --seconds S       seconds of each measured round (default 5)
               --rounds R        measured rounds (default 1)
               --pid HOST:PORT=PID  a master's process: its CPU seconds per round are reported
@@ -105,7 +108,8 @@ public final class ClusterLoad {
     private static final Keyword DEL = new Keyword("DEL");
 
     private record Options(List<RedisURI> seeds, String setup, String workload, int keys, int elements,
-                           int appendKeys, int firstSlot, int lastSlot, int connections, int pipeline, double warmup, double seconds, int rounds,
+                           int appendKeys, int firstSlot, int lastSlot, int connections, int pipeline, double warmup,
+                           double warmupMax, double seconds, int rounds,
                            Map<String, Integer> pids, boolean checkAppends) {
     }
 
@@ -238,7 +242,7 @@ public final class ClusterLoad {
         }
         int status = 0;
         try {
-            sleep(options.warmup());
+            warmUp(done, options);
             for (int round = 1; round <= options.rounds(); round++) {
                 Map<String, Long> commands0 = commandCounts(admin, masters);
                 Map<String, Long> cpu0 = cpuTicks(options.pids());
@@ -295,6 +299,27 @@ public final class ClusterLoad {
             connection.close();
         }
         return status;
+    }
+
+    /** The minimum warm-up, then 2 s windows until two in a row are within 5% of each other. */
+    private static void warmUp(LongAdder done, Options options) throws InterruptedException {
+        long start = System.nanoTime();
+        sleep(options.warmup());
+        double previous = -1;
+        while (true) {
+            long ops0 = done.sum();
+            long t0 = System.nanoTime();
+            sleep(2);
+            double rate = (done.sum() - ops0) / ((System.nanoTime() - t0) / 1e9);
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            boolean steady = previous > 0 && Math.abs(rate - previous) < 0.05 * Math.max(rate, previous);
+            if (steady || elapsed >= options.warmupMax()) {
+                System.out.printf(Locale.ROOT, "WARMUP seconds=%.1f steady=%s last_ops_per_s=%.0f%n", elapsed, steady,
+                        rate);
+                return;
+            }
+            previous = rate;
+        }
     }
 
     private static boolean isAppend(String workload) {
@@ -446,6 +471,7 @@ public final class ClusterLoad {
         int connections = 8;
         int pipeline = 32;
         double warmup = 2;
+        double warmupMax = 60;
         double seconds = 5;
         int rounds = 1;
         boolean checkAppends = true;
@@ -493,6 +519,7 @@ public final class ClusterLoad {
                 case "--connections" -> connections = positive(arg, value);
                 case "--pipeline" -> pipeline = positive(arg, value);
                 case "--warmup" -> warmup = Double.parseDouble(value);
+                case "--warmup-max" -> warmupMax = Double.parseDouble(value);
                 case "--seconds" -> seconds = Double.parseDouble(value);
                 case "--rounds" -> rounds = positive(arg, value);
                 case "--pid" -> {
@@ -520,8 +547,8 @@ public final class ClusterLoad {
         if (keys > SlotHash.SLOT_COUNT || appendKeys > SlotHash.SLOT_COUNT) {
             throw new IllegalArgumentException("--keys is at most " + SlotHash.SLOT_COUNT);
         }
-        return new Options(seeds, setup, workload, keys, elements, appendKeys, firstSlot, lastSlot, connections, pipeline, warmup, seconds,
-                rounds, pids, checkAppends);
+        return new Options(seeds, setup, workload, keys, elements, appendKeys, firstSlot, lastSlot, connections,
+                pipeline, warmup, warmupMax, seconds, rounds, pids, checkAppends);
     }
 
     private static String oneOf(String option, String value, String... allowed) {
