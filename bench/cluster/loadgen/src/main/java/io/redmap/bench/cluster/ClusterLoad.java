@@ -223,6 +223,13 @@ public final class ClusterLoad {
         }
         var admin = connections.getFirst();
         List<RedisClusterNode> masters = masters(admin);
+        // Each connection's link to each master is made now, with auto-flush on: a link still being
+        // made when a batch is flushed would take that batch's commands after the flush.
+        for (var connection : connections) {
+            for (var node : masters) {
+                connection.getConnection(node.getNodeId()).sync().ping();
+            }
+        }
         long lengthBefore = options.checkAppends() && isAppend(workload) ? totalLength(admin, keys, workload) : 0;
 
         var done = new LongAdder();
@@ -353,7 +360,7 @@ public final class ClusterLoad {
             connection.flushCommands();
             for (var future : batch) {
                 try {
-                    Object reply = future.get(30, TimeUnit.SECONDS);
+                    Object reply = await(connection, future);
                     if (reply == null && !workload.equals("get")) {
                         throw new IllegalStateException("nil reply");
                     }
@@ -365,6 +372,26 @@ public final class ClusterLoad {
             }
         }
         connection.setAutoFlushCommands(true);
+    }
+
+    /**
+     * A reply, waited for at most 30 s; each second without it flushes again (in case a command
+     * reached its link after the batch's flush) and says so on stderr.
+     */
+    private static Object await(StatefulRedisClusterConnection<String, String> connection,
+                                CompletableFuture<Object> future) throws Exception {
+        for (int second = 1; ; second++) {
+            try {
+                return future.get(1, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                if (second >= 30) {
+                    throw e;
+                }
+                System.err.printf("cluster-load: no reply after %d s on %s; flushing again%n", second,
+                        Thread.currentThread().getName());
+                connection.flushCommands();
+            }
+        }
     }
 
     // -------------------------------------------------------------------- commands and stats
