@@ -21,7 +21,11 @@ final class ClusterRouting {
     private ClusterRouting() {
     }
 
-    /** A command about to run (the caller holds the command lock). */
+    /**
+     * A command about to run (the caller holds the command lock). It routes again what
+     * {@link #checkServedHere} routed: a slot may have moved since, and only under the lock are the
+     * keys of an open slot looked up.
+     */
     static void check(ServerState server, ClientSession session, CommandSpec spec, Request args) {
         Cluster cluster = server.cluster();
         if (cluster == null || session.type() == ClientType.MASTER || !spec.keys().hasKeys()) {

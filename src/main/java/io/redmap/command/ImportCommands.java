@@ -104,8 +104,7 @@ final class ImportCommands {
         try {
             incoming.file().write(offset, ByteBuffer.wrap(ctx.arg(2)));
         } catch (IOException e) {
-            ctx.session().closeAttachment();
-            throw RedmapException.err("cannot write " + incoming.target() + ": " + e.getMessage());
+            throw abandoned(ctx, incoming, e);
         }
         ctx.reply().ok();
     }
@@ -116,8 +115,7 @@ final class ImportCommands {
         try {
             incoming.file().flush();
         } catch (IOException e) {
-            ctx.session().closeAttachment();
-            throw RedmapException.err("cannot write " + incoming.target() + ": " + e.getMessage());
+            throw abandoned(ctx, incoming, e);
         }
         ctx.reply().ok();
     }
@@ -141,8 +139,7 @@ final class ImportCommands {
             incoming.file().finish();
             incoming.file().commit();
         } catch (IOException e) {
-            ctx.session().closeAttachment();
-            throw RedmapException.err("cannot write " + incoming.target() + ": " + e.getMessage());
+            throw abandoned(ctx, incoming, e);
         }
         ctx.session().attach(null);
         if (incoming.replace()) {
@@ -156,6 +153,12 @@ final class ImportCommands {
         // The replicas lack the file: a full sync brings it, with the key (blocks they hold are not sent).
         ctx.propagateAs(Request.of(RESYNC));
         ctx.reply().ok();
+    }
+
+    /** The arriving file could not be written: the import is abandoned (its temporary file goes). */
+    private static RedmapException abandoned(CommandContext ctx, IncomingImport incoming, IOException e) {
+        ctx.session().closeAttachment();
+        return RedmapException.err("cannot write " + incoming.target() + ": " + e.getMessage());
     }
 
     /** The key's spec as the source mapped it; a .npy file brings its own type and shape. */
