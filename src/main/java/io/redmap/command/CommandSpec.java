@@ -1,6 +1,9 @@
 package io.redmap.command;
 
+import io.redmap.acl.AclCategory;
+
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -14,10 +17,11 @@ import java.util.Set;
  * @param arity the argument count including the name; negative means "at least -arity"
  * @param syntax the arguments after the name, in Redis's documentation style
  * @param subcommands for container commands (CONFIG, CLIENT, COMMAND), else empty
+ * @param categories its ACL categories: those its flags imply and those declared with it
  */
 public record CommandSpec(String name, int arity, Set<CommandFlag> flags, KeySpec keys, String group,
                           String summary, String syntax, String complexity, Handler handler,
-                          List<CommandSpec> subcommands) {
+                          List<CommandSpec> subcommands, Set<AclCategory> categories) {
 
     public boolean has(CommandFlag flag) {
         return flags.contains(flag);
@@ -37,6 +41,42 @@ public record CommandSpec(String name, int arity, Set<CommandFlag> flags, KeySpe
         return name.substring(name.indexOf('|') + 1);
     }
 
+    public boolean in(AclCategory category) {
+        return categories.contains(category);
+    }
+
+    /**
+     * The categories a command's flags and group imply, as Redis derives them from its flags
+     * ({@code setImplicitACLCategories}): writes are {@code @write}, read-only commands {@code @read},
+     * admin commands {@code @admin} and {@code @dangerous}, and every command is {@code @fast} or
+     * {@code @slow}. A group names the data-type category its commands share.
+     */
+    static Set<AclCategory> implicitCategories(Set<CommandFlag> flags, String group) {
+        Set<AclCategory> categories = EnumSet.noneOf(AclCategory.class);
+        if (flags.contains(CommandFlag.WRITE)) {
+            categories.add(AclCategory.WRITE);
+        }
+        if (flags.contains(CommandFlag.READONLY)) {
+            categories.add(AclCategory.READ);
+        }
+        if (flags.contains(CommandFlag.ADMIN)) {
+            categories.add(AclCategory.ADMIN);
+            categories.add(AclCategory.DANGEROUS);
+        }
+        if (flags.contains(CommandFlag.PUBSUB)) {
+            categories.add(AclCategory.PUBSUB);
+        }
+        categories.add(flags.contains(CommandFlag.FAST) ? AclCategory.FAST : AclCategory.SLOW);
+        switch (group) {
+            case "module" -> categories.add(AclCategory.ARRAY);
+            case "generic" -> categories.add(AclCategory.KEYSPACE);
+            case "connection" -> categories.add(AclCategory.CONNECTION);
+            case "transactions" -> categories.add(AclCategory.TRANSACTION);
+            default -> { }
+        }
+        return categories;
+    }
+
     public static Builder command(String name) {
         return new Builder(name.toLowerCase(Locale.ROOT));
     }
@@ -52,6 +92,7 @@ public record CommandSpec(String name, int arity, Set<CommandFlag> flags, KeySpe
         private String syntax = "";
         private String complexity = "O(1)";
         private List<CommandSpec> subcommands = List.of();
+        private final Set<AclCategory> declaredCategories = EnumSet.noneOf(AclCategory.class);
         private Handler handler;
 
         private Builder(String name) {
@@ -65,6 +106,12 @@ public record CommandSpec(String name, int arity, Set<CommandFlag> flags, KeySpe
 
         public Builder flags(CommandFlag... flags) {
             this.flags.addAll(List.of(flags));
+            return this;
+        }
+
+        /** ACL categories beyond those the flags and group imply ({@code @dangerous} for KEYS...). */
+        public Builder acl(AclCategory... categories) {
+            this.declaredCategories.addAll(List.of(categories));
             return this;
         }
 
@@ -103,7 +150,7 @@ public record CommandSpec(String name, int arity, Set<CommandFlag> flags, KeySpe
 
         private CommandSpec asSubcommandOf(String parent) {
             return new CommandSpec(parent + "|" + name, arity, Set.copyOf(flags), keys, group, summary, syntax,
-                    complexity, handler, List.of());
+                    complexity, handler, List.of(), categories());
         }
 
         public CommandSpec handler(Handler handler) {
@@ -125,12 +172,19 @@ public record CommandSpec(String name, int arity, Set<CommandFlag> flags, KeySpe
             return build();
         }
 
+        private Set<AclCategory> categories() {
+            Set<AclCategory> categories = implicitCategories(flags, group);
+            categories.addAll(declaredCategories);
+            // An EnumSet iterates in Redis's order of categories, the order COMMAND INFO lists them in.
+            return Collections.unmodifiableSet(categories);
+        }
+
         private CommandSpec build() {
             if (arity == 0) {
                 throw new IllegalStateException(name + " has no arity");
             }
             return new CommandSpec(name, arity, flags.isEmpty() ? Set.of() : EnumSet.copyOf(flags), keys, group,
-                    summary, syntax, complexity, handler, subcommands);
+                    summary, syntax, complexity, handler, subcommands, categories());
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.redmap.command;
 
 import io.redmap.RedmapException;
+import io.redmap.acl.AclCategory;
 import io.redmap.protocol.Reply;
 import io.redmap.protocol.Request;
 
@@ -181,26 +182,11 @@ final class IntrospectionCommands {
     }
 
     private static Set<String> aclCategories(CommandSpec spec) {
-        Set<String> categories = new LinkedHashSet<>();
-        if (spec.has(CommandFlag.WRITE)) {
-            categories.add("@write");
+        Set<String> names = new LinkedHashSet<>();
+        for (AclCategory category : spec.categories()) {
+            names.add("@" + category.wireName());
         }
-        if (spec.has(CommandFlag.READONLY)) {
-            categories.add("@read");
-        }
-        if (spec.has(CommandFlag.ADMIN)) {
-            categories.add("@admin");
-            categories.add("@dangerous");
-        }
-        categories.add(spec.has(CommandFlag.FAST) ? "@fast" : "@slow");
-        switch (spec.group()) {
-            case "generic" -> categories.add("@keyspace");
-            case "connection" -> categories.add("@connection");
-            case "transactions" -> categories.add("@transaction");
-            case "module" -> categories.add("@mmap");
-            default -> { }
-        }
-        return categories;
+        return names;
     }
 
     private static void docs(CommandContext ctx) {
