@@ -42,6 +42,7 @@ public final class AclFile {
             throw new Refused("Error loading ACLs, opening file '" + shownName + "': " + reason(e));
         }
         Map<String, UserRules> users = new LinkedHashMap<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
         StringBuilder errors = new StringBuilder();
         for (int i = 0; i < lines.size(); i++) {
             int number = i + 1;
@@ -56,7 +57,7 @@ public final class AclFile {
                 continue;
             }
             String name = words.get(1);
-            if (users.containsKey(name)) {
+            if (!names.add(name)) {
                 errors.append("WARNING: Duplicate user '").append(name).append("' found on line ").append(number).append(". ");
                 continue;
             }
