@@ -278,8 +278,9 @@ final class AclCommands {
         if (spec == null || !spec.isContainer() || request.size() < 2) {
             return spec;
         }
-        return ctx.server().commands().find(spec.name() + "|" + new String(request.word(1),
-                java.nio.charset.StandardCharsets.UTF_8));
+        String sub = new String(request.word(1), java.nio.charset.StandardCharsets.UTF_8);
+        return spec.subcommands().stream().filter(candidate -> candidate.shortName().equalsIgnoreCase(sub))
+                .findFirst().orElse(null);
     }
 
     private static Path aclFile(CommandContext ctx) {
