@@ -46,20 +46,27 @@ public final class Selector {
         return allCommands && allKeys && allChannels;
     }
 
-    boolean allowsCommand(AclCommand command, byte[] firstArg) {
-        if (allCommands || command.exempt()) {
-            return true;
-        }
-        int id = command.id();
-        if ((commands[id >>> 6] & (1L << id)) != 0) {
-            return true;
-        }
+    /** Whether the command's bit is set (or every command is allowed, or the command is exempt). */
+    public boolean allowsCommand(int id, boolean exempt) {
+        return allCommands || exempt || (commands[id >>> 6] & (1L << id)) != 0;
+    }
+
+    /** Redis's first-arg rules ({@code +select|0}): for a command whose bit is not set. */
+    public boolean allowsFirstArg(int id, byte[] firstArg) {
         Set<String> allowed = firstArgs.get(id);
         return allowed != null && firstArg != null
                 && allowed.contains(new String(firstArg, StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT));
     }
 
-    boolean allowsKey(byte[] key, int access) {
+    public boolean allKeys() {
+        return allKeys;
+    }
+
+    public boolean allChannels() {
+        return allChannels;
+    }
+
+    public boolean allowsKey(byte[] key, int access) {
         if (allKeys) {
             return true;
         }
@@ -75,7 +82,7 @@ public final class Selector {
      * A channel (PUBLISH, SUBSCRIBE) matches the patterns; a pattern (PSUBSCRIBE) must equal one of
      * them literally, as Redis checks it.
      */
-    boolean allowsChannel(byte[] channel, boolean isPattern) {
+    public boolean allowsChannel(byte[] channel, boolean isPattern) {
         if (allChannels) {
             return true;
         }
@@ -89,7 +96,8 @@ public final class Selector {
 
     /** Redis's {@code ACLSelectorCheckCmd}: the command, then its keys, then its channels; null if allowed. */
     Denial check(AccessRequest request) {
-        if (!allowsCommand(request.command(), request.firstArg())) {
+        AclCommand command = request.command();
+        if (!allowsCommand(command.id(), command.exempt()) && !allowsFirstArg(command.id(), request.firstArg())) {
             return new Denial(Denial.Reason.COMMAND, 0);
         }
         if (!allKeys) {

@@ -3,6 +3,7 @@ package io.redmap.command;
 import io.redmap.RedmapException;
 import io.redmap.acl.AccessRequest;
 import io.redmap.acl.Denial;
+import io.redmap.acl.Selector;
 import io.redmap.acl.User;
 import io.redmap.acl.UserRules;
 import io.redmap.protocol.Request;
@@ -33,11 +34,47 @@ final class AclCheck {
         if (rules.unrestricted()) {
             return;
         }
-        Denial denial = rules.check(request(server, spec, args));
+        Denial denial = rules.selectors().isEmpty() ? checkRoot(rules.root(), spec, args)
+                : rules.check(request(server, spec, args));
         if (denial != null) {
             log(server, session, user, denial.reason(), object(spec, args, denial));
             throw new RedmapException("NOPERM", message(user, spec, args, denial, false));
         }
+    }
+
+    /**
+     * The common case, a user with one selector, without allocating: the command's bit, then its
+     * keys (none matched for allkeys), then its channels. The same decisions as {@link UserRules#check}.
+     */
+    private static Denial checkRoot(Selector root, CommandSpec spec, Request args) {
+        int id = spec.id();
+        if (!root.allowsCommand(id, spec.has(CommandFlag.NO_AUTH))
+                && !root.allowsFirstArg(id, args.size() > 1 ? args.word(1) : null)) {
+            return new Denial(Denial.Reason.COMMAND, 0);
+        }
+        if (!root.allKeys()) {
+            KeySpec keys = spec.keys();
+            int argc = args.size();
+            if (keys.first() > 0 && keys.first() < argc) {
+                int access = spec.has(CommandFlag.WRITE) ? AccessRequest.WRITE : AccessRequest.READ;
+                int last = keys.last() < 0 ? argc + keys.last() : Math.min(keys.last(), argc - 1);
+                for (int i = keys.first(); i <= last; i += keys.step()) {
+                    if (!root.allowsKey(args.word(i), access)) {
+                        return new Denial(Denial.Reason.KEY, i);
+                    }
+                }
+            }
+        }
+        if (!root.allChannels() && spec.has(CommandFlag.PUBSUB)) {
+            AccessRequest.Channels channels = channels(spec);
+            int last = channels == AccessRequest.Channels.FIRST ? Math.min(1, args.size() - 1) : args.size() - 1;
+            for (int i = 1; channels != AccessRequest.Channels.NONE && i <= last; i++) {
+                if (!root.allowsChannel(args.word(i), channels == AccessRequest.Channels.ALL_PATTERNS)) {
+                    return new Denial(Denial.Reason.CHANNEL, i);
+                }
+            }
+        }
+        return null;
     }
 
     static AccessRequest request(ServerState server, CommandSpec spec, Request args) {
