@@ -71,7 +71,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
             refuse(ctx, "ERR max number of clients reached");
             return;
         }
-        if (refusedByProtectedMode(config, ctx.channel().remoteAddress())) {
+        if (refusedByProtectedMode(config.getBool("protected-mode"), server.acl().defaultUser().rules().nopass(),
+                ctx.channel().remoteAddress())) {
             server.stats().connectionsRejected.increment();
             refuse(ctx, PROTECTED_MODE);
             return;
@@ -91,13 +92,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
     }
 
     /**
-     * Protected mode, as Redis 7 has it: with protected-mode on and no password, only clients on
-     * the loopback interface may connect.
+     * Protected mode, as Redis 7 has it: with protected-mode on and a default user that needs no
+     * password (no requirepass, no password given by ACL SETUSER default), only clients on the
+     * loopback interface may connect.
      */
-    static boolean refusedByProtectedMode(ServerConfig config, SocketAddress remote) {
+    static boolean refusedByProtectedMode(boolean protectedMode, boolean defaultUserNopass, SocketAddress remote) {
         boolean loopback = remote instanceof InetSocketAddress inet
                 && inet.getAddress() != null && inet.getAddress().isLoopbackAddress();
-        return config.getBool("protected-mode") && config.get("requirepass").isEmpty() && !loopback;
+        return protectedMode && defaultUserNopass && !loopback;
     }
 
     private static void refuse(ChannelHandlerContext ctx, String error) {
