@@ -107,7 +107,7 @@ public final class CommandDispatcher {
                 ctx.notifyKeyspaceEvent(KeyspaceEvents.MODULE, spec.name(), ByteKey.wrap(args.word(1)));
             }
             if (spec.has(CommandFlag.WRITE) && !ctx.changesSignalled() && !server.watches().isEmpty()) {
-                for (int position : spec.keys().positions(args.size())) {
+                for (int position : spec.keys().positions(args)) {
                     server.watches().touch(session.db(), ByteKey.wrap(args.word(position)));
                 }
             }
@@ -204,7 +204,7 @@ public final class CommandDispatcher {
                 // Reported below as a changed file either way.
             }
         }
-        int[] keys = spec.keys().positions(args.size());
+        int[] keys = spec.keys().positions(args);
         if (keys.length > 0) {
             MappedArray array = server.keyspace().get(session.db(), ByteKey.wrap(args.word(keys[0])));
             if (array != null) {
