@@ -9,6 +9,7 @@ import io.redmap.server.ClientType;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static io.redmap.command.CommandFlag.ADMIN;
 import static io.redmap.command.CommandFlag.FAST;
@@ -26,7 +27,7 @@ final class ClientCommands {
     static List<CommandSpec> specs() {
         return List.of(command("client").arity(-2).flags(SENTINEL).since("2.4.0").group("connection")
                 .summary("A container for client connection commands.")
-                .subcommands(
+                .subcommands(Stream.concat(Stream.of(
                         command("id").arity(2).flags(NOSCRIPT, LOADING, STALE, SENTINEL).acl(AclCategory.CONNECTION).since("5.0.0").group("connection")
                                 .summary("Returns the connection's id.")
                                 .runs(ctx -> ctx.reply().integer(ctx.session().id())),
@@ -63,7 +64,8 @@ final class ClientCommands {
                                 .runs(ctx -> onOff(ctx)),
                         command("no-touch").arity(3).flags(NOSCRIPT, LOADING, STALE).acl(AclCategory.CONNECTION).since("7.2.0").group("connection")
                                 .syntax("<ON | OFF>").summary("Accepted for compatibility: redmap keeps no access times.")
-                                .runs(ctx -> onOff(ctx)))
+                                .runs(ctx -> onOff(ctx))),
+                        ClientControlCommands.subcommands().stream()).toArray(CommandSpec.Builder[]::new))
                 .container());
     }
 

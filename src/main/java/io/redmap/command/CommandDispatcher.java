@@ -82,6 +82,27 @@ public final class CommandDispatcher {
     }
 
     /**
+     * Whether CLIENT PAUSE WRITE holds this request, as Redis decides: a command that writes or
+     * may replicate, or the EXEC of a transaction that queued one.
+     */
+    public boolean heldByWritePause(ClientSession session, Request args) {
+        CommandSpec spec = server.commands().find(args.word(0));
+        if (spec == null) {
+            return false;
+        }
+        if (TransactionCommands.isExec(spec) && session.inMulti()) {
+            for (Request queued : session.queued()) {
+                CommandSpec inner = server.commands().find(queued.word(0));
+                if (inner != null && (inner.has(CommandFlag.WRITE) || inner.has(CommandFlag.MAY_REPLICATE))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.MAY_REPLICATE);
+    }
+
+    /**
      * Executes a resolved command; the caller holds the command lock (EXEC calls this for each
      * queued command, so that the transaction runs as one).
      */

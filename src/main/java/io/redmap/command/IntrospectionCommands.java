@@ -94,7 +94,7 @@ final class IntrospectionCommands {
                 "    commands are returned.",
                 "GETKEYS <full-command>", "    Return the keys from a full Redis command.",
                 "GETKEYSANDFLAGS <full-command>", "    Return the keys and the access flags from a full Redis command.",
-                "HELP", "    Prints this help."};
+                "HELP", "    Print this help."};
         ctx.reply().arrayHeader(help.length);
         for (String line : help) {
             ctx.reply().simple(line);
@@ -106,7 +106,7 @@ final class IntrospectionCommands {
         ctx.reply().arrayHeader(specs.size());
         for (CommandSpec spec : specs) {
             if (spec == null) {
-                ctx.reply().nilArray();
+                ctx.reply().nil(); // Redis's addReplyNull: $-1 in RESP2
             } else {
                 CommandInfoReply.info(spec, ctx.reply());
             }

@@ -60,7 +60,8 @@ public final class ServerConfig {
                 // the command lock anyway, and a second thread handing the lock back and forth
                 // cost a third of the throughput of pipelined loads on two cores.
                 ConfigOption.integer("io-threads", 1, 1, 128, false),
-                ConfigOption.integer("hz", 10, 1, 500, true),
+                // As Redis: any value from 0 is taken, and clamped into 1..500 (what CONFIG GET shows).
+                ConfigOption.clamped("hz", 10, 0, Integer.MAX_VALUE, 1, 500),
                 // Replication (SPEC F), with Redis's names and defaults. replicaof is "host port",
                 // or empty for a master; REPLICAOF keeps it current, so CONFIG REWRITE saves it.
                 new ConfigOption("replicaof", "", false, ServerConfig::hostAndPort),
