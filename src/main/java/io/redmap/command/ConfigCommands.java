@@ -80,7 +80,7 @@ final class ConfigCommands {
      */
     static void set(CommandContext ctx) {
         if ((ctx.argc() - 2) % 2 != 0) {
-            throw CommandDispatcher.wrongArity("config|set");
+            throw CommandContext.syntaxError(); // an odd count: Redis's "syntax error"
         }
         Set<String> named = new HashSet<>();
         for (int i = 2; i < ctx.argc(); i += 2) {

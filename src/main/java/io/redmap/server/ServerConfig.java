@@ -40,7 +40,7 @@ public final class ServerConfig {
                 ConfigOption.integer("databases", 16, 1, 1_000_000, false),
                 ConfigOption.string("requirepass", "", true),
                 ConfigOption.bool("protected-mode", true, true),
-                ConfigOption.integer("maxclients", 10000, 1, 1_000_000, true),
+                ConfigOption.integer("maxclients", 10000, 1, 4_294_967_295L, true),
                 ConfigOption.integer("timeout", 0, 0, Integer.MAX_VALUE, true),
                 ConfigOption.integer("tcp-keepalive", 300, 0, Integer.MAX_VALUE, true),
                 ConfigOption.integer("tcp-backlog", 511, 0, Integer.MAX_VALUE, false),
@@ -90,7 +90,7 @@ public final class ServerConfig {
                 // there is no snapshot or AOF to configure: these read as Redis would with them off.
                 ConfigOption.string("save", "", true),
                 ConfigOption.choice("appendonly", "no", true, "no"),
-                ConfigOption.choice("appendfsync", "everysec", true, "always", "everysec", "no"))) {
+                ConfigOption.choice("appendfsync", "everysec", true, "everysec", "always", "no"))) {
             OPTIONS.put(option.name(), option);
         }
     }
