@@ -38,39 +38,50 @@ final class ClusterCommands {
                 command("cluster").arity(-2).since("3.0.0").group("cluster")
                         .summary("A container for Redis Cluster commands.")
                         .subcommands(
-                                command("info").arity(2).flags(STALE).tips("nondeterministic_output").since("3.0.0").group("cluster")
+                                command("info").arity(2).flags(STALE).tips("nondeterministic_output").since("3.0.0")
+                                        .group("cluster")
                                         .summary("Returns information about the state of a node.")
                                         .runs(ctx -> ctx.reply().verbatim(ClusterDescription.info(state(ctx)))),
-                                command("nodes").arity(2).flags(STALE).tips("nondeterministic_output").since("3.0.0").group("cluster")
+                                command("nodes").arity(2).flags(STALE).tips("nondeterministic_output").since("3.0.0")
+                                        .group("cluster")
                                         .summary("Returns the cluster configuration for a node.")
                                         .runs(ctx -> ctx.reply().verbatim(ClusterDescription.nodes(state(ctx)))),
-                                command("slots").arity(2).flags(LOADING, STALE).tips("nondeterministic_output").since("3.0.0").history("4.0.0", "Added node IDs.").history("7.0.0", "Added additional networking metadata field.").deprecated("7.0.0", "`CLUSTER SHARDS`").group("cluster")
+                                command("slots").arity(2).flags(LOADING, STALE).tips("nondeterministic_output")
+                                        .since("3.0.0").history("4.0.0", "Added node IDs.")
+                                        .history("7.0.0", "Added additional networking metadata field.")
+                                        .deprecated("7.0.0", "`CLUSTER SHARDS`").group("cluster")
                                         .summary("Returns the mapping of cluster slots to nodes.")
                                         .runs(ClusterReplies::slots),
-                                command("shards").arity(2).flags(LOADING, STALE).tips("nondeterministic_output").since("7.0.0").group("cluster")
+                                command("shards").arity(2).flags(LOADING, STALE).tips("nondeterministic_output")
+                                        .since("7.0.0").group("cluster")
                                         .summary("Returns the mapping of cluster slots to shards.")
                                         .runs(ClusterReplies::shards),
                                 command("myid").arity(2).flags(STALE).since("3.0.0").group("cluster")
                                         .summary("Returns the ID of a node.")
                                         .runs(ctx -> ctx.reply().bulk(state(ctx).myself().id())),
-                                command("myshardid").arity(2).flags(STALE).tips("nondeterministic_output").since("7.2.0").group("cluster")
+                                command("myshardid").arity(2).flags(STALE).tips("nondeterministic_output")
+                                        .since("7.2.0").group("cluster")
                                         .summary("Returns the shard ID of a node.")
                                         .runs(ctx -> ctx.reply().bulk(state(ctx).myShard().id())),
                                 command("keyslot").arity(3).flags(STALE).since("3.0.0").group("cluster").syntax("key")
                                         .summary("Returns the hash slot for a key.")
                                         .runs(ctx -> ctx.reply().integer(SlotHash.slot(ctx.arg(2)))),
-                                command("countkeysinslot").arity(3).flags(STALE).since("3.0.0").group("cluster").syntax("slot")
+                                command("countkeysinslot").arity(3).flags(STALE).since("3.0.0")
+                                        .group("cluster").syntax("slot")
                                         .summary("Returns the number of keys in a hash slot.")
                                         .runs(ClusterCommands::countKeysInSlot),
-                                command("getkeysinslot").arity(4).flags(STALE).tips("nondeterministic_output").since("3.0.0").group("cluster").syntax("slot count")
+                                command("getkeysinslot").arity(4).flags(STALE).tips("nondeterministic_output")
+                                        .since("3.0.0").group("cluster").syntax("slot count")
                                         .summary("Returns the key names in a hash slot.")
                                         .complexity("O(N) where N is the number of keys of the node")
                                         .runs(ClusterCommands::getKeysInSlot),
-                                command("setslot").arity(-4).flags(ADMIN, STALE, MAY_REPLICATE, NO_ASYNC_LOADING).since("3.0.0").group("cluster")
+                                command("setslot").arity(-4).flags(ADMIN, STALE, MAY_REPLICATE, NO_ASYNC_LOADING)
+                                        .since("3.0.0").group("cluster")
                                         .syntax("slot <IMPORTING node-id | MIGRATING node-id | NODE node-id | STABLE>")
                                         .summary("Binds a hash slot to a node.")
                                         .runs(ClusterSlotMove::setslot),
-                                command("saveconfig").arity(2).flags(ADMIN, STALE, NO_ASYNC_LOADING).since("3.0.0").group("cluster")
+                                command("saveconfig").arity(2).flags(ADMIN, STALE, NO_ASYNC_LOADING).since("3.0.0")
+                                        .group("cluster")
                                         .summary("Forces a node to save the cluster configuration to disk.")
                                         .runs(ctx -> {
                                             cluster(ctx).saveView();
@@ -103,14 +114,16 @@ final class ClusterCommands {
                             ctx.session().asking(true);
                             ctx.reply().ok();
                         }),
-                command("readonly").arity(1).flags(LOADING, STALE, FAST).acl(AclCategory.CONNECTION).since("3.0.0").group("cluster")
+                command("readonly").arity(1).flags(LOADING, STALE, FAST).acl(AclCategory.CONNECTION).since("3.0.0")
+                        .group("cluster")
                         .summary("Enables read-only queries for a connection to a Redis Cluster replica node.")
                         .handler(ctx -> {
                             cluster(ctx);
                             ctx.session().clusterReadOnly(true);
                             ctx.reply().ok();
                         }),
-                command("readwrite").arity(1).flags(LOADING, STALE, FAST).acl(AclCategory.CONNECTION).since("3.0.0").group("cluster")
+                command("readwrite").arity(1).flags(LOADING, STALE, FAST).acl(AclCategory.CONNECTION).since("3.0.0")
+                        .group("cluster")
                         .summary("Enables read-write queries for a connection to a Redis Cluster replica node.")
                         .handler(ctx -> {
                             cluster(ctx);

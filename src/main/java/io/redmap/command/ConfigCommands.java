@@ -27,19 +27,28 @@ final class ConfigCommands {
         return List.of(command("config").arity(-2).since("2.0.0").group("server")
                 .summary("A container for server configuration commands.")
                 .subcommands(
-                        command("get").arity(-3).flags(ADMIN, NOSCRIPT, LOADING, STALE).since("2.0.0").history("7.0.0", "Added the ability to pass multiple pattern parameters in one call").group("server")
+                        command("get").arity(-3).flags(ADMIN, NOSCRIPT, LOADING, STALE).since("2.0.0")
+                                .history("7.0.0", "Added the ability to pass multiple pattern parameters in one call")
+                                .group("server")
                                 .syntax("parameter [parameter ...]")
                                 .summary("Returns the values of options matching glob patterns.")
                                 .runs(ConfigCommands::get),
-                        command("set").arity(-4).flags(ADMIN, NOSCRIPT, LOADING, STALE).tips("request_policy:all_nodes", "response_policy:all_succeeded").since("2.0.0").history("7.0.0", "Added the ability to set multiple parameters in one call.").group("server")
+                        command("set").arity(-4).flags(ADMIN, NOSCRIPT, LOADING, STALE)
+                                .tips("request_policy:all_nodes", "response_policy:all_succeeded").since("2.0.0")
+                                .history("7.0.0", "Added the ability to set multiple parameters in one call.")
+                                .group("server")
                                 .syntax("parameter value [parameter value ...]")
                                 .summary("Changes options at run time, all or none.").runs(ConfigCommands::set),
-                        command("resetstat").arity(2).flags(ADMIN, NOSCRIPT, LOADING, STALE).tips("request_policy:all_nodes", "response_policy:all_succeeded").since("2.0.0").group("server")
+                        command("resetstat").arity(2).flags(ADMIN, NOSCRIPT, LOADING, STALE)
+                                .tips("request_policy:all_nodes", "response_policy:all_succeeded").since("2.0.0")
+                                .group("server")
                                 .summary("Resets the statistics INFO reports.").runs(ctx -> {
                                     ctx.server().stats().reset();
                                     ctx.reply().ok();
                                 }),
-                        command("rewrite").arity(2).flags(ADMIN, NOSCRIPT, LOADING, STALE).tips("request_policy:all_nodes", "response_policy:all_succeeded").since("2.8.0").group("server")
+                        command("rewrite").arity(2).flags(ADMIN, NOSCRIPT, LOADING, STALE)
+                                .tips("request_policy:all_nodes", "response_policy:all_succeeded").since("2.8.0")
+                                .group("server")
                                 .summary("Writes the running configuration to the config file.")
                                 .runs(ConfigCommands::rewrite),
                         command("help").arity(2).flags(LOADING, STALE).group("server").since("5.0.0")

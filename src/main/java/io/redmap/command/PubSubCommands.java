@@ -40,21 +40,26 @@ final class PubSubCommands {
 
     static List<CommandSpec> specs() {
         return List.of(
-                command("subscribe").arity(-2).flags(PUBSUB, NOSCRIPT, LOADING, STALE, SENTINEL).since("2.0.0").group("pubsub")
+                command("subscribe").arity(-2).flags(PUBSUB, NOSCRIPT, LOADING, STALE, SENTINEL).since("2.0.0")
+                        .group("pubsub")
                         .syntax("channel [channel ...]").complexity("O(N) where N is the number of channels to subscribe to.")
                         .summary("Listens for messages published to channels.").handler(PubSubCommands::subscribe),
-                command("unsubscribe").arity(-1).flags(PUBSUB, NOSCRIPT, LOADING, STALE, SENTINEL).since("2.0.0").group("pubsub")
+                command("unsubscribe").arity(-1).flags(PUBSUB, NOSCRIPT, LOADING, STALE, SENTINEL).since("2.0.0")
+                        .group("pubsub")
                         .syntax("[channel [channel ...]]").complexity("O(N) where N is the number of channels to unsubscribe.")
                         .summary("Stops listening to messages posted to channels.").handler(PubSubCommands::unsubscribe),
-                command("psubscribe").arity(-2).flags(PUBSUB, NOSCRIPT, LOADING, STALE, SENTINEL).since("2.0.0").group("pubsub")
+                command("psubscribe").arity(-2).flags(PUBSUB, NOSCRIPT, LOADING, STALE, SENTINEL).since("2.0.0")
+                        .group("pubsub")
                         .syntax("pattern [pattern ...]").complexity("O(N) where N is the number of patterns to subscribe to.")
                         .summary("Listens for messages published to channels that match one or more patterns.")
                         .handler(PubSubCommands::psubscribe),
-                command("punsubscribe").arity(-1).flags(PUBSUB, NOSCRIPT, LOADING, STALE, SENTINEL).since("2.0.0").group("pubsub")
+                command("punsubscribe").arity(-1).flags(PUBSUB, NOSCRIPT, LOADING, STALE, SENTINEL).since("2.0.0")
+                        .group("pubsub")
                         .syntax("[pattern [pattern ...]]").complexity("O(N) where N is the number of patterns to unsubscribe.")
                         .summary("Stops listening to messages published to channels that match one or more patterns.")
                         .handler(PubSubCommands::punsubscribe),
-                command("publish").arity(3).flags(PUBSUB, LOADING, STALE, FAST, MAY_REPLICATE, SENTINEL).since("2.0.0").group("pubsub")
+                command("publish").arity(3).flags(PUBSUB, LOADING, STALE, FAST, MAY_REPLICATE, SENTINEL)
+                        .since("2.0.0").group("pubsub")
                         .syntax("channel message").complexity("O(N+M) where N is the number of clients subscribed to the "
                                 + "receiving channel and M is the total number of subscribed patterns (by any client).")
                         .summary("Posts a message to a channel.")

@@ -23,20 +23,25 @@ final class TransactionCommands {
 
     static List<CommandSpec> specs() {
         return List.of(
-                command("multi").arity(1).flags(NOSCRIPT, LOADING, STALE, FAST, ALLOW_BUSY, TRANSACTION_CONTROL).acl(AclCategory.TRANSACTION).since("1.2.0").group("transactions")
+                command("multi").arity(1).flags(NOSCRIPT, LOADING, STALE, FAST, ALLOW_BUSY, TRANSACTION_CONTROL)
+                        .acl(AclCategory.TRANSACTION).since("1.2.0").group("transactions")
                         .summary("Starts a transaction.").handler(TransactionCommands::multi),
-                command("exec").arity(1).flags(NOSCRIPT, LOADING, STALE, SKIP_SLOWLOG, TRANSACTION_CONTROL).acl(AclCategory.TRANSACTION).since("1.2.0").group("transactions")
+                command("exec").arity(1).flags(NOSCRIPT, LOADING, STALE, SKIP_SLOWLOG, TRANSACTION_CONTROL)
+                        .acl(AclCategory.TRANSACTION).since("1.2.0").group("transactions")
                         .complexity("Depends on the commands in the transaction")
                         .summary("Executes the queued commands as one.").handler(TransactionCommands::exec),
-                command("discard").arity(1).flags(NOSCRIPT, LOADING, STALE, FAST, ALLOW_BUSY, TRANSACTION_CONTROL).acl(AclCategory.TRANSACTION).since("2.0.0")
+                command("discard").arity(1).flags(NOSCRIPT, LOADING, STALE, FAST, ALLOW_BUSY, TRANSACTION_CONTROL)
+                        .acl(AclCategory.TRANSACTION).since("2.0.0")
                         .group("transactions").summary("Discards the queued commands.")
                         .handler(TransactionCommands::discard),
-                command("watch").arity(-2).flags(NOSCRIPT, LOADING, STALE, FAST, ALLOW_BUSY, TRANSACTION_CONTROL).acl(AclCategory.TRANSACTION).since("2.2.0")
+                command("watch").arity(-2).flags(NOSCRIPT, LOADING, STALE, FAST, ALLOW_BUSY, TRANSACTION_CONTROL)
+                        .acl(AclCategory.TRANSACTION).since("2.2.0")
                         .keys(KeySpec.fromFirst("RO")).group("transactions").syntax("key [key ...]")
                         .summary("Makes the next EXEC fail if any of the keys changes.")
                         .handler(TransactionCommands::watch),
                 // Queued inside MULTI, as Redis does (its EXEC has already forgotten the watches).
-                command("unwatch").arity(1).flags(NOSCRIPT, LOADING, STALE, FAST, ALLOW_BUSY).acl(AclCategory.TRANSACTION).since("2.2.0")
+                command("unwatch").arity(1).flags(NOSCRIPT, LOADING, STALE, FAST, ALLOW_BUSY)
+                        .acl(AclCategory.TRANSACTION).since("2.2.0")
                         .group("transactions").summary("Forgets all watched keys.").handler(ctx -> {
                             ctx.server().watches().unwatchAll(ctx.session());
                             ctx.reply().ok();
