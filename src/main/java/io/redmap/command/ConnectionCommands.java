@@ -1,5 +1,6 @@
 package io.redmap.command;
 
+import io.redmap.acl.AclCategory;
 import io.redmap.RedmapException;
 import io.redmap.acl.Acl;
 import io.redmap.acl.Denial;
@@ -17,6 +18,8 @@ import static io.redmap.command.CommandFlag.NOSCRIPT;
 import static io.redmap.command.CommandFlag.NO_AUTH;
 import static io.redmap.command.CommandFlag.STALE;
 import static io.redmap.command.CommandFlag.TRANSACTION_CONTROL;
+import static io.redmap.command.CommandFlag.SENTINEL;
+import static io.redmap.command.CommandFlag.ALLOW_BUSY;
 import static io.redmap.command.CommandSpec.command;
 
 /** The connection's own commands: greeting, authentication, database selection. */
@@ -29,26 +32,36 @@ final class ConnectionCommands {
 
     static List<CommandSpec> specs() {
         return List.of(
-                command("ping").arity(-1).flags(FAST, STALE, LOCK_FREE).group("connection").syntax("[message]")
+                command("ping").arity(-1).flags(FAST, SENTINEL, LOCK_FREE).acl(AclCategory.CONNECTION)
+                        .tips("request_policy:all_shards", "response_policy:all_succeeded")
+                        .group("connection").syntax("[message]")
                         .summary("Returns PONG, or the message.").handler(ConnectionCommands::ping),
-                command("echo").arity(2).flags(FAST, STALE, LOCK_FREE).group("connection").syntax("message")
+                command("echo").arity(2).flags(LOADING, STALE, FAST, LOCK_FREE).acl(AclCategory.CONNECTION)
+                        .group("connection").syntax("message")
                         .summary("Returns the message.").handler(ctx -> ctx.reply().bulk(ctx.arg(1))),
-                command("hello").arity(-1).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH).group("connection")
+                command("hello").arity(-1).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, SENTINEL, ALLOW_BUSY)
+                        .acl(AclCategory.CONNECTION).since("6.0.0")
+                        .history("6.2.0", "`protover` made optional; when called without arguments the command reports the current connection's context.")
+                        .group("connection")
                         .syntax("[protover [AUTH username password] [SETNAME clientname]]")
                         .summary("Handshakes: chooses RESP2 or RESP3, optionally authenticates and names the connection.")
                         .handler(ConnectionCommands::hello),
-                command("auth").arity(-2).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, LOCK_FREE)
+                command("auth").arity(-2).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, SENTINEL, ALLOW_BUSY, LOCK_FREE)
+                        .acl(AclCategory.CONNECTION).history("6.0.0", "Added ACL style (username and password).")
                         .group("connection").syntax("[username] password")
                         .summary("Authenticates the connection.").handler(ConnectionCommands::auth),
-                command("quit").arity(-1).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, TRANSACTION_CONTROL, LOCK_FREE)
+                command("quit").arity(-1).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY, TRANSACTION_CONTROL, LOCK_FREE)
+                        .acl(AclCategory.CONNECTION).deprecated("7.2.0", "just closing the connection")
                         .group("connection").summary("Closes the connection after replying OK.")
                         .handler(ctx -> {
                             ctx.session().closeAfterReply(true);
                             ctx.reply().ok();
                         }),
-                command("select").arity(2).flags(LOADING, STALE, FAST).group("connection").syntax("index")
+                command("select").arity(2).flags(LOADING, STALE, FAST).acl(AclCategory.CONNECTION)
+                        .group("connection").syntax("index")
                         .summary("Selects the database of the connection.").handler(ConnectionCommands::select),
-                command("reset").arity(1).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, TRANSACTION_CONTROL)
+                command("reset").arity(1).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY, TRANSACTION_CONTROL)
+                        .acl(AclCategory.CONNECTION).since("6.2.0")
                         .group("connection").summary("Resets the connection's state.")
                         .handler(ConnectionCommands::reset));
     }

@@ -58,6 +58,13 @@ public final class ClientSession implements Subscriber {
     private volatile int replicaListeningPort;
     private volatile String replicaAnnouncedIp;
 
+    /** CLIENT REPLY ON|OFF|SKIP. */
+    private final ReplySwitch replies = new ReplySwitch();
+
+    public ReplySwitch replies() {
+        return replies;
+    }
+
     /** Replies of this batch's keyspace changes, replaced with -MISCONF if their change cannot be saved. */
     private final ChangeReplies changeReplies = new ChangeReplies();
 

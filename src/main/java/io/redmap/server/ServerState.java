@@ -30,6 +30,8 @@ public final class ServerState {
     private final WatchRegistry watches = new WatchRegistry();
     private final PubSub pubsub = new PubSub(GlobMatcher::matchesCaseSensitive);
     private final ServerStats stats = new ServerStats();
+    private final ClientPause clientPause = new ClientPause();
+    private final InstantaneousMetrics instantaneous = new InstantaneousMetrics(stats);
     private final ReentrantLock commandLock = new ReentrantLock();
     private final KeyspaceCommit keyspaceCommit;
     private final KeyspaceEvents keyspaceEvents = new KeyspaceEvents(pubsub);
@@ -107,6 +109,16 @@ public final class ServerState {
     /** Keyspace notifications ({@code notify-keyspace-events}), published through {@link #pubsub()}. */
     public KeyspaceEvents keyspaceEvents() {
         return keyspaceEvents;
+    }
+
+    /** INFO's instantaneous rates, sampled once a second. */
+    public InstantaneousMetrics instantaneous() {
+        return instantaneous;
+    }
+
+    /** CLIENT PAUSE: whether commands wait, and until when. */
+    public ClientPause clientPause() {
+        return clientPause;
     }
 
     public ServerStats stats() {

@@ -11,6 +11,9 @@ public final class ServerStats {
     public final LongAdder protocolErrors = new LongAdder();
     public final LongAdder bytesRead = new LongAdder();
     public final LongAdder bytesWritten = new LongAdder();
+    /** Lookups of an array's key by its commands that found it, and that did not (INFO keyspace_hits/misses). */
+    public final LongAdder keyspaceHits = new LongAdder();
+    public final LongAdder keyspaceMisses = new LongAdder();
 
     public void reset() {
         connectionsReceived.reset();
@@ -20,5 +23,7 @@ public final class ServerStats {
         protocolErrors.reset();
         bytesRead.reset();
         bytesWritten.reset();
+        keyspaceHits.reset();
+        keyspaceMisses.reset();
     }
 }
