@@ -32,7 +32,7 @@ final class InfoReport {
         Map<String, Consumer<StringBuilder>> sections = new LinkedHashMap<>();
         sections.put("server", out -> server(server, out));
         sections.put("clients", out -> clients(server, out));
-        sections.put("memory", out -> memory(out));
+        sections.put("memory", out -> memory(server, out));
         sections.put("persistence", out -> persistence(server, out));
         sections.put("stats", out -> stats(server, out));
         sections.put("replication", out -> replication(server, out));
@@ -141,7 +141,7 @@ final class InfoReport {
         field(out, "blocked_clients", 0);
     }
 
-    private static void memory(StringBuilder out) {
+    private static void memory(ServerState server, StringBuilder out) {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long heap = memory.getHeapMemoryUsage().getUsed();
         long nonHeap = memory.getNonHeapMemoryUsage().getUsed();
@@ -149,8 +149,8 @@ final class InfoReport {
         field(out, "used_memory_human", human(heap + nonHeap));
         field(out, "used_memory_heap", heap);
         field(out, "used_memory_rss", rss());
-        field(out, "maxmemory", 0);
-        field(out, "maxmemory_policy", "noeviction");
+        field(out, "maxmemory", server.config().get("maxmemory"));
+        field(out, "maxmemory_policy", server.config().get("maxmemory-policy"));
     }
 
     private static long rss() {
