@@ -93,6 +93,9 @@ public final class CommandTable {
         specs.addAll(MigrateCommand.specs());
         specs.addAll(ImportCommands.specs());
         specs.addAll(IntrospectionCommands.specs());
+        specs.addAll(DatabaseCommands.specs());
+        specs.addAll(ObjectCommands.specs());
+        specs.addAll(MemoryCommands.specs());
         return new CommandTable(specs);
     }
 

@@ -173,6 +173,7 @@ final class ConnectionCommands {
         session.db(0);
         session.protocol(2);
         session.name("");
+        session.noTouch(false);
         session.authenticated(ctx.server().config().get("requirepass").isEmpty());
         new Reply(ctx.reply().buffer(), 2).simple("RESET");
     }
