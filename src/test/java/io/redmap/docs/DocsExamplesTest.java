@@ -37,7 +37,8 @@ class DocsExamplesTest {
      * (replication.md: a master and Sentinels, {@link SentinelDocsTest}); they too must be linked
      * from the README.
      */
-    private static final List<String> PAGES_TESTED_ELSEWHERE = List.of("replication.md", "cluster.md");
+    private static final List<String> PAGES_TESTED_ELSEWHERE = List.of("replication.md", "cluster.md",
+            "observability.md");
     static final Path ROOT = projectRoot();
     private static Boolean pythonReady;
 
