@@ -199,7 +199,7 @@ final class ClientCommands {
                 + " db=" + session.db() + " sub=" + session.subscriptions().channelCount()
                 + " psub=" + session.subscriptions().patternCount() + " ssub=0 multi=" + session.multiCount()
                 + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0"
-                + " obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=" + session.lastCommand() + " user=" + session.user()
+                + " obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=" + session.lastCommand() + " user=" + session.userName()
                 + " redir=-1 resp=" + session.protocol() + " lib-name=" + session.libName()
                 + " lib-ver=" + session.libVersion();
     }

@@ -36,6 +36,7 @@ public final class CommandDispatcher {
         try {
             spec = resolve(session, args);
             session.touched(spec.name());
+            AclCheck.check(server, session, spec, args);
             PubSubCommands.checkSubscribedMode(session, spec);
             // A key of another node's slot is redirected first, as Redis does: a write sent to a
             // replica gets -MOVED to the master, not -READONLY.
@@ -254,6 +255,7 @@ public final class CommandDispatcher {
             CommandSpec spec;
             try {
                 spec = resolve(session, request);
+                AclCheck.check(server, session, spec, request); // the rules may have changed since it was queued
             } catch (RedmapException e) {
                 replyError(reply, reply.buffer().writerIndex(), e.replyText());
                 continue;

@@ -18,10 +18,20 @@ import java.util.Set;
  * @param syntax the arguments after the name, in Redis's documentation style
  * @param subcommands for container commands (CONFIG, CLIENT, COMMAND), else empty
  * @param categories its ACL categories: those its flags imply and those declared with it
+ * @param id its index in the command table (a bit in each ACL user's command bitmap); -1 until
+ *     the table numbers it
  */
 public record CommandSpec(String name, int arity, Set<CommandFlag> flags, KeySpec keys, String group,
                           String summary, String syntax, String complexity, Handler handler,
-                          List<CommandSpec> subcommands, Set<AclCategory> categories) {
+                          List<CommandSpec> subcommands, Set<AclCategory> categories, int id) {
+
+    /** This command numbered by the table, and its subcommands after it. */
+    CommandSpec numbered(java.util.function.IntSupplier nextId) {
+        int own = nextId.getAsInt();
+        List<CommandSpec> numberedSubs = subcommands.stream().map(sub -> sub.numbered(nextId)).toList();
+        return new CommandSpec(name, arity, flags, keys, group, summary, syntax, complexity, handler, numberedSubs,
+                categories, own);
+    }
 
     public boolean has(CommandFlag flag) {
         return flags.contains(flag);
@@ -150,7 +160,7 @@ public record CommandSpec(String name, int arity, Set<CommandFlag> flags, KeySpe
 
         private CommandSpec asSubcommandOf(String parent) {
             return new CommandSpec(parent + "|" + name, arity, Set.copyOf(flags), keys, group, summary, syntax,
-                    complexity, handler, List.of(), categories());
+                    complexity, handler, List.of(), categories(), -1);
         }
 
         public CommandSpec handler(Handler handler) {
@@ -184,7 +194,7 @@ public record CommandSpec(String name, int arity, Set<CommandFlag> flags, KeySpe
                 throw new IllegalStateException(name + " has no arity");
             }
             return new CommandSpec(name, arity, flags.isEmpty() ? Set.of() : EnumSet.copyOf(flags), keys, group,
-                    summary, syntax, complexity, handler, subcommands, categories());
+                    summary, syntax, complexity, handler, subcommands, categories(), -1);
         }
     }
 }

@@ -1,12 +1,13 @@
 package io.redmap.command;
 
 import io.redmap.RedmapException;
+import io.redmap.acl.Acl;
+import io.redmap.acl.Denial;
+import io.redmap.acl.User;
 import io.redmap.protocol.Reply;
 import io.redmap.server.ClientSession;
 import io.redmap.server.ServerState;
 
-import java.security.MessageDigest;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static io.redmap.command.CommandFlag.FAST;
@@ -70,24 +71,23 @@ final class ConnectionCommands {
         if (ctx.argc() > 3) {
             throw CommandContext.syntaxError();
         }
-        String password = ctx.string(ctx.argc() - 1);
-        String user = ctx.argc() == 3 ? ctx.string(1) : "default";
-        String required = ctx.server().config().get("requirepass");
-        if (required.isEmpty() && ctx.argc() == 2) {
+        if (ctx.argc() == 2 && ctx.server().acl().defaultUser().rules().nopass()) {
             throw RedmapException.err("AUTH <password> called without any password configured for the default user. "
                     + "Are you sure your configuration is correct?");
         }
-        authenticate(ctx, user, password);
+        String user = ctx.argc() == 3 ? ctx.string(1) : Acl.DEFAULT_USER;
+        authenticate(ctx, user, ctx.arg(ctx.argc() - 1));
         ctx.reply().ok();
     }
 
-    private static void authenticate(CommandContext ctx, String user, String password) {
-        String required = ctx.server().config().get("requirepass");
-        boolean ok = user.equals("default") && (required.isEmpty() || constantTimeEquals(required, password));
-        if (!ok) {
+    /** AUTH and HELLO AUTH: the connection runs as the user from now on; a failure is logged (ACL LOG). */
+    private static void authenticate(CommandContext ctx, String name, byte[] password) {
+        User user = ctx.server().acl().authenticate(name, password);
+        if (user == null) {
+            AclCheck.log(ctx.server(), ctx.session(), name, Denial.Reason.AUTH, ctx.string(0));
             throw WRONGPASS;
         }
-        ctx.session().authenticated(true);
+        ctx.session().authenticatedAs(user);
     }
 
     static void hello(CommandContext ctx) {
@@ -110,7 +110,7 @@ final class ConnectionCommands {
         for (; i < ctx.argc(); i++) {
             String option = ctx.keyword(i);
             if (option.equals("auth") && i + 2 < ctx.argc()) {
-                authenticate(ctx, ctx.string(i + 1), ctx.string(i + 2));
+                authenticate(ctx, ctx.string(i + 1), ctx.arg(i + 2));
                 i += 2;
             } else if (option.equals("setname") && i + 1 < ctx.argc()) {
                 name = ClientCommands.checkName(ctx.string(++i));
@@ -174,11 +174,7 @@ final class ConnectionCommands {
         session.protocol(2);
         session.name("");
         session.noTouch(false);
-        session.authenticated(ctx.server().config().get("requirepass").isEmpty());
+        session.startAsDefaultUser(ctx.server().acl().defaultUser());
         new Reply(ctx.reply().buffer(), 2).simple("RESET");
-    }
-
-    private static boolean constantTimeEquals(String expected, String given) {
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
     }
 }

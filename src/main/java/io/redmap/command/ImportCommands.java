@@ -75,6 +75,8 @@ final class ImportCommands {
             throw new RedmapException("BUSYKEY", "Target key name already exists.");
         }
         Path target = ctx.keyspace().store().files().policy().resolve(path);
+        AclCheck.checkKey(ctx, ctx.arg(2));
+        AclCheck.checkFile(ctx, target);
         for (MappedFile open : ctx.keyspace().store().files().openFiles()) {
             if (open.path().equals(target.toString()) && (existing == null || existing.file() != open)) {
                 throw RedmapException.err("the target file " + target + " is mapped by another key");

@@ -105,8 +105,10 @@ final class MigrateCommand {
         List<Migration.Key> keys = new ArrayList<>();
         int db = ctx.session().db();
         for (ByteKey name : names) {
+            AclCheck.checkKey(ctx, name.bytes());
             MappedArray array = ctx.keyspace().get(db, name);
             if (array != null) {
+                AclCheck.checkFile(ctx, Path.of(array.file().path()));
                 String path = array.file().path();
                 keys.add(new Migration.Key(db, name, array.file(), path, Replication.transferPath(dir, Path.of(path))));
             }

@@ -43,6 +43,7 @@ final class MmapCommand {
 
     static void mmap(CommandContext ctx) {
         ArraySpec spec = parse(ctx);
+        AclCheck.checkMappedPath(ctx, spec.path());
         boolean create = spec.writable() && ctx.server().config().mmapCreateAllowed();
         if (create && ctx.session().type() == ClientType.MASTER) {
             makeParentDirectories(ctx, spec.path());

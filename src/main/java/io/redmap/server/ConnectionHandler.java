@@ -71,13 +71,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
             refuse(ctx, "ERR max number of clients reached");
             return;
         }
-        boolean noPassword = config.get("requirepass").isEmpty();
         if (refusedByProtectedMode(config, ctx.channel().remoteAddress())) {
             server.stats().connectionsRejected.increment();
             refuse(ctx, PROTECTED_MODE);
             return;
         }
-        session = new ClientSession(server.clients().nextId(), ctx.channel(), noPassword);
+        session = new ClientSession(server.clients().nextId(), ctx.channel(), false);
+        session.startAsDefaultUser(server.acl().defaultUser());
         server.clients().add(session);
         // The publisher may run on another event loop: the message is written on this one.
         session.messageSink(message -> {

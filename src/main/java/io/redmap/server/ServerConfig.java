@@ -42,6 +42,11 @@ public final class ServerConfig {
                 ConfigOption.bool("catalogue-load-damaged", false, false),
                 ConfigOption.integer("databases", 16, 1, 1_000_000, false),
                 ConfigOption.string("requirepass", "", true),
+                // ACL (SPEC I): user lines add up, as cluster-shard's; aclfile excludes them (checked at start).
+                ConfigOption.lines("user"),
+                ConfigOption.string("aclfile", "", false),
+                ConfigOption.choice("acl-pubsub-default", "resetchannels", true, "allchannels", "resetchannels"),
+                ConfigOption.integer("acllog-max-len", 128, 0, Integer.MAX_VALUE, true),
                 ConfigOption.bool("protected-mode", true, true),
                 ConfigOption.integer("maxclients", 10000, 1, 1_000_000, true),
                 ConfigOption.integer("timeout", 0, 0, Integer.MAX_VALUE, true),
@@ -265,6 +270,12 @@ public final class ServerConfig {
             fromIncludedFiles.remove(option.name());
         }
         return this;
+    }
+
+    /** Replaces all the lines of a list option: the {@code user} lines after ACL SETUSER, for CONFIG REWRITE. */
+    public void replaceLines(String name, List<String> lines) {
+        values.put(option(name).name(), String.join("\n", lines));
+        fromIncludedFiles.remove(option(name).name());
     }
 
     /** CONFIG SET: only options that can change while the server runs. */

@@ -8,7 +8,9 @@ import io.redmap.pubsub.PubSub;
 import io.redmap.replication.Replication;
 import io.redmap.replication.ReplicationState;
 
+import io.redmap.acl.Acl;
 import io.redmap.cluster.Cluster;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -36,6 +38,7 @@ public final class ServerState {
     private final Replication replication;
     private final Runnable shutdown;
     private final Cluster cluster;
+    private final Acl acl;
     private volatile int port;
     private volatile long lastSaveSeconds = System.currentTimeMillis() / 1000;
 
@@ -51,6 +54,30 @@ public final class ServerState {
         keyAccessPolicyChanged();
         this.runId = ReplicationState.newId();
         this.replication = new Replication(this);
+        this.acl = new Acl(commands.aclCatalog());
+        for (String option : List.of("requirepass", "acl-pubsub-default", "acllog-max-len")) {
+            configChanged(option);
+        }
+    }
+
+    /** Users, their rules and the ACL log. */
+    public Acl acl() {
+        return acl;
+    }
+
+    /** The {@code aclfile} (relative to {@code dir}), or null when users live in the config file. */
+    public java.nio.file.Path aclFile() {
+        String file = config.get("aclfile");
+        return file.isEmpty() ? null : config.dir().resolve(file);
+    }
+
+    /**
+     * At start: the users of the config's {@code user} lines or of the aclfile, not both.
+     *
+     * @throws IllegalArgumentException with the reason the start must stop
+     */
+    public void loadUsers() {
+        acl.loadAtStart(config.lines("user"), config.get("aclfile"), aclFile());
     }
 
     public ServerConfig config() {
@@ -145,6 +172,9 @@ public final class ServerState {
             case "notify-keyspace-events" -> keyspaceEvents.configure(config.get(name));
             case "repl-backlog-size" -> replication.backlogSizeChanged();
             case "maxmemory-policy", "lfu-log-factor", "lfu-decay-time" -> keyAccessPolicyChanged();
+            case "requirepass" -> acl.requirePass(config.get(name));
+            case "acl-pubsub-default" -> acl.allChannelsByDefault(config.get(name).equals("allchannels"));
+            case "acllog-max-len" -> acl.log().maxLength((int) config.getLong(name));
             default -> { }
         }
     }
