@@ -99,6 +99,9 @@ public final class CommandTable {
         specs.addAll(ImportCommands.specs());
         specs.addAll(IntrospectionCommands.specs());
         specs.addAll(AclCommands.specs());
+        specs.addAll(DatabaseCommands.specs());
+        specs.addAll(ObjectCommands.specs());
+        specs.addAll(MemoryCommands.specs());
         return new CommandTable(specs);
     }
 
