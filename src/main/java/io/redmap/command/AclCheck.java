@@ -9,6 +9,7 @@ import io.redmap.acl.UserRules;
 import io.redmap.protocol.Request;
 import io.redmap.server.ClientSession;
 import io.redmap.server.ServerState;
+import io.redmap.server.ServerStats;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -120,6 +121,13 @@ final class AclCheck {
     }
 
     static void log(ServerState server, ClientSession session, String username, Denial.Reason reason, String object) {
+        ServerStats stats = server.stats();
+        switch (reason) {
+            case AUTH -> stats.aclDeniedAuth.increment();
+            case COMMAND -> stats.aclDeniedCommand.increment();
+            case KEY, MMAPDIR -> stats.aclDeniedKey.increment();
+            case CHANNEL -> stats.aclDeniedChannel.increment();
+        }
         server.acl().log().add(reason, session.inMulti() ? "multi" : "toplevel", object, username,
                 ClientCommands.describe(null, session));
     }

@@ -138,6 +138,10 @@ final class InfoMemoryAndStats {
         field(out, "dump_payload_sanitizations", 0);
         field(out, "io_threaded_reads_processed", 0);
         field(out, "io_threaded_writes_processed", 0);
+        field(out, "acl_access_denied_auth", stats.aclDeniedAuth.sum());
+        field(out, "acl_access_denied_cmd", stats.aclDeniedCommand.sum());
+        field(out, "acl_access_denied_key", stats.aclDeniedKey.sum());
+        field(out, "acl_access_denied_channel", stats.aclDeniedChannel.sum());
         field(out, "protocol_errors", stats.protocolErrors.sum());
     }
 

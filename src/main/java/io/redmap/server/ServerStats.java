@@ -14,6 +14,11 @@ public final class ServerStats {
     /** Lookups of an array's key by its commands that found it, and that did not (INFO keyspace_hits/misses). */
     public final LongAdder keyspaceHits = new LongAdder();
     public final LongAdder keyspaceMisses = new LongAdder();
+    /** Requests the ACL refused, by what was refused (INFO acl_access_denied_*; mmapdir: counts as a key). */
+    public final LongAdder aclDeniedAuth = new LongAdder();
+    public final LongAdder aclDeniedCommand = new LongAdder();
+    public final LongAdder aclDeniedKey = new LongAdder();
+    public final LongAdder aclDeniedChannel = new LongAdder();
 
     public void reset() {
         connectionsReceived.reset();
@@ -25,5 +30,9 @@ public final class ServerStats {
         bytesWritten.reset();
         keyspaceHits.reset();
         keyspaceMisses.reset();
+        aclDeniedAuth.reset();
+        aclDeniedCommand.reset();
+        aclDeniedKey.reset();
+        aclDeniedChannel.reset();
     }
 }

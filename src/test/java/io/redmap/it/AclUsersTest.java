@@ -119,6 +119,10 @@ class AclUsersTest {
         assertThat(admin.aclLog(1)).hasSize(1);
         assertThat(admin.aclLogReset()).isEqualTo("OK");
         assertThat(admin.aclLog()).isEmpty();
+        // INFO counts every refusal, not log entries (three VSETs make one entry), as Redis 7.2.
+        String stats = admin.info("stats");
+        assertThat(stats).contains("acl_access_denied_auth:1\r\n", "acl_access_denied_cmd:3\r\n",
+                "acl_access_denied_key:1\r\n", "acl_access_denied_channel:0\r\n");
     }
 
     @Test
