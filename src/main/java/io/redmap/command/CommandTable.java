@@ -93,6 +93,7 @@ public final class CommandTable {
         specs.addAll(MigrateCommand.specs());
         specs.addAll(ImportCommands.specs());
         specs.addAll(IntrospectionCommands.specs());
+        specs.addAll(ObservabilityCommands.specs());
         return new CommandTable(specs);
     }
 

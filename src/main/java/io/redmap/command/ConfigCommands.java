@@ -35,6 +35,7 @@ final class ConfigCommands {
                         command("resetstat").arity(2).flags(ADMIN, NOSCRIPT, LOADING, STALE).group("server")
                                 .summary("Resets the statistics INFO reports.").runs(ctx -> {
                                     ctx.server().stats().reset();
+                                    ctx.server().observability().resetStats();
                                     ctx.reply().ok();
                                 }),
                         command("rewrite").arity(2).flags(ADMIN, NOSCRIPT, LOADING, STALE).group("server")

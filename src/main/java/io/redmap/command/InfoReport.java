@@ -24,6 +24,8 @@ final class InfoReport {
     private static final List<String> DEFAULT_SECTIONS =
             List.of("server", "clients", "memory", "persistence", "stats", "replication", "cpu", "cluster", "keyspace",
                     "mmap");
+    /** Sections that INFO all and everything add to the default ones (Redis leaves them out of plain INFO). */
+    private static final List<String> STATS_SECTIONS = List.of("commandstats", "errorstats", "latencystats");
 
     private InfoReport() {
     }
@@ -37,6 +39,9 @@ final class InfoReport {
         sections.put("stats", out -> stats(server, out));
         sections.put("replication", out -> replication(server, out));
         sections.put("cpu", out -> cpu(out));
+        for (String name : STATS_SECTIONS) {
+            sections.put(name, out -> server.observability().infoSection(name, server.stats().errors, out));
+        }
         sections.put("cluster", out -> field(out, "cluster_enabled", server.cluster() == null ? 0 : 1));
         sections.put("keyspace", out -> keyspace(server, out));
         sections.put("mmap", out -> mmap(server, out));
@@ -44,7 +49,9 @@ final class InfoReport {
                 || requested.contains("default");
         StringBuilder text = new StringBuilder();
         for (var section : sections.entrySet()) {
-            if (all ? DEFAULT_SECTIONS.contains(section.getKey()) : requested.contains(section.getKey())) {
+            boolean every = requested.contains("all") || requested.contains("everything");
+            if (all ? DEFAULT_SECTIONS.contains(section.getKey()) || every && STATS_SECTIONS.contains(section.getKey())
+                    : requested.contains(section.getKey())) {
                 if (!text.isEmpty()) {
                     text.append("\r\n");
                 }

@@ -9,6 +9,7 @@ import io.redmap.replication.Replication;
 import io.redmap.replication.ReplicationState;
 
 import io.redmap.cluster.Cluster;
+import io.redmap.stats.Observability;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -36,6 +37,7 @@ public final class ServerState {
     private final Replication replication;
     private final Runnable shutdown;
     private final Cluster cluster;
+    private final Observability observability;
     private volatile int port;
     private volatile long lastSaveSeconds = System.currentTimeMillis() / 1000;
 
@@ -50,6 +52,14 @@ public final class ServerState {
         keyspaceEvents.configure(config.get("notify-keyspace-events"));
         this.runId = ReplicationState.newId();
         this.replication = new Replication(this);
+        this.observability = new Observability(commands.all());
+        observability.configure(config);
+        keyspace.store().durability().timer(observability::synced);
+    }
+
+    /** Command statistics, the slow log, the latency monitor and MONITOR. */
+    public Observability observability() {
+        return observability;
     }
 
     public ServerConfig config() {
@@ -138,6 +148,7 @@ public final class ServerState {
 
     /** CONFIG SET changed an option: apply it where it is not read afresh each time. */
     public void configChanged(String name) {
+        observability.configure(config);
         switch (name) {
             case "mmap-sync" -> keyspace.store().durability().mode(io.redmap.store.SyncMode.find(config.get(name)));
             case "loglevel" -> Log.level(config.get(name));
