@@ -55,6 +55,17 @@ public record ConfigOption(String name, String defaultValue, boolean mutable, Un
         });
     }
 
+    /** An integer without memory units, as Redis's INTEGER_CONFIG options ({@code slowlog-max-len 1kb} is refused). */
+    static ConfigOption plainInteger(String name, long defaultValue, long min, long max, boolean mutable) {
+        ConfigOption withUnits = integer(name, defaultValue, min, max, mutable);
+        return new ConfigOption(name, withUnits.defaultValue(), mutable, value -> {
+            if (!value.strip().matches("[+-]?\\d+")) {
+                throw new IllegalArgumentException("argument couldn't be parsed into an integer");
+            }
+            return withUnits.normalizer().apply(value);
+        });
+    }
+
     static ConfigOption choice(String name, String defaultValue, boolean mutable, String... choices) {
         return new ConfigOption(name, defaultValue, mutable, value -> {
             for (String choice : choices) {

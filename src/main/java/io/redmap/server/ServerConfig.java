@@ -91,9 +91,9 @@ public final class ServerConfig {
                 ConfigOption.choice("appendonly", "no", true, "no"),
                 ConfigOption.choice("appendfsync", "everysec", true, "always", "everysec", "no"),
                 // Observability (SPEC I), Redis's names, ranges and defaults.
-                ConfigOption.integer("slowlog-log-slower-than", 10000, -1, Long.MAX_VALUE, true),
-                ConfigOption.integer("slowlog-max-len", 128, 0, Long.MAX_VALUE, true),
-                ConfigOption.integer("latency-monitor-threshold", 0, 0, Long.MAX_VALUE, true),
+                ConfigOption.plainInteger("slowlog-log-slower-than", 10000, -1, Long.MAX_VALUE, true),
+                ConfigOption.plainInteger("slowlog-max-len", 128, 0, Long.MAX_VALUE, true),
+                ConfigOption.plainInteger("latency-monitor-threshold", 0, 0, Long.MAX_VALUE, true),
                 ConfigOption.bool("latency-tracking", true, true),
                 new ConfigOption("latency-tracking-info-percentiles", "50 99 99.9", true,
                         io.redmap.stats.LatencyPercentiles::normalize))) {
