@@ -31,7 +31,7 @@ class DocsExamplesTest {
     private static final long PYTHON_TIMEOUT_SECONDS = 300;
     /** Every page, in the README's order. A page under docs/ that is not here fails the build. */
     private static final List<String> PAGES = List.of("rows.md", "numpy.md", "ranges-and-binary.md",
-            "atomics-and-aggregation.md", "durability.md", "half-precision.md");
+            "atomics-and-aggregation.md", "durability.md", "half-precision.md", "observability.md");
     /**
      * Pages whose examples need more than one fresh server, each run by its own test class
      * (replication.md: a master and Sentinels, {@link SentinelDocsTest}); they too must be linked
@@ -95,6 +95,16 @@ class DocsExamplesTest {
     @Test
     void durabilityJava() {
         runJava("durability.md", DurabilityExample.class, DurabilityExample::run);
+    }
+
+    @Test
+    void observabilityPython() {
+        runPython("observability.md");
+    }
+
+    @Test
+    void observabilityJava() {
+        runJava("observability.md", ObservabilityExample.class, ObservabilityExample::run);
     }
 
     @Test

@@ -86,6 +86,14 @@ class LatencyMonitorTest {
     }
 
     @Test
+    void helpListsTheSubcommands() {
+        List<String> help = ((List<?>) call("LATENCY", "HELP")).stream().map(line -> new String((byte[]) line)).toList();
+        assertThat(help.getFirst()).isEqualTo("LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
+        assertThat(help).contains("DOCTOR", "HISTORY <event>", "LATEST", "RESET [<event> ...]", "HISTOGRAM [COMMAND ...]");
+        assertThat(help.getLast()).isEqualTo("    Prints this help.");
+    }
+
+    @Test
     void withoutAThresholdTheDoctorSaysSo() {
         call("CONFIG", "SET", "latency-monitor-threshold", "0");
         call("LATENCY", "RESET");
