@@ -95,7 +95,12 @@ public final class CommandContext {
 
     /** The array of the key at {@code index} in the client's database, or {@code You must do MMAP first}. */
     public MappedArray array(int index) {
-        MappedArray array = server.keyspace().require(session.db(), key(index));
+        MappedArray array = server.keyspace().get(session.db(), key(index));
+        if (array == null) {
+            server.stats().keyspaceMisses.increment();
+            array = server.keyspace().require(session.db(), key(index)); // throws Redis's error for a missing key
+        }
+        server.stats().keyspaceHits.increment();
         array.verifyOnDisk();
         return array;
     }

@@ -3,6 +3,8 @@ package io.redmap.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.redmap.BatchClock;
+import io.redmap.acl.User;
+import io.redmap.acl.UserRules;
 import io.redmap.keyspace.ByteKey;
 import io.redmap.protocol.Reply;
 import io.redmap.protocol.Request;
@@ -35,6 +37,7 @@ public final class ClientSession implements Subscriber {
     private volatile int db;
     private volatile int protocol = 2;
     private volatile boolean authenticated;
+    private volatile User user;
     private volatile String lastCommand = "NULL";
     private volatile List<Request> multiQueue;
     private volatile boolean clusterReadOnly;
@@ -54,6 +57,13 @@ public final class ClientSession implements Subscriber {
     private volatile ClientType replicationRole;
     private volatile int replicaListeningPort;
     private volatile String replicaAnnouncedIp;
+
+    /** CLIENT REPLY ON|OFF|SKIP. */
+    private final ReplySwitch replies = new ReplySwitch();
+
+    public ReplySwitch replies() {
+        return replies;
+    }
 
     /** Replies of this batch's keyspace changes, replaced with -MISCONF if their change cannot be saved. */
     private final ChangeReplies changeReplies = new ChangeReplies();
@@ -265,9 +275,34 @@ public final class ClientSession implements Subscriber {
     private static final byte[] MESSAGE = "message".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] PMESSAGE = "pmessage".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-    /** The user this connection is authenticated as: there are no ACL users yet, only Redis's default one. */
-    public String user() {
-        return "default";
+    /**
+     * The user this connection runs as: the default user until AUTH; null for the link to our
+     * master, which may run anything (Redis's superuser client).
+     */
+    public User user() {
+        return user;
+    }
+
+    /** AUTH and HELLO AUTH succeeded as this user. */
+    public void authenticatedAs(User user) {
+        this.user = user;
+        this.authenticated = true;
+    }
+
+    /**
+     * Redis's clientSetDefaultAuth (a new connection, RESET): the default user, authenticated at
+     * once if it needs no password and is on.
+     */
+    public void startAsDefaultUser(User defaultUser) {
+        this.user = defaultUser;
+        UserRules rules = defaultUser.rules();
+        this.authenticated = rules.nopass() && rules.enabled();
+    }
+
+    /** The user's name as CLIENT LIST shows it. */
+    public String userName() {
+        User current = user;
+        return current == null ? "(superuser)" : current.name();
     }
 
     /**

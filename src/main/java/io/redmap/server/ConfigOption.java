@@ -66,6 +66,13 @@ public record ConfigOption(String name, String defaultValue, boolean mutable, Un
         });
     }
 
+    /** A mutable integer accepted in [min, max] and kept within [low, high] (Redis's hz). */
+    static ConfigOption clamped(String name, long defaultValue, long min, long max, long low, long high) {
+        ConfigOption accepted = integer(name, defaultValue, min, max, true);
+        return new ConfigOption(name, Long.toString(defaultValue), true,
+                value -> Long.toString(Math.clamp(Long.parseLong(accepted.normalizer().apply(value)), low, high)));
+    }
+
     static ConfigOption choice(String name, String defaultValue, boolean mutable, String... choices) {
         return new ConfigOption(name, defaultValue, mutable, value -> {
             for (String choice : choices) {

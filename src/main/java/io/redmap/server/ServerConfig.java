@@ -39,8 +39,13 @@ public final class ServerConfig {
                 ConfigOption.bool("catalogue-load-damaged", false, false),
                 ConfigOption.integer("databases", 16, 1, 1_000_000, false),
                 ConfigOption.string("requirepass", "", true),
+                // ACL (SPEC I): user lines add up, as cluster-shard's; aclfile excludes them (checked at start).
+                ConfigOption.lines("user"),
+                ConfigOption.string("aclfile", "", false),
+                ConfigOption.choice("acl-pubsub-default", "resetchannels", true, "allchannels", "resetchannels"),
+                ConfigOption.integer("acllog-max-len", 128, 0, Integer.MAX_VALUE, true),
                 ConfigOption.bool("protected-mode", true, true),
-                ConfigOption.integer("maxclients", 10000, 1, 1_000_000, true),
+                ConfigOption.integer("maxclients", 10000, 1, 4_294_967_295L, true),
                 ConfigOption.integer("timeout", 0, 0, Integer.MAX_VALUE, true),
                 ConfigOption.integer("tcp-keepalive", 300, 0, Integer.MAX_VALUE, true),
                 ConfigOption.integer("tcp-backlog", 511, 0, Integer.MAX_VALUE, false),
@@ -60,7 +65,8 @@ public final class ServerConfig {
                 // the command lock anyway, and a second thread handing the lock back and forth
                 // cost a third of the throughput of pipelined loads on two cores.
                 ConfigOption.integer("io-threads", 1, 1, 128, false),
-                ConfigOption.integer("hz", 10, 1, 500, true),
+                // As Redis: any value from 0 is taken, and clamped into 1..500 (what CONFIG GET shows).
+                ConfigOption.clamped("hz", 10, 0, Integer.MAX_VALUE, 1, 500),
                 // Replication (SPEC F), with Redis's names and defaults. replicaof is "host port",
                 // or empty for a master; REPLICAOF keeps it current, so CONFIG REWRITE saves it.
                 new ConfigOption("replicaof", "", false, ServerConfig::hostAndPort),
@@ -89,7 +95,7 @@ public final class ServerConfig {
                 // there is no snapshot or AOF to configure: these read as Redis would with them off.
                 ConfigOption.string("save", "", true),
                 ConfigOption.choice("appendonly", "no", true, "no"),
-                ConfigOption.choice("appendfsync", "everysec", true, "always", "everysec", "no"),
+                ConfigOption.choice("appendfsync", "everysec", true, "everysec", "always", "no"),
                 // Observability (SPEC I), Redis's names, ranges and defaults.
                 ConfigOption.plainInteger("slowlog-log-slower-than", 10000, -1, Long.MAX_VALUE, true),
                 ConfigOption.plainInteger("slowlog-max-len", 128, 0, Long.MAX_VALUE, true),
@@ -261,6 +267,12 @@ public final class ServerConfig {
             fromIncludedFiles.remove(option.name());
         }
         return this;
+    }
+
+    /** Replaces all the lines of a list option: the {@code user} lines after ACL SETUSER, for CONFIG REWRITE. */
+    public void replaceLines(String name, List<String> lines) {
+        values.put(option(name).name(), String.join("\n", lines));
+        fromIncludedFiles.remove(option(name).name());
     }
 
     /** CONFIG SET: only options that can change while the server runs. */

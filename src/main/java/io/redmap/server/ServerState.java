@@ -8,8 +8,10 @@ import io.redmap.pubsub.PubSub;
 import io.redmap.replication.Replication;
 import io.redmap.replication.ReplicationState;
 
+import io.redmap.acl.Acl;
 import io.redmap.cluster.Cluster;
 import io.redmap.stats.Observability;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -29,6 +31,8 @@ public final class ServerState {
     private final WatchRegistry watches = new WatchRegistry();
     private final PubSub pubsub = new PubSub(GlobMatcher::matchesCaseSensitive);
     private final ServerStats stats = new ServerStats();
+    private final ClientPause clientPause = new ClientPause();
+    private final InstantaneousMetrics instantaneous = new InstantaneousMetrics(stats);
     private final ReentrantLock commandLock = new ReentrantLock();
     private final KeyspaceCommit keyspaceCommit;
     private final KeyspaceEvents keyspaceEvents = new KeyspaceEvents(pubsub);
@@ -38,6 +42,7 @@ public final class ServerState {
     private final Runnable shutdown;
     private final Cluster cluster;
     private final Observability observability;
+    private final Acl acl;
     private volatile int port;
     private volatile long lastSaveSeconds = System.currentTimeMillis() / 1000;
 
@@ -52,14 +57,39 @@ public final class ServerState {
         keyspaceEvents.configure(config.get("notify-keyspace-events"));
         this.runId = ReplicationState.newId();
         this.replication = new Replication(this);
+        // Before the first configChanged below, which reconfigures it too.
         this.observability = new Observability(commands.all());
         observability.configure(config);
         keyspace.store().durability().timer(observability::synced);
+        this.acl = new Acl(commands.aclCatalog());
+        for (String option : List.of("requirepass", "acl-pubsub-default", "acllog-max-len")) {
+            configChanged(option);
+        }
     }
 
     /** Command statistics, the slow log, the latency monitor and MONITOR. */
     public Observability observability() {
         return observability;
+    }
+
+    /** Users, their rules and the ACL log. */
+    public Acl acl() {
+        return acl;
+    }
+
+    /** The {@code aclfile} (relative to {@code dir}), or null when users live in the config file. */
+    public java.nio.file.Path aclFile() {
+        String file = config.get("aclfile");
+        return file.isEmpty() ? null : config.dir().resolve(file);
+    }
+
+    /**
+     * At start: the users of the config's {@code user} lines or of the aclfile, not both.
+     *
+     * @throws IllegalArgumentException with the reason the start must stop
+     */
+    public void loadUsers() {
+        acl.loadAtStart(config.lines("user"), config.get("aclfile"), aclFile());
     }
 
     public ServerConfig config() {
@@ -90,6 +120,16 @@ public final class ServerState {
     /** Keyspace notifications ({@code notify-keyspace-events}), published through {@link #pubsub()}. */
     public KeyspaceEvents keyspaceEvents() {
         return keyspaceEvents;
+    }
+
+    /** INFO's instantaneous rates, sampled once a second. */
+    public InstantaneousMetrics instantaneous() {
+        return instantaneous;
+    }
+
+    /** CLIENT PAUSE: whether commands wait, and until when. */
+    public ClientPause clientPause() {
+        return clientPause;
     }
 
     public ServerStats stats() {
@@ -154,6 +194,9 @@ public final class ServerState {
             case "loglevel" -> Log.level(config.get(name));
             case "notify-keyspace-events" -> keyspaceEvents.configure(config.get(name));
             case "repl-backlog-size" -> replication.backlogSizeChanged();
+            case "requirepass" -> acl.requirePass(config.get(name));
+            case "acl-pubsub-default" -> acl.allChannelsByDefault(config.get(name).equals("allchannels"));
+            case "acllog-max-len" -> acl.log().maxLength((int) config.getLong(name));
             default -> { }
         }
     }

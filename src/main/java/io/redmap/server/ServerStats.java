@@ -27,6 +27,9 @@ public final class ServerStats {
         errorReplies.add(times);
         errors.count(code, times);
     }
+    /** Lookups of an array's key by its commands that found it, and that did not (INFO keyspace_hits/misses). */
+    public final LongAdder keyspaceHits = new LongAdder();
+    public final LongAdder keyspaceMisses = new LongAdder();
 
     public void reset() {
         connectionsReceived.reset();
@@ -37,5 +40,7 @@ public final class ServerStats {
         bytesRead.reset();
         bytesWritten.reset();
         errors.reset();
+        keyspaceHits.reset();
+        keyspaceMisses.reset();
     }
 }
