@@ -85,9 +85,9 @@ final class ClientCommands {
                                 .syntax("<ON | OFF>").summary("Accepted for compatibility: redmap evicts nothing.")
                                 .runs(ctx -> onOff(ctx)),
                         command("no-touch").arity(3).flags(NOSCRIPT, LOADING, STALE).acl(AclCategory.CONNECTION)
-                                .since("7.2.0").group("connection")
-                                .syntax("<ON | OFF>").summary("Accepted for compatibility: redmap keeps no access times.")
-                                .runs(ctx -> onOff(ctx))),
+                                .since("7.2.0").group("connection").syntax("<ON | OFF>")
+                                .summary("Controls whether commands sent by the client affect the LRU/LFU of accessed keys.")
+                                .runs(ctx -> ctx.session().noTouch(onOff(ctx)))),
                         ClientControlCommands.subcommands().stream()).toArray(CommandSpec.Builder[]::new))
                 .container());
     }
@@ -102,12 +102,14 @@ final class ClientCommands {
         return name;
     }
 
-    private static void onOff(CommandContext ctx) {
+    /** ON or OFF (replied OK), else a syntax error: whether it was ON. */
+    private static boolean onOff(CommandContext ctx) {
         String value = ctx.keyword(2);
         if (!value.equals("on") && !value.equals("off")) {
             throw CommandContext.syntaxError();
         }
         ctx.reply().ok();
+        return value.equals("on");
     }
 
     private static void setinfo(CommandContext ctx) {

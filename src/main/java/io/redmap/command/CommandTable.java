@@ -100,6 +100,9 @@ public final class CommandTable {
         specs.addAll(IntrospectionCommands.specs());
         specs.addAll(ObservabilityCommands.specs());
         specs.addAll(AclCommands.specs());
+        specs.addAll(DatabaseCommands.specs());
+        specs.addAll(ObjectCommands.specs());
+        specs.addAll(MemoryCommands.specs());
         return new CommandTable(specs);
     }
 

@@ -187,6 +187,7 @@ final class ConnectionCommands {
         session.db(0);
         session.protocol(2);
         session.name("");
+        session.noTouch(false);
         session.startAsDefaultUser(ctx.server().acl().defaultUser());
         new Reply(ctx.reply().buffer(), 2).simple("RESET");
     }

@@ -1,7 +1,6 @@
 package io.redmap.command;
 
 import io.netty.util.internal.PlatformDependent;
-import io.redmap.server.ServerConfig;
 import io.redmap.server.ServerState;
 import io.redmap.server.ServerStats;
 
@@ -40,7 +39,7 @@ final class InfoMemoryAndStats {
         long peak = PEAK.accumulateAndGet(used, Math::max);
         long rss = procStatus("VmRSS:");
         long total = totalSystemMemory();
-        String maxmemory = option(server, "maxmemory", "0");
+        String maxmemory = server.config().get("maxmemory");
         field(out, "used_memory", used);
         field(out, "used_memory_human", human(used));
         field(out, "used_memory_rss", rss);
@@ -55,8 +54,9 @@ final class InfoMemoryAndStats {
         field(out, "used_memory_lua", 0);
         field(out, "used_memory_scripts", 0);
         field(out, "maxmemory", maxmemory);
-        field(out, "maxmemory_human", human(Long.parseLong(maxmemory)));
-        field(out, "maxmemory_policy", option(server, "maxmemory-policy", "noeviction"));
+        // Up to 2^64-1 as in Redis: beyond a long, the human form is of the largest long (8.00E).
+        field(out, "maxmemory_human", human(new java.math.BigInteger(maxmemory).min(java.math.BigInteger.valueOf(Long.MAX_VALUE)).longValue()));
+        field(out, "maxmemory_policy", server.config().get("maxmemory-policy"));
         field(out, "mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", used == 0 ? 0.0 : (double) rss / used));
         field(out, "mem_fragmentation_bytes", rss - used);
         field(out, "mem_not_counted_for_evict", 0);
@@ -80,10 +80,6 @@ final class InfoMemoryAndStats {
     }
 
     /** A value of the option, or {@code fallback} where the configuration has no such option. */
-    private static String option(ServerState server, String name, String fallback) {
-        return ServerConfig.exists(name) ? server.config().get(name) : fallback;
-    }
-
     private static long totalSystemMemory() {
         return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                 ? os.getTotalMemorySize() : 0;

@@ -236,6 +236,11 @@ final class InfoReport {
         field(out, "mapped_keys", server.keyspace().size());
         field(out, "mapped_bytes", mappedBytes);
         field(out, "mapped_bytes_human", human(mappedBytes));
+        // How much of it is in the page cache (mincore, sampled past 1 GiB: store.Residency).
+        io.redmap.store.Residency.Estimate resident = io.redmap.store.Residency.of(files);
+        field(out, "mapped_resident_bytes", resident.residentBytes());
+        field(out, "mapped_resident_bytes_human", human(resident.residentBytes()));
+        field(out, "mapped_resident_ratio", String.format(Locale.ROOT, "%.4f", resident.ratio()));
         field(out, "reserved_address_space", reservedBytes);
         field(out, "files_open", files.size());
         field(out, "files_dirty", server.keyspace().store().durability().dirtyCount());

@@ -41,6 +41,7 @@ public final class ClientSession implements Subscriber {
     private volatile String lastCommand = "NULL";
     private volatile List<Request> multiQueue;
     private volatile boolean clusterReadOnly;
+    private boolean noTouch;
     private volatile AutoCloseable attachment;
     private volatile boolean asking;
     /** Read by other connections' CLIENT LIST: kept apart from the queue that only this connection touches. */
@@ -333,6 +334,15 @@ public final class ClientSession implements Subscriber {
                 Log.warning("could not abandon " + work + ": " + e.getMessage());
             }
         }
+    }
+
+    /** CLIENT NO-TOUCH: this client's commands leave keys' access times and frequencies as they were. */
+    public boolean noTouch() {
+        return noTouch;
+    }
+
+    public void noTouch(boolean noTouch) {
+        this.noTouch = noTouch;
     }
 
     /** READONLY (cluster): this client reads from a replica of the slot's master. */

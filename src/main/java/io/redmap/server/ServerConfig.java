@@ -27,6 +27,9 @@ import java.util.stream.Collectors;
  */
 public final class ServerConfig {
     private static final Map<String, ConfigOption> OPTIONS = new LinkedHashMap<>();
+    /** Redis's eviction policies, in its order (the order its CONFIG SET error lists them in). */
+    private static final String[] MAXMEMORY_POLICIES = {"volatile-lru", "volatile-lfu", "volatile-random",
+            "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"};
 
     static {
         for (ConfigOption option : List.of(
@@ -91,6 +94,14 @@ public final class ServerConfig {
                 ConfigOption.string("cluster-announce-ip", "", false),
                 ConfigOption.integer("cluster-node-timeout", 15000, 0, Long.MAX_VALUE, true),
                 new ConfigOption("notify-keyspace-events", "", true, io.redmap.pubsub.KeyspaceEvents::normalize),
+                // Memory (docs/observability.md): redmap evicts nothing, since arrays live in their files,
+                // not in memory. maxmemory is only reported (INFO, CONFIG GET); an LFU policy makes the
+                // keyspace keep Redis's access-frequency counter per key, which OBJECT FREQ reads.
+                ConfigOption.memory("maxmemory", 0, true),
+                ConfigOption.choice("maxmemory-policy", "noeviction", true, MAXMEMORY_POLICIES),
+                ConfigOption.integer("maxmemory-samples", 5, 1, Integer.MAX_VALUE, true),
+                ConfigOption.integer("lfu-decay-time", 1, 0, Integer.MAX_VALUE, true),
+                ConfigOption.integer("lfu-log-factor", 10, 0, Integer.MAX_VALUE, true),
                 // Asked by redis-benchmark and other tools; redmap keeps arrays in their files, so
                 // there is no snapshot or AOF to configure: these read as Redis would with them off.
                 ConfigOption.string("save", "", true),

@@ -55,6 +55,7 @@ public final class ServerState {
         this.shutdown = shutdown;
         this.keyspaceCommit = new KeyspaceCommit(keyspace, commandLock, stats);
         keyspaceEvents.configure(config.get("notify-keyspace-events"));
+        keyAccessPolicyChanged();
         this.runId = ReplicationState.newId();
         this.replication = new Replication(this);
         // Before the first configChanged below, which reconfigures it too.
@@ -194,11 +195,18 @@ public final class ServerState {
             case "loglevel" -> Log.level(config.get(name));
             case "notify-keyspace-events" -> keyspaceEvents.configure(config.get(name));
             case "repl-backlog-size" -> replication.backlogSizeChanged();
+            case "maxmemory-policy", "lfu-log-factor", "lfu-decay-time" -> keyAccessPolicyChanged();
             case "requirepass" -> acl.requirePass(config.get(name));
             case "acl-pubsub-default" -> acl.allChannelsByDefault(config.get(name).equals("allchannels"));
             case "acllog-max-len" -> acl.log().maxLength((int) config.getLong(name));
             default -> { }
         }
+    }
+
+    /** OBJECT FREQ counts accesses only under an LFU maxmemory-policy, with Redis's two tunables. */
+    private void keyAccessPolicyChanged() {
+        keyspace.access().policy(config.get("maxmemory-policy"), (int) config.getLong("lfu-log-factor"),
+                (int) config.getLong("lfu-decay-time"));
     }
 
     /** SHUTDOWN: asks the server to stop once the current reply is sent. */
