@@ -29,13 +29,16 @@ final class ObservabilityCommands {
                         .complexity("Depends on subcommand.")
                         .subcommands(
                                 command("get").arity(-2).flags(ADMIN, LOADING, STALE).group("server").syntax("[count]")
+                                        .tips("request_policy:all_nodes", "nondeterministic_output")
                                         .summary("Returns the slow log's entries.")
                                         .complexity("O(N) where N is the number of entries returned")
                                         .runs(ObservabilityCommands::slowlogGet),
                                 command("len").arity(2).flags(ADMIN, LOADING, STALE).group("server")
+                                        .tips("request_policy:all_nodes", "response_policy:agg_sum", "nondeterministic_output")
                                         .summary("Returns the number of entries in the slow log.")
                                         .runs(ctx -> ctx.reply().integer(slowlog(ctx).size())),
                                 command("reset").arity(2).flags(ADMIN, LOADING, STALE).group("server")
+                                        .tips("request_policy:all_nodes", "response_policy:all_succeeded")
                                         .summary("Clears all entries from the slow log.")
                                         .complexity("O(N) where N is the number of entries in the slowlog")
                                         .runs(ctx -> {
@@ -44,32 +47,37 @@ final class ObservabilityCommands {
                                         }),
                                 command("help").arity(2).flags(LOADING, STALE).group("server")
                                         .summary("Show helpful text about the different subcommands")
-                                        .runs(ctx -> help(ctx, "SLOWLOG", SLOWLOG_HELP)))
+                                        .runs(ctx -> Help.reply(ctx, "SLOWLOG", SLOWLOG_HELP)))
                         .container(),
                 command("latency").arity(-2).group("server").summary("A container for latency diagnostics commands.")
                         .complexity("Depends on subcommand.")
                         .subcommands(
                                 command("latest").arity(2).flags(ADMIN, NOSCRIPT, LOADING, STALE).group("server")
+                                        .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
                                         .summary("Returns the latest latency samples for all events.")
                                         .runs(ObservabilityCommands::latencyLatest),
                                 command("history").arity(3).flags(ADMIN, NOSCRIPT, LOADING, STALE).group("server")
+                                        .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
                                         .syntax("event").summary("Returns timestamp-latency samples for an event.")
                                         .runs(ObservabilityCommands::latencyHistory),
                                 command("reset").arity(-2).flags(ADMIN, NOSCRIPT, LOADING, STALE).group("server")
+                                        .tips("request_policy:all_nodes", "response_policy:agg_sum")
                                         .syntax("[event [event ...]]")
                                         .summary("Resets the latency data for one or more events.")
                                         .runs(ObservabilityCommands::latencyReset),
                                 command("doctor").arity(2).flags(ADMIN, NOSCRIPT, LOADING, STALE).group("server")
+                                        .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
                                         .summary("Returns a human-readable latency analysis report.")
                                         .runs(ctx -> ctx.reply().verbatim(observability(ctx).doctor())),
                                 command("histogram").arity(-2).flags(ADMIN, NOSCRIPT, LOADING, STALE).group("server")
+                                        .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
                                         .syntax("[command [command ...]]")
                                         .summary("Returns the cumulative distribution of latencies of a subset or all commands.")
                                         .complexity("O(N) where N is the number of commands with latency information being retrieved.")
                                         .runs(ObservabilityCommands::latencyHistogram),
                                 command("help").arity(2).flags(LOADING, STALE).group("server")
                                         .summary("Returns helpful text about the different subcommands.")
-                                        .runs(ctx -> help(ctx, "LATENCY", LATENCY_HELP)))
+                                        .runs(ctx -> Help.reply(ctx, "LATENCY", LATENCY_HELP)))
                         .container(),
                 command("monitor").arity(1).flags(ADMIN, NOSCRIPT, LOADING, STALE).group("server")
                         .summary("Listens for all requests received by the server in real-time.")
@@ -109,18 +117,6 @@ final class ObservabilityCommands {
 
     private static SlowLog slowlog(CommandContext ctx) {
         return observability(ctx).slowlog();
-    }
-
-    /** Redis's addReplyHelp: a title line, the lines, then HELP itself, as status replies. */
-    private static void help(CommandContext ctx, String command, String[] lines) {
-        Reply reply = ctx.reply();
-        reply.arrayHeader(lines.length + 3);
-        reply.simple(command + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
-        for (String line : lines) {
-            reply.simple(line);
-        }
-        reply.simple("HELP");
-        reply.simple("    Prints this help.");
     }
 
     private static void slowlogGet(CommandContext ctx) {

@@ -90,7 +90,7 @@ class LatencyMonitorTest {
         List<String> help = ((List<?>) call("LATENCY", "HELP")).stream().map(line -> new String((byte[]) line)).toList();
         assertThat(help.getFirst()).isEqualTo("LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
         assertThat(help).contains("DOCTOR", "HISTORY <event>", "LATEST", "RESET [<event> ...]", "HISTOGRAM [COMMAND ...]");
-        assertThat(help.getLast()).isEqualTo("    Prints this help.");
+        assertThat(help.getLast()).isEqualTo("    Print this help.");
     }
 
     @Test
