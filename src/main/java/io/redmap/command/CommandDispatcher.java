@@ -33,11 +33,17 @@ public final class CommandDispatcher {
     public void dispatch(ClientSession session, Request args, Reply reply) {
         int mark = reply.buffer().writerIndex();
         CommandSpec spec = null;
+        boolean ran = false;
         try {
             spec = resolve(session, args);
             session.touched(spec.name());
             AclCheck.check(server, session, spec, args);
             PubSubCommands.checkSubscribedMode(session, spec);
+            if ((spec.has(CommandFlag.READONLY) || spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.MAY_REPLICATE))
+                    && server.observability().monitors().contains(session)) {
+                // A MONITOR connection is a replica to Redis, and replicas do not touch the keyspace.
+                throw RedmapException.err("Replica can't interact with the keyspace");
+            }
             // A key of another node's slot is redirected first, as Redis does: a write sent to a
             // replica gets -MOVED to the master, not -READONLY.
             ClusterRouting.checkServedHere(server, session, spec, args);
@@ -53,19 +59,28 @@ public final class CommandDispatcher {
                 return;
             }
             if (spec.has(CommandFlag.LOCK_FREE)) {
-                spec.handler().execute(new CommandContext(server, this, session, args, reply));
+                ran = true;
+                run(spec, new CommandContext(server, this, session, args, reply));
                 server.stats().commandsProcessed.increment();
             } else {
                 ReentrantLock lock = server.commandLock();
                 lock.lock();
                 try {
                     ClusterRouting.check(server, session, spec, args);
+                    ran = true;
                     execute(spec, session, args, reply);
                 } finally {
                     lock.unlock();
                 }
             }
         } catch (RedmapException e) {
+            if (!ran) {
+                // Refused before it ran (Redis's rejected_calls): the command it named, if it names one.
+                CommandSpec named = spec != null ? spec : named(args);
+                if (named != null) {
+                    server.observability().rejected(named);
+                }
+            }
             if (spec == null && TransactionCommands.isExec(server.commands().find(args.word(0)))) {
                 replyError(reply, mark, TransactionCommands.refusedExec(server, session, e).replyText());
                 return;
@@ -113,7 +128,7 @@ public final class CommandDispatcher {
         long changes = server.keyspace().changes();
         try {
             CommandContext ctx = new CommandContext(server, this, session, args, reply);
-            spec.handler().execute(ctx);
+            run(spec, ctx);
             server.stats().commandsProcessed.increment();
             // The write stream: a master's changes (a replica passes on its master's stream as it came).
             if (server.replication().streaming() && !server.replication().isReplica()
@@ -157,6 +172,21 @@ public final class CommandDispatcher {
         }
         // Where the reply of a keyspace change lies: it becomes -MISCONF if the change cannot be saved.
         server.keyspaceCommit().replied(session, changes, buffer, mark);
+    }
+
+    /**
+     * The one place a command's handler runs: timed (one clock pair), and what it took and whether
+     * it threw (a failed call) told to the statistics, the slow log, the latency monitor and MONITOR.
+     */
+    private void run(CommandSpec spec, CommandContext ctx) {
+        boolean failed = true;
+        long start = System.nanoTime();
+        try {
+            spec.handler().execute(ctx);
+            failed = false;
+        } finally {
+            server.observability().called(spec, ctx.session(), ctx.request(), System.nanoTime() - start, failed);
+        }
     }
 
     /**
@@ -209,6 +239,15 @@ public final class CommandDispatcher {
         return spec;
     }
 
+    /** The command or subcommand a request names, or null: for counting a refusal, never throws. */
+    private CommandSpec named(Request args) {
+        CommandSpec spec = server.commands().find(args.word(0));
+        if (spec == null || !spec.isContainer() || args.size() < 2) {
+            return spec;
+        }
+        return findSub(spec, new String(args.word(1), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT));
+    }
+
     private static CommandSpec findSub(CommandSpec container, String sub) {
         for (CommandSpec candidate : container.subcommands()) {
             if (candidate.shortName().equals(sub)) {
@@ -256,7 +295,7 @@ public final class CommandDispatcher {
     private void replyError(Reply reply, int mark, String text) {
         reply.buffer().writerIndex(mark);
         reply.error(text);
-        server.stats().errorReplies.increment();
+        server.stats().errorReply(text);
     }
 
     /** For EXEC: runs the queued requests as one, under the lock the caller holds. */
@@ -278,6 +317,10 @@ public final class CommandDispatcher {
                 spec = resolve(session, request);
                 AclCheck.check(server, session, spec, request); // the rules may have changed since it was queued
             } catch (RedmapException e) {
+                CommandSpec named = named(request);
+                if (named != null) {
+                    server.observability().rejected(named);
+                }
                 replyError(reply, reply.buffer().writerIndex(), e.replyText());
                 continue;
             }

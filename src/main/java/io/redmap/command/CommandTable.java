@@ -98,6 +98,7 @@ public final class CommandTable {
         specs.addAll(MigrateCommand.specs());
         specs.addAll(ImportCommands.specs());
         specs.addAll(IntrospectionCommands.specs());
+        specs.addAll(ObservabilityCommands.specs());
         specs.addAll(AclCommands.specs());
         specs.addAll(DatabaseCommands.specs());
         specs.addAll(ObjectCommands.specs());

@@ -44,6 +44,7 @@ final class ConfigCommands {
                                 .group("server")
                                 .summary("Resets the statistics INFO reports.").runs(ctx -> {
                                     ctx.server().stats().reset();
+                                    ctx.server().observability().resetStats();
                                     ctx.reply().ok();
                                 }),
                         command("rewrite").arity(2).flags(ADMIN, NOSCRIPT, LOADING, STALE)

@@ -183,6 +183,7 @@ final class ConnectionCommands {
         }
         ctx.server().watches().unwatchAll(session);
         ctx.server().pubsub().dropAll(session);
+        ctx.server().observability().monitors().remove(session);
         session.db(0);
         session.protocol(2);
         session.name("");

@@ -49,10 +49,9 @@ final class InfoReport {
         sections.put("replication", InfoReport::replication);
         sections.put("cpu", InfoMemoryAndStats::cpu);
         sections.put("modules", (state, out) -> { }); // no modules: the header alone, as Redis
-        // Commandstats, Errorstats and Latencystats: the per-command statistics fill these (issue 12, stats).
-        sections.put("commandstats", (state, out) -> { });
-        sections.put("errorstats", (state, out) -> { });
-        sections.put("latencystats", (state, out) -> { });
+        for (String name : List.of("commandstats", "errorstats", "latencystats")) {
+            sections.put(name, (state, out) -> state.observability().infoSection(name, state.stats().errors, out));
+        }
         sections.put("cluster", (state, out) -> field(out, "cluster_enabled", state.cluster() == null ? 0 : 1));
         sections.put("keyspace", InfoReport::keyspace);
         sections.put("mmap", InfoReport::mmap);

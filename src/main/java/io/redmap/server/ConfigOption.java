@@ -56,6 +56,17 @@ public record ConfigOption(String name, String defaultValue, boolean mutable, Un
         });
     }
 
+    /** An integer without memory units, as Redis's INTEGER_CONFIG options ({@code slowlog-max-len 1kb} is refused). */
+    static ConfigOption plainInteger(String name, long defaultValue, long min, long max, boolean mutable) {
+        ConfigOption withUnits = integer(name, defaultValue, min, max, mutable);
+        return new ConfigOption(name, withUnits.defaultValue(), mutable, value -> {
+            if (!value.strip().matches("[+-]?\\d+")) {
+                throw new IllegalArgumentException("argument couldn't be parsed into an integer");
+            }
+            return withUnits.normalizer().apply(value);
+        });
+    }
+
     /** A mutable integer accepted in [min, max] and kept within [low, high] (Redis's hz). */
     static ConfigOption clamped(String name, long defaultValue, long min, long max, long low, long high) {
         ConfigOption accepted = integer(name, defaultValue, min, max, true);

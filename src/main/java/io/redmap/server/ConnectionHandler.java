@@ -132,6 +132,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
         }
         if (message instanceof ProtocolException error) {
             server.stats().protocolErrors.increment();
+            server.stats().errorReply("ERR " + error.getMessage());
             new Reply(pending, session.protocol()).error("ERR " + error.getMessage());
             session.closeAfterReply(true);
             flush(ctx);

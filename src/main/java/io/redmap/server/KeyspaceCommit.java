@@ -62,7 +62,7 @@ public final class KeyspaceCommit {
                 return replies;
             }
             ChangeReplies.Settled settled = marks.settle(replies);
-            stats.errorReplies.add(settled.replaced());
+            stats.errorReplies("MISCONF", settled.replaced());
             return settled.replies();
         } finally {
             lock.unlock();

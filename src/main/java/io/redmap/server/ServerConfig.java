@@ -106,7 +106,14 @@ public final class ServerConfig {
                 // there is no snapshot or AOF to configure: these read as Redis would with them off.
                 ConfigOption.string("save", "", true),
                 ConfigOption.choice("appendonly", "no", true, "no"),
-                ConfigOption.choice("appendfsync", "everysec", true, "everysec", "always", "no"))) {
+                ConfigOption.choice("appendfsync", "everysec", true, "everysec", "always", "no"),
+                // Observability (SPEC I), Redis's names, ranges and defaults.
+                ConfigOption.plainInteger("slowlog-log-slower-than", 10000, -1, Long.MAX_VALUE, true),
+                ConfigOption.plainInteger("slowlog-max-len", 128, 0, Long.MAX_VALUE, true),
+                ConfigOption.plainInteger("latency-monitor-threshold", 0, 0, Long.MAX_VALUE, true),
+                ConfigOption.bool("latency-tracking", true, true),
+                new ConfigOption("latency-tracking-info-percentiles", "50 99 99.9", true,
+                        io.redmap.stats.LatencyPercentiles::normalize))) {
             OPTIONS.put(option.name(), option);
         }
     }

@@ -10,6 +10,7 @@ import io.redmap.replication.ReplicationState;
 
 import io.redmap.acl.Acl;
 import io.redmap.cluster.Cluster;
+import io.redmap.stats.Observability;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -40,6 +41,7 @@ public final class ServerState {
     private final Replication replication;
     private final Runnable shutdown;
     private final Cluster cluster;
+    private final Observability observability;
     private final Acl acl;
     private volatile int port;
     private volatile long lastSaveSeconds = System.currentTimeMillis() / 1000;
@@ -56,10 +58,19 @@ public final class ServerState {
         keyAccessPolicyChanged();
         this.runId = ReplicationState.newId();
         this.replication = new Replication(this);
+        // Before the first configChanged below, which reconfigures it too.
+        this.observability = new Observability(commands.all());
+        observability.configure(config);
+        keyspace.store().durability().timer(observability::synced);
         this.acl = new Acl(commands.aclCatalog());
         for (String option : List.of("requirepass", "acl-pubsub-default", "acllog-max-len")) {
             configChanged(option);
         }
+    }
+
+    /** Command statistics, the slow log, the latency monitor and MONITOR. */
+    public Observability observability() {
+        return observability;
     }
 
     /** Users, their rules and the ACL log. */
@@ -178,6 +189,7 @@ public final class ServerState {
 
     /** CONFIG SET changed an option: apply it where it is not read afresh each time. */
     public void configChanged(String name) {
+        observability.configure(config);
         switch (name) {
             case "mmap-sync" -> keyspace.store().durability().mode(io.redmap.store.SyncMode.find(config.get(name)));
             case "loglevel" -> Log.level(config.get(name));

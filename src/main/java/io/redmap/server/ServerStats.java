@@ -1,5 +1,7 @@
 package io.redmap.server;
 
+import io.redmap.stats.ErrorStats;
+
 import java.util.concurrent.atomic.LongAdder;
 
 /** Counters for INFO stats; CONFIG RESETSTAT zeroes them. */
@@ -11,6 +13,20 @@ public final class ServerStats {
     public final LongAdder protocolErrors = new LongAdder();
     public final LongAdder bytesRead = new LongAdder();
     public final LongAdder bytesWritten = new LongAdder();
+    /** Error replies by code (INFO errorstats); their sum is {@link #errorReplies}. */
+    public final ErrorStats errors = new ErrorStats();
+
+    /** An error reply ({@code CODE message}, no leading '-'): total_error_replies and errorstats. */
+    public void errorReply(String text) {
+        errorReplies.increment();
+        errors.count(text);
+    }
+
+    /** {@code times} error replies of one code. */
+    public void errorReplies(String code, long times) {
+        errorReplies.add(times);
+        errors.count(code, times);
+    }
     /** Lookups of an array's key by its commands that found it, and that did not (INFO keyspace_hits/misses). */
     public final LongAdder keyspaceHits = new LongAdder();
     public final LongAdder keyspaceMisses = new LongAdder();
@@ -28,6 +44,7 @@ public final class ServerStats {
         protocolErrors.reset();
         bytesRead.reset();
         bytesWritten.reset();
+        errors.reset();
         keyspaceHits.reset();
         keyspaceMisses.reset();
         aclDeniedAuth.reset();

@@ -12,6 +12,18 @@ import java.util.Set;
  */
 public final class Durability {
     private static final long PAGE = 4096;
+    /** The latency monitor's event for one file's sync that a command waits for (mmap-sync always, VSYNC). */
+    public static final String SYNC_EVENT = "mmap-sync";
+    /** The latency monitor's event for the sync of every dirty file (everysec, SAVE, shutdown). */
+    public static final String FLUSH_EVENT = "mmap-flush";
+
+    /** Told how long each sync took (LATENCY); the store itself keeps no statistics. */
+    @FunctionalInterface
+    public interface SyncTimer {
+        void synced(String event, long nanos);
+    }
+
+    private volatile SyncTimer timer = (event, nanos) -> { };
 
     private volatile SyncMode mode;
     private final Set<MappedFile> dirty = new LinkedHashSet<>();
@@ -67,7 +79,7 @@ public final class Durability {
         if (journaled) {
             // Once the append is durable its record must go: a later pop could otherwise leave the
             // file between the recorded lengths, and recovery would cut acknowledged data.
-            file.sync();
+            timedSync(file);
             try {
                 journal.clear();
             } catch (IOException e) {
@@ -93,6 +105,20 @@ public final class Durability {
         this.deferAppends = defer;
     }
 
+    public void timer(SyncTimer timer) {
+        this.timer = timer;
+    }
+
+    /** One file's sync that a command waits for, timed. */
+    private void timedSync(MappedFile file) throws NativeIOException {
+        long start = System.nanoTime();
+        try {
+            file.sync();
+        } finally {
+            timer.synced(SYNC_EVENT, System.nanoTime() - start);
+        }
+    }
+
     public SyncMode mode() {
         return mode;
     }
@@ -104,7 +130,7 @@ public final class Durability {
     void written(MappedFile file) throws NativeIOException {
         file.changed();
         if (mode == SyncMode.ALWAYS) {
-            file.sync();
+            timedSync(file);
         } else {
             dirty.add(file);
         }
@@ -112,6 +138,10 @@ public final class Durability {
 
     /** Syncs every dirty file (the everysec flush, SAVE and shutdown); failures are reported, not thrown. */
     public int syncDirty(Consumer<String> onFailure) {
+        if (dirty.isEmpty()) {
+            return 0;
+        }
+        long start = System.nanoTime();
         int synced = 0;
         for (MappedFile file : dirty) {
             try {
@@ -122,6 +152,7 @@ public final class Durability {
             }
         }
         dirty.clear();
+        timer.synced(FLUSH_EVENT, System.nanoTime() - start);
         return synced;
     }
 
@@ -151,7 +182,7 @@ public final class Durability {
 
     /** VSYNC: syncs one file now, which is then no longer dirty. */
     void synced(MappedFile file) throws NativeIOException {
-        file.sync();
+        timedSync(file);
         dirty.remove(file);
     }
 

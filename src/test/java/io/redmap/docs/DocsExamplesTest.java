@@ -189,7 +189,7 @@ class DocsExamplesTest {
     }
 
     /** Checks that the page's ```java block is the example's source file, then runs the example. */
-    private static void runJava(String page, Class<?> exampleClass, Example example) {
+    static void runJava(String page, Class<?> exampleClass, Example example) {
         Path source = ROOT.resolve("src/test/java").resolve(exampleClass.getName().replace('.', '/') + ".java");
         List<String> java = blocks(page, "java");
         assertThat(java).as("```java blocks in docs/%s (exactly one: the whole of %s)", page, source).hasSize(1);

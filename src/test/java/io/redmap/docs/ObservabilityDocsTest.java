@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class ObservabilityDocsTest {
     private static final String PAGE = "observability.md";
-    private static final List<String> SECTIONS = List.of("## INFO", "## Memory", "## Keys");
+    private static final List<String> SECTIONS = List.of("## INFO", "## Memory", "## Keys",
+            "## Statistics from Python");
 
     @Test
     void examplesOfTheSectionsRun() throws Exception {
@@ -45,6 +46,12 @@ class ObservabilityDocsTest {
                 assertThat(process.exitValue()).as("python block %d of docs/%s:%n%s", i + 1, PAGE, output).isZero();
             }
         }
+    }
+
+    /** The page's one ```java block is the whole of ObservabilityExample, which runs. */
+    @Test
+    void javaExampleRuns() {
+        DocsExamplesTest.runJava(PAGE, ObservabilityExample.class, ObservabilityExample::run);
     }
 
     /** The ```python blocks between a section's heading and the next heading of its level. */

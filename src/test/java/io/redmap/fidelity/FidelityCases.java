@@ -32,6 +32,7 @@ final class FidelityCases {
             Map.entry("command|getkeysandflags", "7.2's arity is -3 (7.0: -4)"),
             Map.entry("scan", "7.2 adds the tip response_policy:special"),
             Map.entry("wait", "7.2 drops the noscript flag"),
+            Map.entry("latency|reset", "7.2's tip is response_policy:agg_sum (7.0: all_succeeded)"),
             Map.entry("quit", "7.2 deprecates QUIT (doc_flags only: COMMAND INFO is the same)"));
 
     /** Replies that 7.2 gives and 7.0 does not, checked on redmap alone. */
