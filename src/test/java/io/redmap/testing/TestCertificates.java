@@ -1,6 +1,10 @@
 package io.redmap.testing;
 
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.sec.ECPrivateKey;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -167,7 +171,7 @@ public final class TestCertificates {
         try (Writer out = Files.newBufferedWriter(keyFile); JcaPEMWriter pem = new JcaPEMWriter(out)) {
             switch (format) {
                 case PKCS8 -> pem.writeObject(new JcaPKCS8Generator(keys.getPrivate(), null));
-                case PKCS1_OR_SEC1 -> pem.writeObject(keys.getPrivate()); // BEGIN RSA / EC PRIVATE KEY
+                case PKCS1_OR_SEC1 -> pem.writeObject(traditional(keys));
                 case ENCRYPTED_PKCS8 -> pem.writeObject(new JcaPKCS8Generator(keys.getPrivate(),
                         new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
                                 .setProvider(new BouncyCastleProvider())
@@ -175,6 +179,21 @@ public final class TestCertificates {
             }
         }
         return new Issued(certFile, keyFile, certificate, keys);
+    }
+
+    /**
+     * The key as {@code openssl genrsa -traditional} (PKCS#1) or {@code openssl ecparam -genkey}
+     * (SEC1, naming its curve inside, which BouncyCastle's writer leaves out) write it.
+     */
+    private static Object traditional(KeyPair keys) throws IOException {
+        if (!keys.getPrivate().getAlgorithm().equals("EC")) {
+            return keys.getPrivate(); // BEGIN RSA PRIVATE KEY
+        }
+        PrivateKeyInfo info = PrivateKeyInfo.getInstance(keys.getPrivate().getEncoded());
+        ECPrivateKey sec1 = new ECPrivateKey(256, ((java.security.interfaces.ECPrivateKey) keys.getPrivate()).getS(),
+                SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()).getPublicKeyData(),
+                info.getPrivateKeyAlgorithm().getParameters());
+        return new PemObject("EC PRIVATE KEY", sec1.getEncoded());
     }
 
     /**
