@@ -28,34 +28,34 @@ final class ArrayCommands {
 
     static List<CommandSpec> specs() {
         return List.of(
-                command("vget").arity(3).flags(READONLY, FAST).keys(KeySpec.FIRST).group("module")
+                command("vget").arity(3).flags(READONLY, FAST).keys(KeySpec.atFirst("RO", "access")).group("module")
                         .syntax("key index").summary("Returns the element at an index.")
                         .handler(ArrayCommands::vget),
-                command("vmget").arity(-3).flags(READONLY, FAST).keys(KeySpec.FIRST).group("module")
+                command("vmget").arity(-3).flags(READONLY, FAST).keys(KeySpec.atFirst("RO", "access")).group("module")
                         .syntax("key index [index ...]").complexity("O(N) where N is the number of indices")
                         .summary("Returns the elements at several indices.").handler(ArrayCommands::vmget),
-                command("vset").arity(-4).flags(WRITE, DENYOOM, FAST, ARRAY_EVENT).keys(KeySpec.FIRST).group("module")
+                command("vset").arity(-4).flags(WRITE, DENYOOM, FAST, ARRAY_EVENT).keys(KeySpec.atFirst("RW", "update")).group("module")
                         .syntax("key index value [index value ...]").complexity("O(N) where N is the number of values")
                         .summary("Sets elements at indices; replies how many were set.").handler(ArrayCommands::vset),
-                command("vadd").arity(-3).flags(WRITE, DENYOOM, FAST, ARRAY_EVENT).keys(KeySpec.FIRST).group("module")
+                command("vadd").arity(-3).flags(WRITE, DENYOOM, FAST, ARRAY_EVENT).keys(KeySpec.atFirst("RW", "insert")).group("module")
                         .syntax("key value [value ...]").complexity("O(N) where N is the number of values")
                         .summary("Appends elements; replies how many were appended.").handler(ArrayCommands::vadd),
-                command("vpop").arity(2).flags(WRITE, FAST, ARRAY_EVENT).keys(KeySpec.FIRST).group("module")
+                command("vpop").arity(2).flags(WRITE, FAST, ARRAY_EVENT).keys(KeySpec.atFirst("RW", "access", "delete")).group("module")
                         .syntax("key").summary("Removes and returns the last element; nil when empty.")
                         .handler(ArrayCommands::vpop),
-                command("vcount").arity(2).flags(READONLY, FAST).keys(KeySpec.FIRST).group("module")
+                command("vcount").arity(2).flags(READONLY, FAST).keys(KeySpec.atFirst("RO")).group("module")
                         .syntax("key").summary("Returns the number of elements.").handler(ArrayCommands::vcount),
-                command("vclear").arity(2).flags(WRITE, ARRAY_EVENT).keys(KeySpec.FIRST).group("module")
+                command("vclear").arity(2).flags(WRITE, ARRAY_EVENT).keys(KeySpec.atFirst("RW", "delete")).group("module")
                         .syntax("key").summary("Truncates the file to no elements; replies the count before.")
                         .handler(ArrayCommands::vclear),
-                command("vall").arity(2).flags(READONLY).keys(KeySpec.FIRST).group("module")
+                command("vall").arity(2).flags(READONLY).keys(KeySpec.atFirst("RO", "access")).group("module")
                         .syntax("key").complexity("O(N) where N is the number of elements")
                         .summary("Returns every element.").handler(ArrayCommands::vall),
-                command("vtype").arity(2).flags(READONLY, FAST).keys(KeySpec.FIRST).group("module")
+                command("vtype").arity(2).flags(READONLY, FAST).keys(KeySpec.atFirst("RO")).group("module")
                         .syntax("key").summary("Returns the element type.").handler(ArrayCommands::vtype),
-                command("vsize").arity(2).flags(READONLY, FAST).keys(KeySpec.FIRST).group("module")
+                command("vsize").arity(2).flags(READONLY, FAST).keys(KeySpec.atFirst("RO")).group("module")
                         .syntax("key").summary("Returns the size of one value in bytes.").handler(ArrayCommands::vsize),
-                command("vfilepath").arity(2).flags(READONLY, FAST).keys(KeySpec.FIRST).group("module")
+                command("vfilepath").arity(2).flags(READONLY, FAST).keys(KeySpec.atFirst("RO")).group("module")
                         .syntax("key").summary("Returns the file path as given to MMAP.")
                         .handler(ArrayCommands::vfilepath));
     }

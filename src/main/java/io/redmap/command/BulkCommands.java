@@ -24,19 +24,19 @@ final class BulkCommands {
 
     static List<CommandSpec> specs() {
         return List.of(
-                command("vrange").arity(4).flags(READONLY).keys(KeySpec.FIRST).group("module")
+                command("vrange").arity(4).flags(READONLY).keys(KeySpec.atFirst("RO", "access")).group("module")
                         .syntax("key start stop").complexity("O(N) where N is the number of elements returned")
                         .summary("Returns the elements from start to stop, inclusive (negative counts from the end).")
                         .handler(BulkCommands::vrange),
-                command("vread").arity(4).flags(READONLY).keys(KeySpec.FIRST).group("module")
+                command("vread").arity(4).flags(READONLY).keys(KeySpec.atFirst("RO", "access")).group("module")
                         .syntax("key start count").complexity("O(N) where N is the number of bytes returned")
                         .summary("Returns count elements from start as their raw little-endian bytes.")
                         .handler(BulkCommands::vread),
-                command("vwrite").arity(4).flags(WRITE, DENYOOM, ARRAY_EVENT).keys(KeySpec.FIRST).group("module")
+                command("vwrite").arity(4).flags(WRITE, DENYOOM, ARRAY_EVENT).keys(KeySpec.atFirst("RW", "update")).group("module")
                         .syntax("key start bytes").complexity("O(N) where N is the number of bytes written")
                         .summary("Writes raw little-endian elements from start (start == count appends); replies how many.")
                         .handler(BulkCommands::vwrite),
-                command("vsync").arity(2).flags(WRITE, FAST).keys(KeySpec.FIRST).group("module")
+                command("vsync").arity(2).flags(WRITE, FAST).keys(KeySpec.atFirst("RW")).group("module")
                         .syntax("key").summary("Returns once the key's data and length are durable on disk.")
                         .handler(BulkCommands::vsync));
     }

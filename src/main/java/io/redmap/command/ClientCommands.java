@@ -1,5 +1,6 @@
 package io.redmap.command;
 
+import io.redmap.acl.AclCategory;
 import io.redmap.RedmapException;
 import io.redmap.protocol.AsciiNumbers;
 import io.redmap.server.ClientSession;
@@ -8,12 +9,14 @@ import io.redmap.server.ClientType;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static io.redmap.command.CommandFlag.ADMIN;
 import static io.redmap.command.CommandFlag.FAST;
 import static io.redmap.command.CommandFlag.LOADING;
 import static io.redmap.command.CommandFlag.NOSCRIPT;
 import static io.redmap.command.CommandFlag.STALE;
+import static io.redmap.command.CommandFlag.SENTINEL;
 import static io.redmap.command.CommandSpec.command;
 
 /** CLIENT and its subcommands: naming, listing and killing connections. */
@@ -22,19 +25,24 @@ final class ClientCommands {
     }
 
     static List<CommandSpec> specs() {
-        return List.of(command("client").arity(-2).group("connection")
+        return List.of(command("client").arity(-2).flags(SENTINEL).since("2.4.0").group("connection")
                 .summary("A container for client connection commands.")
-                .subcommands(
-                        command("id").arity(2).flags(NOSCRIPT, LOADING, STALE).group("connection")
+                .subcommands(Stream.concat(Stream.of(
+                        command("id").arity(2).flags(NOSCRIPT, LOADING, STALE, SENTINEL).acl(AclCategory.CONNECTION)
+                                .since("5.0.0").group("connection")
                                 .summary("Returns the connection's id.")
                                 .runs(ctx -> ctx.reply().integer(ctx.session().id())),
-                        command("setname").arity(3).flags(NOSCRIPT, LOADING, STALE).group("connection")
+                        command("setname").arity(3).flags(NOSCRIPT, LOADING, STALE, SENTINEL)
+                                .acl(AclCategory.CONNECTION)
+                                .tips("request_policy:all_nodes", "response_policy:all_succeeded").since("2.6.9")
+                                .group("connection")
                                 .syntax("connection-name").summary("Names the connection.")
                                 .runs(ctx -> {
                                     ctx.session().name(checkName(ctx.string(2)));
                                     ctx.reply().ok();
                                 }),
-                        command("getname").arity(2).flags(NOSCRIPT, LOADING, STALE).group("connection")
+                        command("getname").arity(2).flags(NOSCRIPT, LOADING, STALE, SENTINEL)
+                                .acl(AclCategory.CONNECTION).since("2.6.9").group("connection")
                                 .summary("Returns the connection's name.")
                                 .runs(ctx -> {
                                     if (ctx.session().name().isEmpty()) {
@@ -43,25 +51,44 @@ final class ClientCommands {
                                         ctx.reply().bulk(ctx.session().name());
                                     }
                                 }),
-                        command("setinfo").arity(4).flags(NOSCRIPT, LOADING, STALE).group("connection")
-                                .syntax("LIB-NAME libname | LIB-VER libver")
+                        command("setinfo").arity(4).flags(NOSCRIPT, LOADING, STALE, SENTINEL)
+                                .acl(AclCategory.CONNECTION)
+                                .tips("request_policy:all_nodes", "response_policy:all_succeeded").since("7.2.0")
+                                .group("connection")
+                                .syntax("<LIB-NAME libname | LIB-VER libver>")
                                 .summary("Records the client library's name or version.")
                                 .runs(ClientCommands::setinfo),
-                        command("info").arity(2).flags(NOSCRIPT, LOADING, STALE).group("connection")
+                        command("info").arity(2).flags(NOSCRIPT, LOADING, STALE, SENTINEL).acl(AclCategory.CONNECTION)
+                                .tips("nondeterministic_output").since("6.2.0").group("connection")
                                 .summary("Returns information about the connection.")
                                 .runs(ctx -> ctx.reply().verbatim(describe(ctx, ctx.session()) + "\n")),
-                        command("list").arity(-2).flags(ADMIN, NOSCRIPT, LOADING, STALE).group("connection")
-                                .syntax("[TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]")
+                        command("list").arity(-2).flags(ADMIN, NOSCRIPT, LOADING, STALE, SENTINEL)
+                                .acl(AclCategory.CONNECTION).tips("nondeterministic_output").since("2.4.0")
+                                .history("2.8.12", "Added unique client `id` field.")
+                                .history("5.0.0", "Added optional `TYPE` filter.")
+                                .history("6.0.0", "Added `user` field.")
+                                .history("6.2.0", "Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional `ID` filter.")
+                                .history("7.0.0", "Added `resp`, `multi-mem`, `rbs` and `rbp` fields.")
+                                .history("7.0.3", "Added `ssub` field.").group("connection")
+                                .syntax("[TYPE <NORMAL | MASTER | REPLICA | PUBSUB>] [ID client-id [client-id ...]]")
                                 .summary("Lists the connections.").runs(ClientCommands::list),
-                        command("kill").arity(-3).flags(ADMIN, NOSCRIPT, LOADING, STALE).group("connection")
-                                .syntax("ip:port | [ID client-id] [TYPE NORMAL|MASTER|SLAVE|REPLICA|PUBSUB] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME yes|no]")
+                        command("kill").arity(-3).flags(ADMIN, NOSCRIPT, LOADING, STALE, SENTINEL)
+                                .acl(AclCategory.CONNECTION).since("2.4.0")
+                                .history("2.8.12", "Added new filter format.").history("2.8.12", "`ID` option.")
+                                .history("3.2.0", "Added `master` type in for `TYPE` option.")
+                                .history("5.0.0", "Replaced `slave` `TYPE` with `replica`. `slave` still supported for backward compatibility.")
+                                .history("6.2.0", "`LADDR` option.").group("connection")
+                                .syntax("<ip:port | [ID client-id] [TYPE <NORMAL | MASTER | SLAVE | REPLICA | PUBSUB>] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME <yes | no>]>")
                                 .summary("Closes connections.").runs(ClientCommands::kill),
-                        command("no-evict").arity(3).flags(ADMIN, NOSCRIPT, LOADING, STALE).group("connection")
-                                .syntax("ON | OFF").summary("Accepted for compatibility: redmap evicts nothing.")
+                        command("no-evict").arity(3).flags(ADMIN, NOSCRIPT, LOADING, STALE, SENTINEL)
+                                .acl(AclCategory.CONNECTION).since("7.0.0").group("connection")
+                                .syntax("<ON | OFF>").summary("Accepted for compatibility: redmap evicts nothing.")
                                 .runs(ctx -> onOff(ctx)),
-                        command("no-touch").arity(3).flags(NOSCRIPT, LOADING, STALE, FAST).group("connection")
-                                .syntax("ON | OFF").summary("Accepted for compatibility: redmap keeps no access times.")
-                                .runs(ctx -> onOff(ctx)))
+                        command("no-touch").arity(3).flags(NOSCRIPT, LOADING, STALE).acl(AclCategory.CONNECTION)
+                                .since("7.2.0").group("connection").syntax("<ON | OFF>")
+                                .summary("Controls whether commands sent by the client affect the LRU/LFU of accessed keys.")
+                                .runs(ctx -> ctx.session().noTouch(onOff(ctx)))),
+                        ClientControlCommands.subcommands().stream()).toArray(CommandSpec.Builder[]::new))
                 .container());
     }
 
@@ -75,12 +102,14 @@ final class ClientCommands {
         return name;
     }
 
-    private static void onOff(CommandContext ctx) {
+    /** ON or OFF (replied OK), else a syntax error: whether it was ON. */
+    private static boolean onOff(CommandContext ctx) {
         String value = ctx.keyword(2);
         if (!value.equals("on") && !value.equals("off")) {
             throw CommandContext.syntaxError();
         }
         ctx.reply().ok();
+        return value.equals("on");
     }
 
     private static void setinfo(CommandContext ctx) {
@@ -196,7 +225,7 @@ final class ClientCommands {
                 + " db=" + session.db() + " sub=" + session.subscriptions().channelCount()
                 + " psub=" + session.subscriptions().patternCount() + " ssub=0 multi=" + session.multiCount()
                 + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0"
-                + " obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=" + session.lastCommand() + " user=" + session.user()
+                + " obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=" + session.lastCommand() + " user=" + session.userName()
                 + " redir=-1 resp=" + session.protocol() + " lib-name=" + session.libName()
                 + " lib-ver=" + session.libVersion();
     }

@@ -36,7 +36,7 @@ record ClientFilter(long id, ClientType type, String address, String localAddres
                 case "type" -> type = type(value);
                 case "addr" -> address = value;
                 case "laddr" -> localAddress = value;
-                case "user" -> user = knownUser(value);
+                case "user" -> user = knownUser(ctx, value);
                 case "skipme" -> skipMe = yesOrNo(value);
                 default -> throw CommandContext.syntaxError();
             }
@@ -49,7 +49,7 @@ record ClientFilter(long id, ClientType type, String address, String localAddres
                 && (type == null || candidate.type() == type)
                 && (address == null || candidate.address().equals(address))
                 && (localAddress == null || candidate.localAddress().equals(localAddress))
-                && (user == null || candidate.user().equals(user))
+                && (user == null || candidate.userName().equals(user))
                 && !(skipMe && candidate == caller);
     }
 
@@ -75,9 +75,9 @@ record ClientFilter(long id, ClientType type, String address, String localAddres
         return id;
     }
 
-    /** Without ACL, the default user is the only one; Redis refuses a name it does not know. */
-    private static String knownUser(String name) {
-        if (!name.equals("default")) {
+    /** Redis refuses a user name it does not know. */
+    private static String knownUser(CommandContext ctx, String name) {
+        if (ctx.server().acl().user(name) == null) {
             throw RedmapException.err("No such user '" + name + "'");
         }
         return name;

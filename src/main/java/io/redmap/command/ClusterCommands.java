@@ -1,5 +1,6 @@
 package io.redmap.command;
 
+import io.redmap.acl.AclCategory;
 import io.redmap.RedmapException;
 import io.redmap.cluster.Cluster;
 import io.redmap.cluster.ClusterDescription;
@@ -20,6 +21,7 @@ import static io.redmap.command.CommandFlag.LOADING;
 import static io.redmap.command.CommandFlag.MAY_REPLICATE;
 import static io.redmap.command.CommandFlag.NOSCRIPT;
 import static io.redmap.command.CommandFlag.STALE;
+import static io.redmap.command.CommandFlag.NO_ASYNC_LOADING;
 import static io.redmap.command.CommandSpec.command;
 
 /**
@@ -33,74 +35,95 @@ final class ClusterCommands {
 
     static List<CommandSpec> specs() {
         return List.of(
-                command("cluster").arity(-2).group("cluster")
+                command("cluster").arity(-2).since("3.0.0").group("cluster")
                         .summary("A container for Redis Cluster commands.")
                         .subcommands(
-                                command("info").arity(2).flags(STALE).group("cluster")
+                                command("info").arity(2).flags(STALE).tips("nondeterministic_output").since("3.0.0")
+                                        .group("cluster")
                                         .summary("Returns information about the state of a node.")
                                         .runs(ctx -> ctx.reply().verbatim(ClusterDescription.info(state(ctx)))),
-                                command("nodes").arity(2).flags(STALE).group("cluster")
+                                command("nodes").arity(2).flags(STALE).tips("nondeterministic_output").since("3.0.0")
+                                        .group("cluster")
                                         .summary("Returns the cluster configuration for a node.")
                                         .runs(ctx -> ctx.reply().verbatim(ClusterDescription.nodes(state(ctx)))),
-                                command("slots").arity(2).flags(LOADING, STALE).group("cluster")
+                                command("slots").arity(2).flags(LOADING, STALE).tips("nondeterministic_output")
+                                        .since("3.0.0").history("4.0.0", "Added node IDs.")
+                                        .history("7.0.0", "Added additional networking metadata field.")
+                                        .deprecated("7.0.0", "`CLUSTER SHARDS`").group("cluster")
                                         .summary("Returns the mapping of cluster slots to nodes.")
                                         .runs(ClusterReplies::slots),
-                                command("shards").arity(2).flags(LOADING, STALE).group("cluster")
+                                command("shards").arity(2).flags(LOADING, STALE).tips("nondeterministic_output")
+                                        .since("7.0.0").group("cluster")
                                         .summary("Returns the mapping of cluster slots to shards.")
                                         .runs(ClusterReplies::shards),
-                                command("myid").arity(2).flags(STALE).group("cluster")
+                                command("myid").arity(2).flags(STALE).since("3.0.0").group("cluster")
                                         .summary("Returns the ID of a node.")
                                         .runs(ctx -> ctx.reply().bulk(state(ctx).myself().id())),
-                                command("myshardid").arity(2).flags(LOADING, STALE).group("cluster")
+                                command("myshardid").arity(2).flags(STALE).tips("nondeterministic_output")
+                                        .since("7.2.0").group("cluster")
                                         .summary("Returns the shard ID of a node.")
                                         .runs(ctx -> ctx.reply().bulk(state(ctx).myShard().id())),
-                                command("keyslot").arity(3).flags(STALE).group("cluster").syntax("key")
+                                command("keyslot").arity(3).flags(STALE).since("3.0.0").group("cluster").syntax("key")
                                         .summary("Returns the hash slot for a key.")
                                         .runs(ctx -> ctx.reply().integer(SlotHash.slot(ctx.arg(2)))),
-                                command("countkeysinslot").arity(3).flags(STALE).group("cluster").syntax("slot")
+                                command("countkeysinslot").arity(3).flags(STALE).since("3.0.0")
+                                        .group("cluster").syntax("slot")
                                         .summary("Returns the number of keys in a hash slot.")
                                         .runs(ClusterCommands::countKeysInSlot),
-                                command("getkeysinslot").arity(4).flags(STALE).group("cluster").syntax("slot count")
+                                command("getkeysinslot").arity(4).flags(STALE).tips("nondeterministic_output")
+                                        .since("3.0.0").group("cluster").syntax("slot count")
                                         .summary("Returns the key names in a hash slot.")
                                         .complexity("O(N) where N is the number of keys of the node")
                                         .runs(ClusterCommands::getKeysInSlot),
-                                command("setslot").arity(-4).flags(ADMIN, STALE, MAY_REPLICATE).group("cluster")
-                                        .syntax("slot IMPORTING node-id | MIGRATING node-id | NODE node-id | STABLE")
+                                command("setslot").arity(-4).flags(ADMIN, STALE, MAY_REPLICATE, NO_ASYNC_LOADING)
+                                        .since("3.0.0").group("cluster")
+                                        .syntax("slot <IMPORTING node-id | MIGRATING node-id | NODE node-id | STABLE>")
                                         .summary("Binds a hash slot to a node.")
                                         .runs(ClusterSlotMove::setslot),
-                                command("saveconfig").arity(2).flags(ADMIN, STALE).group("cluster")
+                                command("saveconfig").arity(2).flags(ADMIN, STALE, NO_ASYNC_LOADING).since("3.0.0")
+                                        .group("cluster")
                                         .summary("Forces a node to save the cluster configuration to disk.")
                                         .runs(ctx -> {
                                             cluster(ctx).saveView();
                                             ctx.reply().ok();
                                         }),
-                                command("help").arity(2).flags(LOADING, STALE).group("cluster")
+                                command("help").arity(2).flags(LOADING, STALE).since("5.0.0").group("cluster")
                                         .summary("Returns helpful text about the different subcommands.")
                                         .runs(ClusterCommands::help),
-                                declared("meet"), declared("addslots"), declared("addslotsrange"), declared("delslots"),
-                                declared("delslotsrange"), declared("flushslots"), declared("forget"),
-                                declared("replicate"), declared("reset"), declared("failover"),
-                                declared("set-config-epoch"), declared("bumpepoch"))
+                                declared("meet", -4, "ip port [cluster-bus-port]")
+                                        .history("4.0.0", "Added the optional `cluster_bus_port` argument."),
+                                declared("addslots", -3, "slot [slot ...]"),
+                                declared("addslotsrange", -4, "start-slot end-slot [start-slot end-slot ...]").since("7.0.0"),
+                                declared("delslots", -3, "slot [slot ...]"),
+                                declared("delslotsrange", -4, "start-slot end-slot [start-slot end-slot ...]").since("7.0.0"),
+                                declared("flushslots", 2, ""), declared("forget", 3, "node-id"),
+                                declared("replicate", 3, "node-id"),
+                                declared("reset", -2, "[HARD | SOFT]", ADMIN, STALE, NOSCRIPT),
+                                declared("failover", -2, "[FORCE | TAKEOVER]"),
+                                declared("set-config-epoch", 3, "config-epoch"),
+                                declared("bumpepoch", 2, "").tips("nondeterministic_output"))
                         .container(),
                 command("rdm.slot").arity(4).flags(ADMIN, NOSCRIPT, STALE).group("cluster")
                         .syntax("slot shard epoch")
                         .summary("An internal command of the replication stream: the master moved a slot.")
                         .handler(ClusterSlotMove::slotFromMaster),
-                command("asking").arity(1).flags(FAST).group("cluster")
+                command("asking").arity(1).flags(FAST).acl(AclCategory.CONNECTION).since("3.0.0").group("cluster")
                         .summary("Signals that a cluster client is following an -ASK redirect.")
                         .handler(ctx -> {
                             cluster(ctx);
                             ctx.session().asking(true);
                             ctx.reply().ok();
                         }),
-                command("readonly").arity(1).flags(LOADING, STALE, FAST).group("cluster")
+                command("readonly").arity(1).flags(LOADING, STALE, FAST).acl(AclCategory.CONNECTION).since("3.0.0")
+                        .group("cluster")
                         .summary("Enables read-only queries for a connection to a Redis Cluster replica node.")
                         .handler(ctx -> {
                             cluster(ctx);
                             ctx.session().clusterReadOnly(true);
                             ctx.reply().ok();
                         }),
-                command("readwrite").arity(1).flags(LOADING, STALE, FAST).group("cluster")
+                command("readwrite").arity(1).flags(LOADING, STALE, FAST).acl(AclCategory.CONNECTION).since("3.0.0")
+                        .group("cluster")
                         .summary("Enables read-write queries for a connection to a Redis Cluster replica node.")
                         .handler(ctx -> {
                             cluster(ctx);
@@ -122,9 +145,14 @@ final class ClusterCommands {
         }
     }
 
-    /** A subcommand that builds or repairs a cluster by hand: here the topology is declared instead. */
-    private static CommandSpec.Builder declared(String name) {
-        return command(name).arity(-2).flags(ADMIN, STALE).group("cluster")
+    /**
+     * A subcommand that builds or repairs a cluster by hand: here the topology is declared instead.
+     * Its arity and flags are Redis's (ADMIN, STALE, NO_ASYNC_LOADING unless given).
+     */
+    private static CommandSpec.Builder declared(String name, int arity, String syntax, CommandFlag... flags) {
+        return command(name).arity(arity).group("cluster").since("3.0.0")
+                .flags(flags.length > 0 ? flags : new CommandFlag[] {NO_ASYNC_LOADING, ADMIN, STALE})
+                .syntax(syntax)
                 .summary("Not supported: the topology is declared by cluster-shard lines.")
                 .runs(ctx -> {
                     cluster(ctx);

@@ -73,7 +73,7 @@ final class ClusterRouting {
     }
 
     private static List<byte[]> keysOf(CommandSpec spec, Request args, List<byte[]> keys) {
-        for (int position : spec.keys().positions(args.size())) {
+        for (int position : spec.keys().positions(args)) {
             keys.add(args.word(position));
         }
         return keys;

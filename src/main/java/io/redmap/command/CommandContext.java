@@ -93,10 +93,21 @@ public final class CommandContext {
         }
     }
 
-    /** The array of the key at {@code index} in the client's database, or {@code You must do MMAP first}. */
+    /**
+     * The array of the key at {@code index} in the client's database, or {@code You must do MMAP
+     * first}; the key counts as used (Redis's lookupKey), unless the client asked for CLIENT NO-TOUCH.
+     */
     public MappedArray array(int index) {
-        MappedArray array = server.keyspace().require(session.db(), key(index));
+        MappedArray array = server.keyspace().get(session.db(), key(index));
+        if (array == null) {
+            server.stats().keyspaceMisses.increment();
+            array = server.keyspace().require(session.db(), key(index)); // throws Redis's error for a missing key
+        }
+        server.stats().keyspaceHits.increment();
         array.verifyOnDisk();
+        if (!session.noTouch()) {
+            server.keyspace().access().touched(array); // what OBJECT IDLETIME and FREQ report
+        }
         return array;
     }
 

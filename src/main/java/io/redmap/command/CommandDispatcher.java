@@ -36,6 +36,7 @@ public final class CommandDispatcher {
         try {
             spec = resolve(session, args);
             session.touched(spec.name());
+            AclCheck.check(server, session, spec, args);
             PubSubCommands.checkSubscribedMode(session, spec);
             // A key of another node's slot is redirected first, as Redis does: a write sent to a
             // replica gets -MOVED to the master, not -READONLY.
@@ -82,6 +83,27 @@ public final class CommandDispatcher {
     }
 
     /**
+     * Whether CLIENT PAUSE WRITE holds this request, as Redis decides: a command that writes or
+     * may replicate, or the EXEC of a transaction that queued one.
+     */
+    public boolean heldByWritePause(ClientSession session, Request args) {
+        CommandSpec spec = server.commands().find(args.word(0));
+        if (spec == null) {
+            return false;
+        }
+        if (TransactionCommands.isExec(spec) && session.inMulti()) {
+            for (Request queued : session.queued()) {
+                CommandSpec inner = server.commands().find(queued.word(0));
+                if (inner != null && (inner.has(CommandFlag.WRITE) || inner.has(CommandFlag.MAY_REPLICATE))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.MAY_REPLICATE);
+    }
+
+    /**
      * Executes a resolved command; the caller holds the command lock (EXEC calls this for each
      * queued command, so that the transaction runs as one).
      */
@@ -107,7 +129,7 @@ public final class CommandDispatcher {
                 ctx.notifyKeyspaceEvent(KeyspaceEvents.MODULE, spec.name(), ByteKey.wrap(args.word(1)));
             }
             if (spec.has(CommandFlag.WRITE) && !ctx.changesSignalled() && !server.watches().isEmpty()) {
-                for (int position : spec.keys().positions(args.size())) {
+                for (int position : spec.keys().positions(args)) {
                     server.watches().touch(session.db(), ByteKey.wrap(args.word(position)));
                 }
             }
@@ -204,7 +226,7 @@ public final class CommandDispatcher {
                 // Reported below as a changed file either way.
             }
         }
-        int[] keys = spec.keys().positions(args.size());
+        int[] keys = spec.keys().positions(args);
         if (keys.length > 0) {
             MappedArray array = server.keyspace().get(session.db(), ByteKey.wrap(args.word(keys[0])));
             if (array != null) {
@@ -254,6 +276,7 @@ public final class CommandDispatcher {
             CommandSpec spec;
             try {
                 spec = resolve(session, request);
+                AclCheck.check(server, session, spec, request); // the rules may have changed since it was queued
             } catch (RedmapException e) {
                 replyError(reply, reply.buffer().writerIndex(), e.replyText());
                 continue;

@@ -18,10 +18,23 @@ import java.util.Set;
  * @param syntax the arguments after the name, in Redis's documentation style
  * @param subcommands for container commands (CONFIG, CLIENT, COMMAND), else empty
  * @param categories its ACL categories: those its flags imply and those declared with it
+ * @param tips Redis's command tips ({@code nondeterministic_output}, {@code request_policy:all_shards}...)
+ * @param docInfo what COMMAND DOCS says beyond the syntax: since, history, deprecation
+ * @param id its index in the command table (a bit in each ACL user's command bitmap); -1 until
+ *     the table numbers it
  */
 public record CommandSpec(String name, int arity, Set<CommandFlag> flags, KeySpec keys, String group,
                           String summary, String syntax, String complexity, Handler handler,
-                          List<CommandSpec> subcommands, Set<AclCategory> categories) {
+                          List<CommandSpec> subcommands, Set<AclCategory> categories, List<String> tips,
+                          DocInfo docInfo, int id) {
+
+    /** This command numbered by the table, and its subcommands after it. */
+    CommandSpec numbered(java.util.function.IntSupplier nextId) {
+        int own = nextId.getAsInt();
+        List<CommandSpec> numberedSubs = subcommands.stream().map(sub -> sub.numbered(nextId)).toList();
+        return new CommandSpec(name, arity, flags, keys, group, summary, syntax, complexity, handler, numberedSubs,
+                categories, tips, docInfo, own);
+    }
 
     public boolean has(CommandFlag flag) {
         return flags.contains(flag);
@@ -46,10 +59,12 @@ public record CommandSpec(String name, int arity, Set<CommandFlag> flags, KeySpe
     }
 
     /**
-     * The categories a command's flags and group imply, as Redis derives them from its flags
-     * ({@code setImplicitACLCategories}): writes are {@code @write}, read-only commands {@code @read},
-     * admin commands {@code @admin} and {@code @dangerous}, and every command is {@code @fast} or
-     * {@code @slow}. A group names the data-type category its commands share.
+     * The categories a command's flags imply, as Redis derives them ({@code setImplicitACLCategories}):
+     * writes are {@code @write}, read-only commands {@code @read}, admin commands {@code @admin} and
+     * {@code @dangerous}, blocking ones {@code @blocking}, and every command is {@code @fast} or
+     * {@code @slow}. The others ({@code @keyspace}, {@code @connection}...) are declared per command
+     * as Redis's command table declares them; only the array commands (group {@code module}) share
+     * {@code @array} by their group.
      */
     static Set<AclCategory> implicitCategories(Set<CommandFlag> flags, String group) {
         Set<AclCategory> categories = EnumSet.noneOf(AclCategory.class);
@@ -66,13 +81,12 @@ public record CommandSpec(String name, int arity, Set<CommandFlag> flags, KeySpe
         if (flags.contains(CommandFlag.PUBSUB)) {
             categories.add(AclCategory.PUBSUB);
         }
+        if (flags.contains(CommandFlag.BLOCKING)) {
+            categories.add(AclCategory.BLOCKING);
+        }
         categories.add(flags.contains(CommandFlag.FAST) ? AclCategory.FAST : AclCategory.SLOW);
-        switch (group) {
-            case "module" -> categories.add(AclCategory.ARRAY);
-            case "generic" -> categories.add(AclCategory.KEYSPACE);
-            case "connection" -> categories.add(AclCategory.CONNECTION);
-            case "transactions" -> categories.add(AclCategory.TRANSACTION);
-            default -> { }
+        if (group.equals("module")) {
+            categories.add(AclCategory.ARRAY);
         }
         return categories;
     }
@@ -93,6 +107,8 @@ public record CommandSpec(String name, int arity, Set<CommandFlag> flags, KeySpe
         private String complexity = "O(1)";
         private List<CommandSpec> subcommands = List.of();
         private final Set<AclCategory> declaredCategories = EnumSet.noneOf(AclCategory.class);
+        private List<String> tips = List.of();
+        private DocInfo docInfo = DocInfo.NEW;
         private Handler handler;
 
         private Builder(String name) {
@@ -112,6 +128,36 @@ public record CommandSpec(String name, int arity, Set<CommandFlag> flags, KeySpe
         /** ACL categories beyond those the flags and group imply ({@code @dangerous} for KEYS...). */
         public Builder acl(AclCategory... categories) {
             this.declaredCategories.addAll(List.of(categories));
+            return this;
+        }
+
+        /** Redis's command tips, lower case ({@code nondeterministic_output}, {@code request_policy:all_shards}). */
+        public Builder tips(String... tips) {
+            this.tips = List.of(tips);
+            return this;
+        }
+
+        /** The version of Redis (or redmap) that introduced the command, for COMMAND DOCS. */
+        public Builder since(String since) {
+            this.docInfo = docInfo.since(since);
+            return this;
+        }
+
+        /** A change in a later version, for COMMAND DOCS' history. */
+        public Builder history(String version, String change) {
+            this.docInfo = docInfo.withHistory(version, change);
+            return this;
+        }
+
+        /** Deprecated since a version, in favour of another command (COMMAND DOCS' doc_flags). */
+        public Builder deprecated(String since, String replacedBy) {
+            this.docInfo = docInfo.deprecated(since, replacedBy);
+            return this;
+        }
+
+        /** A command between servers, not for users (COMMAND DOCS' {@code syscmd}). */
+        public Builder syscmd() {
+            this.docInfo = docInfo.asSyscmd();
             return this;
         }
 
@@ -149,8 +195,8 @@ public record CommandSpec(String name, int arity, Set<CommandFlag> flags, KeySpe
         }
 
         private CommandSpec asSubcommandOf(String parent) {
-            return new CommandSpec(parent + "|" + name, arity, Set.copyOf(flags), keys, group, summary, syntax,
-                    complexity, handler, List.of(), categories());
+            return new CommandSpec(parent + "|" + name, arity, flagSet(), keySpec(), group, summary, syntax,
+                    complexity, handler, List.of(), categories(), tips, docInfo, -1);
         }
 
         public CommandSpec handler(Handler handler) {
@@ -183,8 +229,23 @@ public record CommandSpec(String name, int arity, Set<CommandFlag> flags, KeySpe
             if (arity == 0) {
                 throw new IllegalStateException(name + " has no arity");
             }
-            return new CommandSpec(name, arity, flags.isEmpty() ? Set.of() : EnumSet.copyOf(flags), keys, group,
-                    summary, syntax, complexity, handler, subcommands, categories());
+            return new CommandSpec(name, arity, flagSet(), keySpec(), group, summary, syntax, complexity, handler,
+                    subcommands, categories(), tips, docInfo, -1);
+        }
+
+        /** The flags in Redis's order (an EnumSet), {@code movablekeys} added when a rule finds the keys. */
+        private Set<CommandFlag> flagSet() {
+            Set<CommandFlag> set = EnumSet.noneOf(CommandFlag.class);
+            set.addAll(flags);
+            if (keys.movable()) {
+                set.add(CommandFlag.MOVABLEKEYS);
+            }
+            return Collections.unmodifiableSet(set);
+        }
+
+        /** Key specs given without flags read as Redis's usual ones: {@code RW update} or {@code RO access}. */
+        private KeySpec keySpec() {
+            return keys.withDefaultFlags(flags.contains(CommandFlag.WRITE) ? List.of("RW", "update") : List.of("RO", "access"));
         }
     }
 }

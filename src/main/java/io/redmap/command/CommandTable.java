@@ -1,5 +1,8 @@
 package io.redmap.command;
 
+import io.redmap.acl.AclCommand;
+import io.redmap.acl.CommandCatalog;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,7 +22,9 @@ public final class CommandTable {
     private final CommandSpec[] slots;
     private final byte[][] slotNames;
 
-    private CommandTable(List<CommandSpec> specs) {
+    private CommandTable(List<CommandSpec> unnumbered) {
+        int[] nextId = {0};
+        List<CommandSpec> specs = unnumbered.stream().map(spec -> spec.numbered(() -> nextId[0]++)).toList();
         for (CommandSpec spec : specs) {
             if (commands.putIfAbsent(spec.name(), spec) != null) {
                 throw new IllegalStateException("command " + spec.name() + " is defined twice");
@@ -93,6 +98,10 @@ public final class CommandTable {
         specs.addAll(MigrateCommand.specs());
         specs.addAll(ImportCommands.specs());
         specs.addAll(IntrospectionCommands.specs());
+        specs.addAll(AclCommands.specs());
+        specs.addAll(DatabaseCommands.specs());
+        specs.addAll(ObjectCommands.specs());
+        specs.addAll(MemoryCommands.specs());
         return new CommandTable(specs);
     }
 
@@ -107,5 +116,19 @@ public final class CommandTable {
 
     public int size() {
         return commands.size();
+    }
+
+    /** The commands as ACL rules see them: ids, full names, categories (built once per server). */
+    public CommandCatalog aclCatalog() {
+        List<AclCommand> commands = new ArrayList<>();
+        for (CommandSpec spec : all()) {
+            commands.add(aclCommand(spec));
+        }
+        return new CommandCatalog(commands);
+    }
+
+    private static AclCommand aclCommand(CommandSpec spec) {
+        List<AclCommand> subs = spec.subcommands().stream().map(CommandTable::aclCommand).toList();
+        return new AclCommand(spec.id(), spec.name(), spec.categories(), spec.has(CommandFlag.NO_AUTH), subs);
     }
 }

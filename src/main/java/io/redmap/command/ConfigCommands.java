@@ -8,6 +8,7 @@ import io.redmap.tls.TlsContexts;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,24 +26,36 @@ final class ConfigCommands {
     }
 
     static List<CommandSpec> specs() {
-        return List.of(command("config").arity(-2).group("server")
+        return List.of(command("config").arity(-2).since("2.0.0").group("server")
                 .summary("A container for server configuration commands.")
                 .subcommands(
-                        command("get").arity(-3).flags(ADMIN, NOSCRIPT, LOADING, STALE).group("server")
+                        command("get").arity(-3).flags(ADMIN, NOSCRIPT, LOADING, STALE).since("2.0.0")
+                                .history("7.0.0", "Added the ability to pass multiple pattern parameters in one call")
+                                .group("server")
                                 .syntax("parameter [parameter ...]")
                                 .summary("Returns the values of options matching glob patterns.")
                                 .runs(ConfigCommands::get),
-                        command("set").arity(-4).flags(ADMIN, NOSCRIPT, LOADING, STALE).group("server")
+                        command("set").arity(-4).flags(ADMIN, NOSCRIPT, LOADING, STALE)
+                                .tips("request_policy:all_nodes", "response_policy:all_succeeded").since("2.0.0")
+                                .history("7.0.0", "Added the ability to set multiple parameters in one call.")
+                                .group("server")
                                 .syntax("parameter value [parameter value ...]")
                                 .summary("Changes options at run time, all or none.").runs(ConfigCommands::set),
-                        command("resetstat").arity(2).flags(ADMIN, NOSCRIPT, LOADING, STALE).group("server")
+                        command("resetstat").arity(2).flags(ADMIN, NOSCRIPT, LOADING, STALE)
+                                .tips("request_policy:all_nodes", "response_policy:all_succeeded").since("2.0.0")
+                                .group("server")
                                 .summary("Resets the statistics INFO reports.").runs(ctx -> {
                                     ctx.server().stats().reset();
                                     ctx.reply().ok();
                                 }),
-                        command("rewrite").arity(2).flags(ADMIN, NOSCRIPT, LOADING, STALE).group("server")
+                        command("rewrite").arity(2).flags(ADMIN, NOSCRIPT, LOADING, STALE)
+                                .tips("request_policy:all_nodes", "response_policy:all_succeeded").since("2.8.0")
+                                .group("server")
                                 .summary("Writes the running configuration to the config file.")
-                                .runs(ConfigCommands::rewrite))
+                                .runs(ConfigCommands::rewrite),
+                        command("help").arity(2).flags(LOADING, STALE).group("server").since("5.0.0")
+                                .summary("Returns helpful text about the different subcommands.")
+                                .runs(ConfigCommands::help))
                 .container());
     }
 
@@ -68,24 +81,45 @@ final class ConfigCommands {
         }
     }
 
+    /** Options Redis refuses to change at run time unless enable-protected-configs allows it (it does not here). */
+    private static final Set<String> PROTECTED = Set.of("dir", "dbfilename");
+
+    /**
+     * All or nothing, as Redis 7: every name is checked first (unknown, immutable or protected,
+     * given twice), in order, the first fault answered; then the values are set, and a value
+     * refused puts back those set before it.
+     */
     static void set(CommandContext ctx) {
         if ((ctx.argc() - 2) % 2 != 0) {
-            throw CommandDispatcher.wrongArity("config|set");
+            throw CommandContext.syntaxError(); // an odd count: Redis's "syntax error"
+        }
+        Set<String> named = new HashSet<>();
+        for (int i = 2; i < ctx.argc(); i += 2) {
+            String name = ServerConfig.canonicalName(ctx.keyword(i));
+            ConfigOption option = ServerConfig.options().stream().filter(o -> o.name().equals(name)).findFirst().orElse(null);
+            if (option == null) {
+                throw RedmapException.err("Unknown option or number of arguments for CONFIG SET - '" + ctx.string(i) + "'");
+            }
+            if (PROTECTED.contains(name)) {
+                throw failed(ctx, i, "can't set protected config");
+            }
+            if (!option.mutable()) {
+                throw failed(ctx, i, "can't set immutable config");
+            }
+            if (!named.add(name)) {
+                throw failed(ctx, i, "duplicate parameter");
+            }
         }
         ServerConfig config = ctx.server().config();
         Map<String, String> previous = new LinkedHashMap<>();
         try {
             for (int i = 2; i < ctx.argc(); i += 2) {
                 String name = ServerConfig.canonicalName(ctx.keyword(i));
-                if (!ServerConfig.exists(name)) {
-                    throw RedmapException.err("Unknown option or number of arguments for CONFIG SET - '" + ctx.string(i) + "'");
-                }
                 previous.putIfAbsent(name, config.get(name));
                 try {
                     config.setAtRuntime(name, ctx.string(i + 1));
                 } catch (IllegalArgumentException e) {
-                    throw RedmapException.err("CONFIG SET failed (possibly related to argument '" + ctx.string(i)
-                            + "') - " + e.getMessage());
+                    throw failed(ctx, i, e.getMessage());
                 }
             }
             reloadTls(ctx, previous.keySet());
@@ -115,6 +149,24 @@ final class ConfigCommands {
                 }
                 return;
             }
+        }
+    }
+
+    private static RedmapException failed(CommandContext ctx, int index, String reason) {
+        return RedmapException.err("CONFIG SET failed (possibly related to argument '" + ctx.string(index) + "') - " + reason);
+    }
+
+    /** Redis 7.2's text, line for line. */
+    static void help(CommandContext ctx) {
+        String[] help = {"CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
+                "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
+                "RESETSTAT", "    Reset statistics reported by the INFO command.",
+                "REWRITE", "    Rewrite the configuration file.",
+                "HELP", "    Print this help."};
+        ctx.reply().arrayHeader(help.length);
+        for (String line : help) {
+            ctx.reply().simple(line);
         }
     }
 

@@ -1,12 +1,14 @@
 package io.redmap.command;
 
+import io.redmap.acl.AclCategory;
 import io.redmap.RedmapException;
+import io.redmap.acl.Acl;
+import io.redmap.acl.Denial;
+import io.redmap.acl.User;
 import io.redmap.protocol.Reply;
 import io.redmap.server.ClientSession;
 import io.redmap.server.ServerState;
 
-import java.security.MessageDigest;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static io.redmap.command.CommandFlag.FAST;
@@ -16,6 +18,8 @@ import static io.redmap.command.CommandFlag.NOSCRIPT;
 import static io.redmap.command.CommandFlag.NO_AUTH;
 import static io.redmap.command.CommandFlag.STALE;
 import static io.redmap.command.CommandFlag.TRANSACTION_CONTROL;
+import static io.redmap.command.CommandFlag.SENTINEL;
+import static io.redmap.command.CommandFlag.ALLOW_BUSY;
 import static io.redmap.command.CommandSpec.command;
 
 /** The connection's own commands: greeting, authentication, database selection. */
@@ -28,26 +32,36 @@ final class ConnectionCommands {
 
     static List<CommandSpec> specs() {
         return List.of(
-                command("ping").arity(-1).flags(FAST, STALE, LOCK_FREE).group("connection").syntax("[message]")
+                command("ping").arity(-1).flags(FAST, SENTINEL, LOCK_FREE).acl(AclCategory.CONNECTION)
+                        .tips("request_policy:all_shards", "response_policy:all_succeeded")
+                        .group("connection").syntax("[message]")
                         .summary("Returns PONG, or the message.").handler(ConnectionCommands::ping),
-                command("echo").arity(2).flags(FAST, STALE, LOCK_FREE).group("connection").syntax("message")
+                command("echo").arity(2).flags(LOADING, STALE, FAST, LOCK_FREE).acl(AclCategory.CONNECTION)
+                        .group("connection").syntax("message")
                         .summary("Returns the message.").handler(ctx -> ctx.reply().bulk(ctx.arg(1))),
-                command("hello").arity(-1).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH).group("connection")
+                command("hello").arity(-1).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, SENTINEL, ALLOW_BUSY)
+                        .acl(AclCategory.CONNECTION).since("6.0.0")
+                        .history("6.2.0", "`protover` made optional; when called without arguments the command reports the current connection's context.")
+                        .group("connection")
                         .syntax("[protover [AUTH username password] [SETNAME clientname]]")
                         .summary("Handshakes: chooses RESP2 or RESP3, optionally authenticates and names the connection.")
                         .handler(ConnectionCommands::hello),
-                command("auth").arity(-2).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, LOCK_FREE)
+                command("auth").arity(-2).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, SENTINEL, ALLOW_BUSY, LOCK_FREE)
+                        .acl(AclCategory.CONNECTION).history("6.0.0", "Added ACL style (username and password).")
                         .group("connection").syntax("[username] password")
                         .summary("Authenticates the connection.").handler(ConnectionCommands::auth),
-                command("quit").arity(-1).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, TRANSACTION_CONTROL, LOCK_FREE)
+                command("quit").arity(-1).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY, TRANSACTION_CONTROL, LOCK_FREE)
+                        .acl(AclCategory.CONNECTION).deprecated("7.2.0", "just closing the connection")
                         .group("connection").summary("Closes the connection after replying OK.")
                         .handler(ctx -> {
                             ctx.session().closeAfterReply(true);
                             ctx.reply().ok();
                         }),
-                command("select").arity(2).flags(LOADING, STALE, FAST).group("connection").syntax("index")
+                command("select").arity(2).flags(LOADING, STALE, FAST).acl(AclCategory.CONNECTION)
+                        .group("connection").syntax("index")
                         .summary("Selects the database of the connection.").handler(ConnectionCommands::select),
-                command("reset").arity(1).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, TRANSACTION_CONTROL)
+                command("reset").arity(1).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY, TRANSACTION_CONTROL)
+                        .acl(AclCategory.CONNECTION).since("6.2.0")
                         .group("connection").summary("Resets the connection's state.")
                         .handler(ConnectionCommands::reset));
     }
@@ -70,24 +84,23 @@ final class ConnectionCommands {
         if (ctx.argc() > 3) {
             throw CommandContext.syntaxError();
         }
-        String password = ctx.string(ctx.argc() - 1);
-        String user = ctx.argc() == 3 ? ctx.string(1) : "default";
-        String required = ctx.server().config().get("requirepass");
-        if (required.isEmpty() && ctx.argc() == 2) {
+        if (ctx.argc() == 2 && ctx.server().acl().defaultUser().rules().nopass()) {
             throw RedmapException.err("AUTH <password> called without any password configured for the default user. "
                     + "Are you sure your configuration is correct?");
         }
-        authenticate(ctx, user, password);
+        String user = ctx.argc() == 3 ? ctx.string(1) : Acl.DEFAULT_USER;
+        authenticate(ctx, user, ctx.arg(ctx.argc() - 1));
         ctx.reply().ok();
     }
 
-    private static void authenticate(CommandContext ctx, String user, String password) {
-        String required = ctx.server().config().get("requirepass");
-        boolean ok = user.equals("default") && (required.isEmpty() || constantTimeEquals(required, password));
-        if (!ok) {
+    /** AUTH and HELLO AUTH: the connection runs as the user from now on; a failure is logged (ACL LOG). */
+    private static void authenticate(CommandContext ctx, String name, byte[] password) {
+        User user = ctx.server().acl().authenticate(name, password);
+        if (user == null) {
+            AclCheck.log(ctx.server(), ctx.session(), name, Denial.Reason.AUTH, ctx.string(0));
             throw WRONGPASS;
         }
-        ctx.session().authenticated(true);
+        ctx.session().authenticatedAs(user);
     }
 
     static void hello(CommandContext ctx) {
@@ -110,7 +123,7 @@ final class ConnectionCommands {
         for (; i < ctx.argc(); i++) {
             String option = ctx.keyword(i);
             if (option.equals("auth") && i + 2 < ctx.argc()) {
-                authenticate(ctx, ctx.string(i + 1), ctx.string(i + 2));
+                authenticate(ctx, ctx.string(i + 1), ctx.arg(i + 2));
                 i += 2;
             } else if (option.equals("setname") && i + 1 < ctx.argc()) {
                 name = ClientCommands.checkName(ctx.string(++i));
@@ -173,11 +186,8 @@ final class ConnectionCommands {
         session.db(0);
         session.protocol(2);
         session.name("");
-        session.authenticated(ctx.server().config().get("requirepass").isEmpty());
+        session.noTouch(false);
+        session.startAsDefaultUser(ctx.server().acl().defaultUser());
         new Reply(ctx.reply().buffer(), 2).simple("RESET");
-    }
-
-    private static boolean constantTimeEquals(String expected, String given) {
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -42,7 +42,7 @@ final class ImportCommands {
     static List<CommandSpec> specs() {
         return List.of(
                 command("rdm.import.begin").arity(6).flags(ADMIN, NOSCRIPT, NO_MULTI).group("cluster")
-                        .syntax("db key path size REPLACE|KEEP")
+                        .syntax("db key path size <REPLACE | KEEP>")
                         .summary("An internal command of MIGRATE: a key's file is about to arrive.")
                         .handler(ImportCommands::begin),
                 command("rdm.import.block").arity(3).flags(ADMIN, NOSCRIPT, NO_MULTI, LOCK_FREE).group("cluster")
@@ -53,7 +53,7 @@ final class ImportCommands {
                         .summary("An internal command of MIGRATE: makes the blocks received so far durable.")
                         .handler(ImportCommands::flush),
                 command("rdm.import.key").arity(6).flags(WRITE, ADMIN, NOSCRIPT, NO_MULTI).group("cluster")
-                        .syntax("size type value_size dim w|r")
+                        .syntax("size type value_size dim <w | r>")
                         .summary("An internal command of MIGRATE: the file is complete; map it under the key.")
                         .handler(ImportCommands::key));
     }
@@ -75,6 +75,8 @@ final class ImportCommands {
             throw new RedmapException("BUSYKEY", "Target key name already exists.");
         }
         Path target = ctx.keyspace().store().files().policy().resolve(path);
+        AclCheck.checkKey(ctx, ctx.arg(2));
+        AclCheck.checkFile(ctx, target);
         for (MappedFile open : ctx.keyspace().store().files().openFiles()) {
             if (open.path().equals(target.toString()) && (existing == null || existing.file() != open)) {
                 throw RedmapException.err("the target file " + target + " is mapped by another key");

@@ -1,82 +1,122 @@
 package io.redmap.command;
 
-import java.nio.file.Path;
-import java.nio.file.Files;
 import io.redmap.keyspace.Database;
 import io.redmap.replication.MasterLink;
 import io.redmap.replication.ReplicaLink;
 import io.redmap.replication.Replication;
 import io.redmap.replication.ReplicationState;
+import io.redmap.server.ClientType;
 import io.redmap.server.ServerState;
 import io.redmap.store.MappedFile;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
-/** The text of INFO: Redis's sections and field names, plus a {@code # Mmap} section. */
+/**
+ * The text of INFO: Redis 7's sections in its order and its field names, plus redmap's
+ * {@code # Mmap} section after {@code # Keyspace}. Fields that mean what Redis means hold the
+ * JVM's figures ({@link InfoMemoryAndStats}); those whose concept redmap lacks (forks, AOF,
+ * expiry, eviction) are 0, as Redis shows them when unused.
+ */
 final class InfoReport {
-    private static final List<String> DEFAULT_SECTIONS =
-            List.of("server", "clients", "memory", "persistence", "stats", "replication", "cpu", "cluster", "keyspace",
-                    "mmap");
+    /** Every section, in Redis 7.2's order. */
+    private static final List<String> ORDER = List.of("server", "clients", "memory", "persistence", "stats",
+            "replication", "cpu", "modules", "commandstats", "errorstats", "latencystats", "cluster", "keyspace", "mmap");
+    /** INFO with no argument, or {@code default}: all but the per-command sections, as Redis. */
+    private static final Set<String> DEFAULT = Set.of("server", "clients", "memory", "persistence", "stats",
+            "replication", "cpu", "modules", "errorstats", "cluster", "keyspace", "mmap");
+    /** Headers that are not the name capitalised. */
+    private static final Map<String, String> HEADERS = Map.of("cpu", "CPU");
 
     private InfoReport() {
     }
 
+    /**
+     * The sections asked for (any case): none or {@code default} the default ones, {@code all} and
+     * {@code everything} every one, several names their union (Redis 7), unknown names nothing.
+     */
     static String render(ServerState server, Set<String> requested) {
-        Map<String, Consumer<StringBuilder>> sections = new LinkedHashMap<>();
-        sections.put("server", out -> server(server, out));
-        sections.put("clients", out -> clients(server, out));
-        sections.put("memory", out -> memory(out));
-        sections.put("persistence", out -> persistence(server, out));
-        sections.put("stats", out -> stats(server, out));
-        sections.put("replication", out -> replication(server, out));
-        sections.put("cpu", out -> cpu(out));
-        sections.put("cluster", out -> field(out, "cluster_enabled", server.cluster() == null ? 0 : 1));
-        sections.put("keyspace", out -> keyspace(server, out));
-        sections.put("mmap", out -> mmap(server, out));
-        boolean all = requested.isEmpty() || requested.contains("all") || requested.contains("everything")
-                || requested.contains("default");
+        Map<String, BiConsumer<ServerState, StringBuilder>> sections = new LinkedHashMap<>();
+        sections.put("server", InfoReport::server);
+        sections.put("clients", InfoReport::clients);
+        sections.put("memory", InfoMemoryAndStats::memory);
+        sections.put("persistence", InfoReport::persistence);
+        sections.put("stats", InfoMemoryAndStats::stats);
+        sections.put("replication", InfoReport::replication);
+        sections.put("cpu", InfoMemoryAndStats::cpu);
+        sections.put("modules", (state, out) -> { }); // no modules: the header alone, as Redis
+        // Commandstats, Errorstats and Latencystats: the per-command statistics fill these (issue 12, stats).
+        sections.put("commandstats", (state, out) -> { });
+        sections.put("errorstats", (state, out) -> { });
+        sections.put("latencystats", (state, out) -> { });
+        sections.put("cluster", (state, out) -> field(out, "cluster_enabled", state.cluster() == null ? 0 : 1));
+        sections.put("keyspace", InfoReport::keyspace);
+        sections.put("mmap", InfoReport::mmap);
+        Set<String> chosen = chosen(requested);
         StringBuilder text = new StringBuilder();
-        for (var section : sections.entrySet()) {
-            if (all ? DEFAULT_SECTIONS.contains(section.getKey()) : requested.contains(section.getKey())) {
+        for (String name : ORDER) {
+            if (chosen.contains(name)) {
                 if (!text.isEmpty()) {
                     text.append("\r\n");
                 }
-                String name = section.getKey();
-                text.append("# ").append(name.substring(0, 1).toUpperCase(Locale.ROOT)).append(name.substring(1)).append("\r\n");
-                section.getValue().accept(text);
+                text.append("# ").append(HEADERS.getOrDefault(name, name.substring(0, 1).toUpperCase(Locale.ROOT)
+                        + name.substring(1))).append("\r\n");
+                sections.get(name).accept(server, text);
             }
         }
         return text.toString();
     }
 
-    private static StringBuilder field(StringBuilder out, String name, Object value) {
+    private static Set<String> chosen(Set<String> requested) {
+        if (requested.isEmpty()) {
+            return DEFAULT;
+        }
+        Set<String> chosen = new java.util.HashSet<>();
+        for (String name : requested) {
+            switch (name.toLowerCase(Locale.ROOT)) {
+                case "default" -> chosen.addAll(DEFAULT);
+                case "all", "everything" -> chosen.addAll(ORDER);
+                default -> chosen.add(name.toLowerCase(Locale.ROOT));
+            }
+        }
+        return chosen;
+    }
+
+    static StringBuilder field(StringBuilder out, String name, Object value) {
         return out.append(name).append(':').append(value).append("\r\n");
     }
 
     private static void server(ServerState server, StringBuilder out) {
-        long uptime = (System.currentTimeMillis() - server.startMillis()) / 1000;
+        long now = System.currentTimeMillis();
+        long uptime = (now - server.startMillis()) / 1000;
         field(out, "redis_version", ServerState.REDIS_VERSION);
-        field(out, "redmap_version", ServerState.VERSION);
+        field(out, "redis_git_sha1", "00000000");
+        field(out, "redis_git_dirty", 0);
+        field(out, "redis_build_id", "0");
         field(out, "redis_mode", server.cluster() == null ? "standalone" : "cluster");
         field(out, "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         field(out, "arch_bits", 64);
-        field(out, "java_version", Runtime.version());
+        field(out, "monotonic_clock", "POSIX clock_gettime"); // System.nanoTime's source on Linux
+        field(out, "multiplexing_api", io.netty.channel.epoll.Epoll.isAvailable() ? "epoll" : "java.nio");
         field(out, "process_id", ProcessHandle.current().pid());
+        field(out, "process_supervised", "no");
         field(out, "run_id", server.runId());
         field(out, "tcp_port", server.port());
-        field(out, "server_time_usec", System.currentTimeMillis() * 1000);
+        field(out, "server_time_usec", now * 1000);
         field(out, "uptime_in_seconds", uptime);
         field(out, "uptime_in_days", uptime / 86400);
         field(out, "hz", server.config().get("hz"));
+        field(out, "configured_hz", server.config().get("hz"));
+        field(out, "lru_clock", (now / 1000) & ((1 << 24) - 1));
         field(out, "executable", "bin/redmap-server");
         field(out, "config_file", server.config().configFile() == null ? "" : server.config().configFile());
+        field(out, "io_threads_active", 0);
+        field(out, "redmap_version", ServerState.VERSION);
+        field(out, "java_version", Runtime.version());
     }
 
     /** Redis 7's fields, in its order (compared with a real redis-server): Sentinel and exporters parse them. */
@@ -136,71 +176,45 @@ final class InfoReport {
     }
 
     private static void clients(ServerState server, StringBuilder out) {
+        long pubsub = server.clients().all().stream().filter(session -> session.type() == ClientType.PUBSUB).count();
+        long watching = server.clients().all().stream().filter(session -> !session.watched().isEmpty()).count();
         field(out, "connected_clients", server.clients().size());
+        field(out, "cluster_connections", 0);
         field(out, "maxclients", server.config().get("maxclients"));
+        // Requests and replies are not buffered per client as Redis does (see docs/observability.md).
+        field(out, "client_recent_max_input_buffer", 0);
+        field(out, "client_recent_max_output_buffer", 0);
         field(out, "blocked_clients", 0);
-    }
-
-    private static void memory(StringBuilder out) {
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        long heap = memory.getHeapMemoryUsage().getUsed();
-        long nonHeap = memory.getNonHeapMemoryUsage().getUsed();
-        field(out, "used_memory", heap + nonHeap);
-        field(out, "used_memory_human", human(heap + nonHeap));
-        field(out, "used_memory_heap", heap);
-        field(out, "used_memory_rss", rss());
-        field(out, "maxmemory", 0);
-        field(out, "maxmemory_policy", "noeviction");
-    }
-
-    private static long rss() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (Exception e) {
-            // Not on Linux: report 0 rather than fail INFO.
-        }
-        return 0;
+        field(out, "tracking_clients", 0);
+        field(out, "pubsub_clients", pubsub);
+        field(out, "watching_clients", watching);
+        field(out, "clients_in_timeout_table", 0);
+        field(out, "total_watched_keys", server.watches().isEmpty() ? 0 : server.clients().all().stream()
+                .mapToLong(session -> session.watched().size()).sum());
+        field(out, "total_blocking_keys", 0);
+        field(out, "total_blocking_keys_on_nokey", 0);
     }
 
     private static void persistence(ServerState server, StringBuilder out) {
+        // While the catalogue cannot be written, as Redis shows a failed save (its MISCONF state).
+        String notSaved = server.keyspace().notSavedReason();
         field(out, "loading", 0);
+        field(out, "async_loading", 0);
         field(out, "rdb_changes_since_last_save", 0);
         field(out, "rdb_bgsave_in_progress", 0);
         field(out, "rdb_last_save_time", server.lastSaveSeconds());
-        // While the catalogue cannot be written, as Redis shows a failed save (its MISCONF state).
-        String notSaved = server.keyspace().notSavedReason();
         field(out, "rdb_last_bgsave_status", notSaved == null ? "ok" : "err");
-        field(out, "catalogue_last_save_error", notSaved == null ? "" : notSaved);
+        field(out, "rdb_last_bgsave_time_sec", -1);
+        field(out, "rdb_current_bgsave_time_sec", -1);
         field(out, "aof_enabled", 0);
+        field(out, "aof_rewrite_in_progress", 0);
+        field(out, "aof_rewrite_scheduled", 0);
+        field(out, "aof_last_rewrite_time_sec", -1);
+        field(out, "aof_current_rewrite_time_sec", -1);
+        field(out, "aof_last_bgrewrite_status", "ok");
+        field(out, "aof_last_write_status", "ok");
+        field(out, "catalogue_last_save_error", notSaved == null ? "" : notSaved);
         field(out, "mmap_sync", server.config().get("mmap-sync"));
-    }
-
-    private static void stats(ServerState server, StringBuilder out) {
-        field(out, "total_connections_received", server.stats().connectionsReceived.sum());
-        field(out, "total_commands_processed", server.stats().commandsProcessed.sum());
-        field(out, "rejected_connections", server.stats().connectionsRejected.sum());
-        field(out, "sync_full", server.replication().replicas().fullSyncs());
-        field(out, "sync_partial_ok", server.replication().replicas().partialSyncsAccepted());
-        field(out, "sync_partial_err", server.replication().replicas().partialSyncsRefused());
-        field(out, "total_error_replies", server.stats().errorReplies.sum());
-        field(out, "total_net_input_bytes", server.stats().bytesRead.sum());
-        field(out, "total_net_output_bytes", server.stats().bytesWritten.sum());
-        field(out, "protocol_errors", server.stats().protocolErrors.sum());
-        field(out, "keyspace_hits", 0);
-        field(out, "keyspace_misses", 0);
-        field(out, "pubsub_channels", server.pubsub().channelCount());
-        field(out, "pubsub_patterns", server.pubsub().patternCount());
-    }
-
-    private static void cpu(StringBuilder out) {
-        var os = ManagementFactory.getOperatingSystemMXBean();
-        long cpuNanos = os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
-        field(out, "used_cpu_sys", String.format(Locale.ROOT, "%.6f", 0.0));
-        field(out, "used_cpu_user", String.format(Locale.ROOT, "%.6f", cpuNanos / 1e9));
     }
 
     private static void keyspace(ServerState server, StringBuilder out) {
@@ -223,13 +237,18 @@ final class InfoReport {
         field(out, "mapped_keys", server.keyspace().size());
         field(out, "mapped_bytes", mappedBytes);
         field(out, "mapped_bytes_human", human(mappedBytes));
+        // How much of it is in the page cache (mincore, sampled past 1 GiB: store.Residency).
+        io.redmap.store.Residency.Estimate resident = io.redmap.store.Residency.of(files);
+        field(out, "mapped_resident_bytes", resident.residentBytes());
+        field(out, "mapped_resident_bytes_human", human(resident.residentBytes()));
+        field(out, "mapped_resident_ratio", String.format(Locale.ROOT, "%.4f", resident.ratio()));
         field(out, "reserved_address_space", reservedBytes);
         field(out, "files_open", files.size());
         field(out, "files_dirty", server.keyspace().store().durability().dirtyCount());
         field(out, "mmap_sync", server.config().get("mmap-sync"));
     }
 
-    private static String human(long bytes) {
+    static String human(long bytes) {
         if (bytes < 1024) {
             return bytes + "B";
         }

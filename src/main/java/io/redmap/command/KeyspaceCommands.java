@@ -1,5 +1,6 @@
 package io.redmap.command;
 
+import io.redmap.acl.AclCategory;
 import io.redmap.RedmapException;
 import io.redmap.keyspace.ByteKey;
 import io.redmap.keyspace.Database;
@@ -14,6 +15,7 @@ import java.util.function.Predicate;
 import static io.redmap.command.CommandFlag.FAST;
 import static io.redmap.command.CommandFlag.READONLY;
 import static io.redmap.command.CommandFlag.WRITE;
+import static io.redmap.command.CommandFlag.TOUCHES_ARBITRARY_KEYS;
 import static io.redmap.command.CommandSpec.command;
 
 /** Commands on keys as a whole. Unmapping never deletes a file. */
@@ -26,45 +28,76 @@ final class KeyspaceCommands {
 
     static List<CommandSpec> specs() {
         return List.of(
-                command("del").arity(-2).flags(WRITE).keys(KeySpec.ALL).group("generic")
+                command("del").arity(-2).flags(WRITE).acl(AclCategory.KEYSPACE)
+                        .tips("request_policy:multi_shard", "response_policy:agg_sum")
+                        .keys(KeySpec.fromFirst("RM", "delete")).group("generic")
                         .syntax("key [key ...]").summary("Unmaps keys (their files stay); replies how many existed.")
                         .complexity("O(N) where N is the number of keys").handler(KeyspaceCommands::del),
-                command("unlink").arity(-2).flags(WRITE, FAST).keys(KeySpec.ALL).group("generic")
+                command("unlink").arity(-2).flags(WRITE, FAST).acl(AclCategory.KEYSPACE)
+                        .tips("request_policy:multi_shard", "response_policy:agg_sum").since("4.0.0")
+                        .keys(KeySpec.fromFirst("RM", "delete")).group("generic")
                         .syntax("key [key ...]").summary("Same as DEL.")
                         .complexity("O(N) where N is the number of keys").handler(KeyspaceCommands::del),
-                command("exists").arity(-2).flags(READONLY, FAST).keys(KeySpec.ALL).group("generic")
+                command("exists").arity(-2).flags(READONLY, FAST).acl(AclCategory.KEYSPACE)
+                        .tips("request_policy:multi_shard", "response_policy:agg_sum")
+                        .history("3.0.3", "Accepts multiple `key` arguments.").keys(KeySpec.fromFirst("RO"))
+                        .group("generic")
                         .syntax("key [key ...]").summary("Counts how many of the keys exist.")
                         .complexity("O(N) where N is the number of keys").handler(KeyspaceCommands::exists),
-                command("type").arity(2).flags(READONLY, FAST).keys(KeySpec.FIRST).group("generic")
+                command("type").arity(2).flags(READONLY, FAST).acl(AclCategory.KEYSPACE).keys(KeySpec.atFirst("RO"))
+                        .group("generic")
                         .syntax("key").summary("Returns 'mmap' for a mapped key, 'none' for a missing one.")
                         .handler(KeyspaceCommands::type),
-                command("ttl").arity(2).flags(READONLY, FAST).keys(KeySpec.FIRST).group("generic")
+                command("ttl").arity(2).flags(READONLY, FAST).acl(AclCategory.KEYSPACE)
+                        .tips("nondeterministic_output").history("2.8.0", "Added the -2 reply.")
+                        .keys(KeySpec.atFirst("RO", "access")).group("generic")
                         .syntax("key").summary("Mapped keys never expire: -1, or -2 when missing.")
                         .handler(KeyspaceCommands::ttl),
-                command("pttl").arity(2).flags(READONLY, FAST).keys(KeySpec.FIRST).group("generic")
+                command("pttl").arity(2).flags(READONLY, FAST).acl(AclCategory.KEYSPACE)
+                        .tips("nondeterministic_output").since("2.6.0").history("2.8.0", "Added the -2 reply.")
+                        .keys(KeySpec.atFirst("RO", "access")).group("generic")
                         .syntax("key").summary("Mapped keys never expire: -1, or -2 when missing.")
                         .handler(KeyspaceCommands::ttl),
-                command("keys").arity(2).flags(READONLY).group("generic").syntax("pattern")
+                command("keys").arity(2).flags(READONLY).acl(AclCategory.KEYSPACE, AclCategory.DANGEROUS)
+                        .tips("request_policy:all_shards", "nondeterministic_output_order")
+                        .group("generic").syntax("pattern")
                         .complexity("O(N) with N being the number of keys in the database")
                         .summary("Returns the keys matching a glob-style pattern.").handler(KeyspaceCommands::keys),
-                command("scan").arity(-2).flags(READONLY).group("generic")
+                command("scan").arity(-2).flags(READONLY, TOUCHES_ARBITRARY_KEYS).acl(AclCategory.KEYSPACE)
+                        .tips("nondeterministic_output", "request_policy:special", "response_policy:special")
+                        .since("2.8.0").history("6.0.0", "Added the `TYPE` subcommand.").group("generic")
                         .syntax("cursor [MATCH pattern] [COUNT count] [TYPE type]")
                         .complexity("O(1) for every call. O(N) for a complete iteration")
                         .summary("Iterates over the keys of the database.").handler(KeyspaceCommands::scan),
-                command("rename").arity(3).flags(WRITE).keys(new KeySpec(1, 2, 1)).group("generic")
+                command("rename").arity(3).flags(WRITE).acl(AclCategory.KEYSPACE)
+                        .keys(KeySpec.of(KeySpec.Range.at(1, "RW", "access", "delete"), KeySpec.Range.at(2, "OW", "update")))
+                        .group("generic")
                         .syntax("key newkey").summary("Renames a key, replacing the target.")
                         .handler(ctx -> rename(ctx, false)),
-                command("renamenx").arity(3).flags(WRITE, FAST).keys(new KeySpec(1, 2, 1)).group("generic")
+                command("renamenx").arity(3).flags(WRITE, FAST).acl(AclCategory.KEYSPACE)
+                        .history("3.2.0", "The command no longer returns an error when source and destination names are the same.")
+                        .keys(KeySpec.of(KeySpec.Range.at(1, "RW", "access", "delete"), KeySpec.Range.at(2, "OW", "insert")))
+                        .group("generic")
                         .syntax("key newkey").summary("Renames a key only if the new name is free.")
                         .handler(ctx -> rename(ctx, true)),
-                command("move").arity(3).flags(WRITE, FAST).keys(KeySpec.FIRST).group("generic")
+                command("move").arity(3).flags(WRITE, FAST).acl(AclCategory.KEYSPACE)
+                        .keys(KeySpec.atFirst("RW", "access", "update")).group("generic")
                         .syntax("key db").summary("Moves a key to another database.").handler(KeyspaceCommands::move),
-                command("dbsize").arity(1).flags(READONLY, FAST).group("server")
+                command("dbsize").arity(1).flags(READONLY, FAST).acl(AclCategory.KEYSPACE)
+                        .tips("request_policy:all_shards", "response_policy:agg_sum").group("server")
                         .summary("Returns the number of keys in the database.").handler(KeyspaceCommands::dbsize),
-                command("flushdb").arity(-1).flags(WRITE).group("server").syntax("[ASYNC | SYNC]")
+                command("flushdb").arity(-1).flags(WRITE).acl(AclCategory.KEYSPACE, AclCategory.DANGEROUS)
+                        .tips("request_policy:all_shards", "response_policy:all_succeeded")
+                        .history("4.0.0", "Added the `ASYNC` flushing mode modifier.")
+                        .history("6.2.0", "Added the `SYNC` flushing mode modifier.")
+                        .group("server").syntax("[ASYNC | SYNC]")
                         .complexity("O(N) where N is the number of keys in the selected database")
                         .summary("Unmaps every key of the database; files stay.").handler(ctx -> flush(ctx, false)),
-                command("flushall").arity(-1).flags(WRITE).group("server").syntax("[ASYNC | SYNC]")
+                command("flushall").arity(-1).flags(WRITE).acl(AclCategory.KEYSPACE, AclCategory.DANGEROUS)
+                        .tips("request_policy:all_shards", "response_policy:all_succeeded")
+                        .history("4.0.0", "Added the `ASYNC` flushing mode modifier.")
+                        .history("6.2.0", "Added the `SYNC` flushing mode modifier.")
+                        .group("server").syntax("[ASYNC | SYNC]")
                         .complexity("O(N) where N is the total number of keys in all databases")
                         .summary("Unmaps every key of every database; files stay.").handler(ctx -> flush(ctx, true)));
     }

@@ -1,12 +1,15 @@
 package io.redmap.command;
 
+import io.redmap.acl.AclCategory;
 import io.redmap.RedmapException;
 import io.redmap.cluster.Migration;
 import io.redmap.keyspace.ByteKey;
 import io.redmap.protocol.PendingReply;
+import io.redmap.protocol.Request;
 import io.redmap.replication.Replication;
 import io.redmap.store.MappedArray;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -28,12 +31,45 @@ final class MigrateCommand {
     }
 
     static List<CommandSpec> specs() {
-        return List.of(command("migrate").arity(-6).flags(WRITE, NO_MULTI).group("generic")
-                .syntax("host port key|\"\" destination-db timeout [COPY] [REPLACE] [AUTH password | AUTH2 username password] "
+        return List.of(command("migrate").arity(-6).flags(WRITE, NO_MULTI)
+                .keys(KeySpec.of(KeySpec.Range.at(3, "RW", "access", "delete"),
+                        KeySpec.Range.afterKeyword("KEYS", -2, "RW", "access", "delete", "incomplete"))
+                        .foundBy(MigrateCommand::keyPositions))
+                .acl(AclCategory.KEYSPACE, AclCategory.DANGEROUS).tips("nondeterministic_output").since("2.6.0")
+                .history("3.0.0", "Added the `COPY` and `REPLACE` options.").history("3.0.6", "Added the `KEYS` option.")
+                .history("4.0.7", "Added the `AUTH` option.").history("6.0.0", "Added the `AUTH2` option.")
+                .group("generic")
+                .syntax("host port <key | \"\"> destination-db timeout [COPY] [REPLACE] [AUTH password | AUTH2 username password] "
                         + "[KEYS key [key ...]]")
                 .complexity("O(N) in the size of the arrays' files (only the blocks the target lacks are sent)")
                 .summary("Atomically transfers arrays, with their files, from one server to another.")
                 .handler(MigrateCommand::migrate));
+    }
+
+    /**
+     * The keys, as Redis's migrateGetKeys finds them: the third argument, or with {@code KEYS} (the
+     * third then empty) every argument after it; AUTH's and AUTH2's values are skipped.
+     */
+    static int[] keyPositions(Request request) {
+        int first = 3;
+        int count = 1;
+        for (int i = 6; i < request.size(); i++) {
+            String word = new String(request.word(i), StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT);
+            if (word.equals("keys")) {
+                if (request.word(3).length > 0) {
+                    return new int[0];
+                }
+                first = i + 1;
+                count = request.size() - first;
+                break;
+            }
+            i += word.equals("auth") ? 1 : word.equals("auth2") ? 2 : 0;
+        }
+        int[] positions = new int[Math.max(0, count)];
+        for (int k = 0; k < positions.length; k++) {
+            positions[k] = first + k;
+        }
+        return positions;
     }
 
     static void migrate(CommandContext ctx) {
@@ -105,8 +141,10 @@ final class MigrateCommand {
         List<Migration.Key> keys = new ArrayList<>();
         int db = ctx.session().db();
         for (ByteKey name : names) {
+            AclCheck.checkKey(ctx, name.bytes());
             MappedArray array = ctx.keyspace().get(db, name);
             if (array != null) {
+                AclCheck.checkFile(ctx, Path.of(array.file().path()));
                 String path = array.file().path();
                 keys.add(new Migration.Key(db, name, array.file(), path, Replication.transferPath(dir, Path.of(path))));
             }

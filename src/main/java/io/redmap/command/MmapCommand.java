@@ -35,7 +35,7 @@ final class MmapCommand {
     }
 
     static List<CommandSpec> specs() {
-        return List.of(command("mmap").arity(-3).flags(WRITE, DENYOOM, ARRAY_EVENT).keys(KeySpec.FIRST).group("module")
+        return List.of(command("mmap").arity(-3).flags(WRITE, DENYOOM, ARRAY_EVENT).keys(KeySpec.atFirst("OW", "insert")).group("module")
                 .syntax("key path [type [value_size] [DIM n] [WRITABLE]]")
                 .summary("Maps a file of typed values to a key; replies the element count.")
                 .handler(MmapCommand::mmap));
@@ -43,6 +43,7 @@ final class MmapCommand {
 
     static void mmap(CommandContext ctx) {
         ArraySpec spec = parse(ctx);
+        AclCheck.checkMappedPath(ctx, spec.path());
         boolean create = spec.writable() && ctx.server().config().mmapCreateAllowed();
         if (create && ctx.session().type() == ClientType.MASTER) {
             makeParentDirectories(ctx, spec.path());

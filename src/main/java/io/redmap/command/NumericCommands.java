@@ -33,15 +33,15 @@ final class NumericCommands {
 
     static List<CommandSpec> specs() {
         return List.of(
-                command("vincrby").arity(4).flags(WRITE, DENYOOM, FAST, ARRAY_EVENT).keys(KeySpec.FIRST).group("module")
+                command("vincrby").arity(4).flags(WRITE, DENYOOM, FAST, ARRAY_EVENT).keys(KeySpec.atFirst("RW", "access", "update")).group("module")
                         .syntax("key index delta").summary("Adds an integer to an element atomically; replies the new value.")
                         .handler(NumericCommands::vincrby),
-                command("vincrbyfloat").arity(4).flags(WRITE, DENYOOM, FAST, ARRAY_EVENT).keys(KeySpec.FIRST).group("module")
+                command("vincrbyfloat").arity(4).flags(WRITE, DENYOOM, FAST, ARRAY_EVENT).keys(KeySpec.atFirst("RW", "access", "update")).group("module")
                         .syntax("key index delta")
                         .summary("Adds a floating-point number to an element atomically; replies the new value.")
                         .handler(NumericCommands::vincrbyfloat),
-                command("vagg").arity(-3).flags(READONLY).keys(KeySpec.FIRST).group("module")
-                        .syntax("key SUM|MIN|MAX|AVG|COUNT [start stop]")
+                command("vagg").arity(-3).flags(READONLY).keys(KeySpec.atFirst("RO", "access")).group("module")
+                        .syntax("key <SUM | MIN | MAX | AVG | COUNT> [start stop]")
                         .complexity("O(N) where N is the number of elements in the range")
                         .summary("Aggregates elements on the server (as numpy computes them); nil for an empty range.")
                         .handler(NumericCommands::vagg));

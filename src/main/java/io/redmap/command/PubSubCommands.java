@@ -15,6 +15,7 @@ import static io.redmap.command.CommandFlag.MAY_REPLICATE;
 import static io.redmap.command.CommandFlag.NOSCRIPT;
 import static io.redmap.command.CommandFlag.PUBSUB;
 import static io.redmap.command.CommandFlag.STALE;
+import static io.redmap.command.CommandFlag.SENTINEL;
 import static io.redmap.command.CommandSpec.command;
 
 /**
@@ -39,36 +40,41 @@ final class PubSubCommands {
 
     static List<CommandSpec> specs() {
         return List.of(
-                command("subscribe").arity(-2).flags(PUBSUB, NOSCRIPT, LOADING, STALE).group("pubsub")
+                command("subscribe").arity(-2).flags(PUBSUB, NOSCRIPT, LOADING, STALE, SENTINEL).since("2.0.0")
+                        .group("pubsub")
                         .syntax("channel [channel ...]").complexity("O(N) where N is the number of channels to subscribe to.")
                         .summary("Listens for messages published to channels.").handler(PubSubCommands::subscribe),
-                command("unsubscribe").arity(-1).flags(PUBSUB, NOSCRIPT, LOADING, STALE).group("pubsub")
+                command("unsubscribe").arity(-1).flags(PUBSUB, NOSCRIPT, LOADING, STALE, SENTINEL).since("2.0.0")
+                        .group("pubsub")
                         .syntax("[channel [channel ...]]").complexity("O(N) where N is the number of channels to unsubscribe.")
                         .summary("Stops listening to messages posted to channels.").handler(PubSubCommands::unsubscribe),
-                command("psubscribe").arity(-2).flags(PUBSUB, NOSCRIPT, LOADING, STALE).group("pubsub")
+                command("psubscribe").arity(-2).flags(PUBSUB, NOSCRIPT, LOADING, STALE, SENTINEL).since("2.0.0")
+                        .group("pubsub")
                         .syntax("pattern [pattern ...]").complexity("O(N) where N is the number of patterns to subscribe to.")
                         .summary("Listens for messages published to channels that match one or more patterns.")
                         .handler(PubSubCommands::psubscribe),
-                command("punsubscribe").arity(-1).flags(PUBSUB, NOSCRIPT, LOADING, STALE).group("pubsub")
+                command("punsubscribe").arity(-1).flags(PUBSUB, NOSCRIPT, LOADING, STALE, SENTINEL).since("2.0.0")
+                        .group("pubsub")
                         .syntax("[pattern [pattern ...]]").complexity("O(N) where N is the number of patterns to unsubscribe.")
                         .summary("Stops listening to messages published to channels that match one or more patterns.")
                         .handler(PubSubCommands::punsubscribe),
-                command("publish").arity(3).flags(PUBSUB, LOADING, STALE, FAST, MAY_REPLICATE).group("pubsub")
+                command("publish").arity(3).flags(PUBSUB, LOADING, STALE, FAST, MAY_REPLICATE, SENTINEL)
+                        .since("2.0.0").group("pubsub")
                         .syntax("channel message").complexity("O(N+M) where N is the number of clients subscribed to the "
                                 + "receiving channel and M is the total number of subscribed patterns (by any client).")
                         .summary("Posts a message to a channel.")
                         .handler(ctx -> ctx.reply().integer(ctx.server().pubsub()
                                 .publish(ctx.arg(1), ctx.arg(2), ctx.session(), ctx::writeOwnMessage))),
-                command("pubsub").arity(-2).group("pubsub").summary("A container for Pub/Sub commands.")
+                command("pubsub").arity(-2).since("2.8.0").group("pubsub").summary("A container for Pub/Sub commands.")
                         .subcommands(
-                                command("channels").arity(-2).flags(PUBSUB, LOADING, STALE).group("pubsub")
+                                command("channels").arity(-2).flags(PUBSUB, LOADING, STALE).since("2.8.0").group("pubsub")
                                         .syntax("[pattern]").complexity("O(N) where N is the number of active channels.")
                                         .summary("Returns the active channels.").runs(PubSubCommands::channels),
-                                command("numsub").arity(-2).flags(PUBSUB, LOADING, STALE).group("pubsub")
+                                command("numsub").arity(-2).flags(PUBSUB, LOADING, STALE).since("2.8.0").group("pubsub")
                                         .syntax("[channel [channel ...]]").complexity("O(N) for the NUMSUB subcommand, "
                                                 + "where N is the number of requested channels")
                                         .summary("Returns a count of subscribers to channels.").runs(PubSubCommands::numsub),
-                                command("numpat").arity(2).flags(PUBSUB, LOADING, STALE).group("pubsub")
+                                command("numpat").arity(2).flags(PUBSUB, LOADING, STALE).since("2.8.0").group("pubsub")
                                         .summary("Returns a count of unique pattern subscriptions.")
                                         .runs(ctx -> ctx.reply().integer(ctx.server().pubsub().patternCount())))
                         .container());

@@ -1,5 +1,6 @@
 package io.redmap.command;
 
+import io.redmap.acl.AclCategory;
 import io.redmap.RedmapException;
 import io.redmap.replication.MasterLink;
 import io.redmap.replication.ReplicaLink;
@@ -13,6 +14,9 @@ import static io.redmap.command.CommandFlag.LOADING;
 import static io.redmap.command.CommandFlag.NOSCRIPT;
 import static io.redmap.command.CommandFlag.NO_MULTI;
 import static io.redmap.command.CommandFlag.STALE;
+import static io.redmap.command.CommandFlag.SENTINEL;
+import static io.redmap.command.CommandFlag.NO_ASYNC_LOADING;
+import static io.redmap.command.CommandFlag.ALLOW_BUSY;
 import static io.redmap.command.CommandSpec.command;
 
 /** Replication: ROLE, REPLICAOF (SLAVEOF), what a replica sends its master (PSYNC, REPLCONF), and WAIT. */
@@ -22,25 +26,29 @@ final class ReplicationCommands {
 
     static List<CommandSpec> specs() {
         return List.of(
-                command("role").arity(1).flags(NOSCRIPT, LOADING, STALE, FAST).group("server")
+                command("role").arity(1).flags(NOSCRIPT, LOADING, STALE, FAST, SENTINEL)
+                        .acl(AclCategory.ADMIN, AclCategory.DANGEROUS).since("2.8.12").group("server")
                         .summary("Returns the replication role.")
                         .handler(ReplicationCommands::role),
-                command("replicaof").arity(3).flags(ADMIN, NOSCRIPT, STALE).group("server")
-                        .syntax("host port | NO ONE")
+                command("replicaof").arity(3).flags(ADMIN, NOSCRIPT, STALE, NO_ASYNC_LOADING).since("5.0.0").group("server")
+                        .syntax("<host port | NO ONE>")
                         .summary("Configures a server as replica of another, or promotes it to a master.")
                         .handler(ReplicationCommands::replicaof),
-                command("slaveof").arity(3).flags(ADMIN, NOSCRIPT, STALE).group("server")
-                        .syntax("host port | NO ONE")
+                command("slaveof").arity(3).flags(ADMIN, NOSCRIPT, STALE, NO_ASYNC_LOADING)
+                        .deprecated("5.0.0", "`REPLICAOF`").group("server")
+                        .syntax("<host port | NO ONE>")
                         .summary("Sets a Redis server as a replica of another, or promotes it to being a master.")
                         .handler(ReplicationCommands::replicaof),
-                command("psync").arity(-3).flags(ADMIN, NOSCRIPT, NO_MULTI).group("server")
+                command("psync").arity(-3).flags(ADMIN, NOSCRIPT, NO_ASYNC_LOADING, NO_MULTI).since("2.8.0").group("server")
                         .syntax("replicationid offset")
                         .summary("An internal command used in replication.")
                         .handler(ReplicationCommands::psync),
-                command("replconf").arity(-1).flags(ADMIN, NOSCRIPT, LOADING, STALE).group("server")
+                command("replconf").arity(-1).flags(ADMIN, NOSCRIPT, LOADING, STALE, ALLOW_BUSY).since("3.0.0")
+                        .syscmd().group("server")
                         .summary("An internal command for configuring the replication stream.")
                         .handler(ReplicationCommands::replconf),
-                command("wait").arity(3).flags(NOSCRIPT).group("generic")
+                command("wait").arity(3).acl(AclCategory.CONNECTION)
+                        .tips("request_policy:all_shards", "response_policy:agg_min").since("3.0.0").group("generic")
                         .syntax("numreplicas timeout")
                         .complexity("O(1)")
                         .summary("Blocks until the asynchronous replication of all preceding write commands "

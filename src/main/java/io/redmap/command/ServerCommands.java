@@ -1,5 +1,6 @@
 package io.redmap.command;
 
+import io.redmap.acl.AclCategory;
 import io.redmap.RedmapException;
 
 import java.util.HashSet;
@@ -12,6 +13,9 @@ import static io.redmap.command.CommandFlag.LOADING;
 import static io.redmap.command.CommandFlag.NOSCRIPT;
 import static io.redmap.command.CommandFlag.NO_MULTI;
 import static io.redmap.command.CommandFlag.STALE;
+import static io.redmap.command.CommandFlag.SENTINEL;
+import static io.redmap.command.CommandFlag.NO_ASYNC_LOADING;
+import static io.redmap.command.CommandFlag.ALLOW_BUSY;
 import static io.redmap.command.CommandSpec.command;
 
 /** INFO, TIME, SAVE and friends, SHUTDOWN. */
@@ -21,23 +25,30 @@ final class ServerCommands {
 
     static List<CommandSpec> specs() {
         return List.of(
-                command("info").arity(-1).flags(LOADING, STALE).group("server").syntax("[section [section ...]]")
+                command("info").arity(-1).flags(LOADING, STALE, SENTINEL).acl(AclCategory.DANGEROUS)
+                        .tips("nondeterministic_output", "request_policy:all_shards", "response_policy:special")
+                        .history("7.0.0", "Added support for taking multiple section arguments.")
+                        .group("server").syntax("[section [section ...]]")
                         .summary("Returns information and statistics about the server, with a # Mmap section.")
                         .handler(ServerCommands::info),
-                command("time").arity(1).flags(LOADING, STALE, FAST).group("server")
+                command("time").arity(1).flags(LOADING, STALE, FAST).tips("nondeterministic_output").since("2.6.0")
+                        .group("server")
                         .summary("Returns the server time (seconds and microseconds).").handler(ServerCommands::time),
-                command("save").arity(1).flags(ADMIN, NOSCRIPT, NO_MULTI).group("server")
+                command("save").arity(1).flags(ADMIN, NOSCRIPT, NO_ASYNC_LOADING, NO_MULTI).group("server")
                         .summary("Syncs every array to disk and writes the catalogue.").handler(ctx -> {
                             ctx.server().save();
                             ctx.reply().ok();
                         }),
-                command("bgsave").arity(-1).flags(ADMIN, NOSCRIPT).group("server").syntax("[SCHEDULE]")
+                command("bgsave").arity(-1).flags(ADMIN, NOSCRIPT, NO_ASYNC_LOADING)
+                        .history("3.2.2", "Added the `SCHEDULE` option.").group("server").syntax("[SCHEDULE]")
                         .summary("Like SAVE (the catalogue is small; it is written at once).")
                         .handler(ServerCommands::bgsave),
-                command("lastsave").arity(1).flags(LOADING, STALE, FAST).group("server")
+                command("lastsave").arity(1).flags(LOADING, STALE, FAST).acl(AclCategory.ADMIN, AclCategory.DANGEROUS)
+                        .tips("nondeterministic_output").group("server")
                         .summary("Returns the time of the last SAVE.")
                         .handler(ctx -> ctx.reply().integer(ctx.server().lastSaveSeconds())),
-                command("shutdown").arity(-1).flags(ADMIN, NOSCRIPT, LOADING, STALE, NO_MULTI).group("server")
+                command("shutdown").arity(-1).flags(ADMIN, NOSCRIPT, LOADING, STALE, SENTINEL, NO_MULTI, ALLOW_BUSY)
+                        .history("7.0.0", "Added the `NOW`, `FORCE` and `ABORT` modifiers.").group("server")
                         .syntax("[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]")
                         .summary("Syncs arrays, writes the catalogue and stops the server.")
                         .handler(ServerCommands::shutdown));

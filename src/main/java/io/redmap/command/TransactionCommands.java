@@ -1,5 +1,6 @@
 package io.redmap.command;
 
+import io.redmap.acl.AclCategory;
 import io.redmap.RedmapException;
 import io.redmap.server.ClientSession;
 import io.redmap.server.ServerState;
@@ -11,6 +12,8 @@ import static io.redmap.command.CommandFlag.LOADING;
 import static io.redmap.command.CommandFlag.NOSCRIPT;
 import static io.redmap.command.CommandFlag.STALE;
 import static io.redmap.command.CommandFlag.TRANSACTION_CONTROL;
+import static io.redmap.command.CommandFlag.SKIP_SLOWLOG;
+import static io.redmap.command.CommandFlag.ALLOW_BUSY;
 import static io.redmap.command.CommandSpec.command;
 
 /** MULTI/EXEC/DISCARD/WATCH/UNWATCH: queued commands run as one under the command lock. */
@@ -20,20 +23,25 @@ final class TransactionCommands {
 
     static List<CommandSpec> specs() {
         return List.of(
-                command("multi").arity(1).flags(NOSCRIPT, LOADING, STALE, FAST, TRANSACTION_CONTROL).group("transactions")
+                command("multi").arity(1).flags(NOSCRIPT, LOADING, STALE, FAST, ALLOW_BUSY, TRANSACTION_CONTROL)
+                        .acl(AclCategory.TRANSACTION).since("1.2.0").group("transactions")
                         .summary("Starts a transaction.").handler(TransactionCommands::multi),
-                command("exec").arity(1).flags(NOSCRIPT, LOADING, STALE, TRANSACTION_CONTROL).group("transactions")
+                command("exec").arity(1).flags(NOSCRIPT, LOADING, STALE, SKIP_SLOWLOG, TRANSACTION_CONTROL)
+                        .acl(AclCategory.TRANSACTION).since("1.2.0").group("transactions")
                         .complexity("Depends on the commands in the transaction")
                         .summary("Executes the queued commands as one.").handler(TransactionCommands::exec),
-                command("discard").arity(1).flags(NOSCRIPT, LOADING, STALE, FAST, TRANSACTION_CONTROL)
+                command("discard").arity(1).flags(NOSCRIPT, LOADING, STALE, FAST, ALLOW_BUSY, TRANSACTION_CONTROL)
+                        .acl(AclCategory.TRANSACTION).since("2.0.0")
                         .group("transactions").summary("Discards the queued commands.")
                         .handler(TransactionCommands::discard),
-                command("watch").arity(-2).flags(NOSCRIPT, LOADING, STALE, FAST, TRANSACTION_CONTROL)
-                        .keys(KeySpec.ALL).group("transactions").syntax("key [key ...]")
+                command("watch").arity(-2).flags(NOSCRIPT, LOADING, STALE, FAST, ALLOW_BUSY, TRANSACTION_CONTROL)
+                        .acl(AclCategory.TRANSACTION).since("2.2.0")
+                        .keys(KeySpec.fromFirst("RO")).group("transactions").syntax("key [key ...]")
                         .summary("Makes the next EXEC fail if any of the keys changes.")
                         .handler(TransactionCommands::watch),
                 // Queued inside MULTI, as Redis does (its EXEC has already forgotten the watches).
-                command("unwatch").arity(1).flags(NOSCRIPT, LOADING, STALE, FAST)
+                command("unwatch").arity(1).flags(NOSCRIPT, LOADING, STALE, FAST, ALLOW_BUSY)
+                        .acl(AclCategory.TRANSACTION).since("2.2.0")
                         .group("transactions").summary("Forgets all watched keys.").handler(ctx -> {
                             ctx.server().watches().unwatchAll(ctx.session());
                             ctx.reply().ok();

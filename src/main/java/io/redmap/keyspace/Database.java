@@ -4,15 +4,23 @@ import io.redmap.store.MappedArray;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.random.RandomGenerator;
 
 /** One of the numbered databases: keys and the arrays they map. */
 public final class Database {
     private final int index;
-    private final Map<ByteKey, MappedArray> entries = new HashMap<>();
+    private Map<ByteKey, MappedArray> entries = new HashMap<>();
+    /**
+     * The keys as of the last change of the key set, for RANDOMKEY (null once the set changed): a
+     * HashMap cannot pick an entry at random, so the pool is rebuilt, once, after a change. Array
+     * commands never change the key set, so a workload of them keeps one pool.
+     */
+    private ByteKey[] randomPool;
 
     Database(int index) {
         this.index = index;
@@ -34,16 +42,49 @@ public final class Database {
         return entries.keySet();
     }
 
+    /** The keys and their arrays, to read (the catalogue's snapshot); changes go through the methods below. */
     Map<ByteKey, MappedArray> entries() {
-        return entries;
+        return Collections.unmodifiableMap(entries);
     }
 
     void put(ByteKey key, MappedArray array) {
         entries.put(key, array);
+        randomPool = null;
     }
 
     MappedArray remove(ByteKey key) {
+        randomPool = null;
         return entries.remove(key);
+    }
+
+    void putAll(Map<ByteKey, MappedArray> more) {
+        entries.putAll(more);
+        randomPool = null;
+    }
+
+    void clear() {
+        entries.clear();
+        randomPool = null;
+    }
+
+    /** SWAPDB: this database and the other trade their keys; each keeps its number. */
+    void swapKeys(Database other) {
+        Map<ByteKey, MappedArray> mine = entries;
+        entries = other.entries;
+        other.entries = mine;
+        randomPool = null;
+        other.randomPool = null;
+    }
+
+    /** A key chosen at random, each with the same chance (RANDOMKEY), or null when there is none. */
+    public ByteKey randomKey(RandomGenerator random) {
+        if (entries.isEmpty()) {
+            return null;
+        }
+        if (randomPool == null) {
+            randomPool = entries.keySet().toArray(ByteKey[]::new);
+        }
+        return randomPool[random.nextInt(randomPool.length)];
     }
 
     /** One page of a SCAN and the cursor that continues it (0 when done). */

@@ -36,6 +36,7 @@ public final class Keyspace implements AutoCloseable {
      */
     private final List<Catalogue.Entry> unavailable = new ArrayList<>();
     private final UndoLog undoLog = new UndoLog();
+    private final KeyAccess access = new KeyAccess();
     private boolean deferCommits;
     private volatile boolean uncommitted;
     /** Why the last save failed; while set, changes are refused (Redis's MISCONF state). */
@@ -65,6 +66,11 @@ public final class Keyspace implements AutoCloseable {
 
     public ArrayStore store() {
         return store;
+    }
+
+    /** When each key was last used, and how often (OBJECT IDLETIME and FREQ). */
+    public KeyAccess access() {
+        return access;
     }
 
     public Path catalogueFile() {
@@ -220,6 +226,24 @@ public final class Keyspace implements AutoCloseable {
         return true;
     }
 
+    /**
+     * SWAPDB: the two databases trade their keys (with the entries whose file is missing), as one
+     * change of the catalogue. Clients stay on their database numbers and see the other's keys.
+     */
+    public void swap(int first, int second) {
+        refuseWhileNotSaved();
+        if (first == second) {
+            return;
+        }
+        Runnable swap = () -> {
+            databases[first].swapKeys(databases[second]);
+            unavailable.replaceAll(entry -> entry.db() == first || entry.db() == second
+                    ? new Catalogue.Entry(entry.db() == first ? second : first, entry.key(), entry.spec()) : entry);
+        };
+        swap.run();
+        changed(swap, null);
+    }
+
     /** FLUSHDB: unmaps every key of one database. */
     public void flush(int db) {
         refuseWhileNotSaved();
@@ -235,13 +259,13 @@ public final class Keyspace implements AutoCloseable {
         List<Map<ByteKey, MappedArray>> removed = new ArrayList<>();
         for (int db = first; db <= last; db++) {
             removed.add(new HashMap<>(databases[db].entries()));
-            databases[db].entries().clear();
+            databases[db].clear();
         }
         List<Catalogue.Entry> forgotten = new ArrayList<>();
         unavailable.removeIf(entry -> entry.db() >= first && entry.db() <= last && forgotten.add(entry));
         changed(() -> {
             for (int db = first; db <= last; db++) {
-                databases[db].entries().putAll(removed.get(db - first));
+                databases[db].putAll(removed.get(db - first));
             }
             unavailable.addAll(forgotten);
         }, () -> removed.forEach(entries -> entries.values().forEach(store::close)));

@@ -42,11 +42,11 @@ public final class Subscriptions {
         return removed;
     }
 
-    List<ByteKey> channels() {
+    public List<ByteKey> channels() {
         return new ArrayList<>(channels);
     }
 
-    List<ByteKey> patterns() {
+    public List<ByteKey> patterns() {
         return new ArrayList<>(patterns);
     }
 

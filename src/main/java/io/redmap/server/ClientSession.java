@@ -3,6 +3,8 @@ package io.redmap.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.redmap.BatchClock;
+import io.redmap.acl.User;
+import io.redmap.acl.UserRules;
 import io.redmap.keyspace.ByteKey;
 import io.redmap.protocol.Reply;
 import io.redmap.protocol.Request;
@@ -35,9 +37,11 @@ public final class ClientSession implements Subscriber {
     private volatile int db;
     private volatile int protocol = 2;
     private volatile boolean authenticated;
+    private volatile User user;
     private volatile String lastCommand = "NULL";
     private volatile List<Request> multiQueue;
     private volatile boolean clusterReadOnly;
+    private boolean noTouch;
     private volatile AutoCloseable attachment;
     private volatile boolean asking;
     /** Read by other connections' CLIENT LIST: kept apart from the queue that only this connection touches. */
@@ -54,6 +58,13 @@ public final class ClientSession implements Subscriber {
     private volatile ClientType replicationRole;
     private volatile int replicaListeningPort;
     private volatile String replicaAnnouncedIp;
+
+    /** CLIENT REPLY ON|OFF|SKIP. */
+    private final ReplySwitch replies = new ReplySwitch();
+
+    public ReplySwitch replies() {
+        return replies;
+    }
 
     /** Replies of this batch's keyspace changes, replaced with -MISCONF if their change cannot be saved. */
     private final ChangeReplies changeReplies = new ChangeReplies();
@@ -265,9 +276,34 @@ public final class ClientSession implements Subscriber {
     private static final byte[] MESSAGE = "message".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] PMESSAGE = "pmessage".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-    /** The user this connection is authenticated as: there are no ACL users yet, only Redis's default one. */
-    public String user() {
-        return "default";
+    /**
+     * The user this connection runs as: the default user until AUTH; null for the link to our
+     * master, which may run anything (Redis's superuser client).
+     */
+    public User user() {
+        return user;
+    }
+
+    /** AUTH and HELLO AUTH succeeded as this user. */
+    public void authenticatedAs(User user) {
+        this.user = user;
+        this.authenticated = true;
+    }
+
+    /**
+     * Redis's clientSetDefaultAuth (a new connection, RESET): the default user, authenticated at
+     * once if it needs no password and is on.
+     */
+    public void startAsDefaultUser(User defaultUser) {
+        this.user = defaultUser;
+        UserRules rules = defaultUser.rules();
+        this.authenticated = rules.nopass() && rules.enabled();
+    }
+
+    /** The user's name as CLIENT LIST shows it. */
+    public String userName() {
+        User current = user;
+        return current == null ? "(superuser)" : current.name();
     }
 
     /**
@@ -298,6 +334,15 @@ public final class ClientSession implements Subscriber {
                 Log.warning("could not abandon " + work + ": " + e.getMessage());
             }
         }
+    }
+
+    /** CLIENT NO-TOUCH: this client's commands leave keys' access times and frequencies as they were. */
+    public boolean noTouch() {
+        return noTouch;
+    }
+
+    public void noTouch(boolean noTouch) {
+        this.noTouch = noTouch;
     }
 
     /** READONLY (cluster): this client reads from a replica of the slot's master. */

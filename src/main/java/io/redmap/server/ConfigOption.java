@@ -1,5 +1,6 @@
 package io.redmap.server;
 
+import java.math.BigInteger;
 import java.util.Locale;
 import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
@@ -53,6 +54,52 @@ public record ConfigOption(String name, String defaultValue, boolean mutable, Un
             }
             return Long.toString(parsed);
         });
+    }
+
+    /** A mutable integer accepted in [min, max] and kept within [low, high] (Redis's hz). */
+    static ConfigOption clamped(String name, long defaultValue, long min, long max, long low, long high) {
+        ConfigOption accepted = integer(name, defaultValue, min, max, true);
+        return new ConfigOption(name, Long.toString(defaultValue), true,
+                value -> Long.toString(Math.clamp(Long.parseLong(accepted.normalizer().apply(value)), low, high)));
+    }
+
+    /**
+     * A byte count as Redis's memory options take it ({@code maxmemory}): digits with an optional
+     * unit (b, k, kb, m, mb, g, gb, in any case), up to 2^64-1, kept as plain digits so that
+     * CONFIG GET answers bytes.
+     */
+    static ConfigOption memory(String name, long defaultValue, boolean mutable) {
+        return new ConfigOption(name, Long.toString(defaultValue), mutable, value -> {
+            try {
+                return parseUnsignedMemory(value).toString();
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new IllegalArgumentException("argument must be a memory value");
+            }
+        });
+    }
+
+    private static final BigInteger MAX_UNSIGNED = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+
+    private static BigInteger parseUnsignedMemory(String value) {
+        String text = value.toLowerCase(Locale.ROOT);
+        long multiplier = 1;
+        String[][] units = {{"gb", "1073741824"}, {"mb", "1048576"}, {"kb", "1024"}, {"g", "1000000000"},
+                {"m", "1000000"}, {"k", "1000"}, {"b", "1"}};
+        for (String[] unit : units) {
+            if (text.endsWith(unit[0])) {
+                multiplier = Long.parseLong(unit[1]);
+                text = text.substring(0, text.length() - unit[0].length());
+                break;
+            }
+        }
+        if (text.isEmpty() || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new NumberFormatException(value); // Redis refuses signs, spaces and fractions too
+        }
+        BigInteger bytes = new BigInteger(text).multiply(BigInteger.valueOf(multiplier));
+        if (bytes.compareTo(MAX_UNSIGNED) > 0) {
+            throw new ArithmeticException("more than 2^64-1 bytes");
+        }
+        return bytes;
     }
 
     static ConfigOption choice(String name, String defaultValue, boolean mutable, String... choices) {

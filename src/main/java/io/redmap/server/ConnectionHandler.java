@@ -55,6 +55,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
     private ByteBuf heldMessages;
     /** Batches of replies handed to {@link AppendGroup} and not sent yet. */
     private int repliesAwaitingAppends;
+    /** Whether a command waits for CLIENT PAUSE to end (it and those after it wait in the backlog). */
+    private boolean paused;
 
     ConnectionHandler(ServerState server, CommandDispatcher dispatcher) {
         this.server = server;
@@ -71,13 +73,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
             refuse(ctx, "ERR max number of clients reached");
             return;
         }
-        boolean noPassword = config.get("requirepass").isEmpty();
-        if (refusedByProtectedMode(config, ctx.channel().remoteAddress())) {
+        if (refusedByProtectedMode(config.getBool("protected-mode"), server.acl().defaultUser().rules().nopass(),
+                ctx.channel().remoteAddress())) {
             server.stats().connectionsRejected.increment();
             refuse(ctx, PROTECTED_MODE);
             return;
         }
-        session = new ClientSession(server.clients().nextId(), ctx.channel(), noPassword);
+        session = new ClientSession(server.clients().nextId(), ctx.channel(), false);
+        session.startAsDefaultUser(server.acl().defaultUser());
         server.clients().add(session);
         // The publisher may run on another event loop: the message is written on this one.
         session.messageSink(message -> {
@@ -91,13 +94,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
     }
 
     /**
-     * Protected mode, as Redis 7 has it: with protected-mode on and no password, only clients on
-     * the loopback interface may connect.
+     * Protected mode, as Redis 7 has it: with protected-mode on and a default user that needs no
+     * password (no requirepass, no password given by ACL SETUSER default), only clients on the
+     * loopback interface may connect.
      */
-    static boolean refusedByProtectedMode(ServerConfig config, SocketAddress remote) {
+    static boolean refusedByProtectedMode(boolean protectedMode, boolean defaultUserNopass, SocketAddress remote) {
         boolean loopback = remote instanceof InetSocketAddress inet
                 && inet.getAddress() != null && inet.getAddress().isLoopbackAddress();
-        return config.getBool("protected-mode") && config.get("requirepass").isEmpty() && !loopback;
+        return protectedMode && defaultUserNopass && !loopback;
     }
 
     private static void refuse(ChannelHandlerContext ctx, String error) {
@@ -110,7 +114,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
         if (session == null || session.killed()) {
             return;
         }
-        if (streaming != null) {
+        if (streaming != null || paused) {
             backlog.add(message);
             if (backlog.size() == BACKLOG_PAUSE) {
                 ctx.channel().config().setAutoRead(false);
@@ -136,8 +140,18 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
         if (session.closeAfterReply()) {
             return; // QUIT was earlier in this pipeline: the rest is not executed.
         }
+        Request request = (Request) message;
+        long pausedFor = server.clientPause().remainingMillis(session.type(), dispatcher.heldByWritePause(session, request));
+        if (pausedFor > 0) {
+            waitForUnpause(ctx, request, pausedFor);
+            return;
+        }
+        int mark = pending.writerIndex();
         Reply reply = new Reply(pending, session.protocol(), true);
-        dispatcher.dispatch(session, (Request) message, reply);
+        dispatcher.dispatch(session, request, reply);
+        if (session.replies().dropAfterCommand() && reply.buffer() == pending) {
+            pending.writerIndex(mark); // CLIENT REPLY OFF or SKIP
+        }
         ReplyStream stream = reply.takeStream();
         if (stream != null) {
             flush(ctx);
@@ -148,6 +162,35 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
                 }
             }));
             nextChunk(ctx);
+        }
+    }
+
+    /**
+     * CLIENT PAUSE holds this request: it and those after it wait (reading stops meanwhile) until
+     * CLIENT UNPAUSE or the pause's deadline, whichever comes first; the replies before it go out now.
+     */
+    private void waitForUnpause(ChannelHandlerContext ctx, Request request, long millis) {
+        paused = true;
+        backlog.addFirst(request);
+        ctx.channel().config().setAutoRead(false);
+        flush(ctx);
+        Runnable wake = () -> ctx.executor().execute(() -> resumeAfterPause(ctx));
+        server.clientPause().whenUnpaused(wake);
+        ctx.executor().schedule(wake, millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void resumeAfterPause(ChannelHandlerContext ctx) {
+        if (!paused) {
+            return;
+        }
+        paused = false;
+        BatchClock.tick();
+        while (!paused && streaming == null && !backlog.isEmpty() && ctx.channel().isActive()) {
+            handle(ctx, backlog.poll());
+        }
+        if (!paused && streaming == null) {
+            flush(ctx);
+            ctx.channel().config().setAutoRead(true);
         }
     }
 
@@ -240,10 +283,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
     private void finishStream() {
         endStream();
         BatchClock.tick();
-        while (streaming == null && !backlog.isEmpty() && context.channel().isActive()) {
+        while (streaming == null && !paused && !backlog.isEmpty() && context.channel().isActive()) {
             handle(context, backlog.poll());
         }
-        if (streaming == null) {
+        if (streaming == null && !paused) {
             flush(context);
             sendHeldMessages(context);
             context.channel().config().setAutoRead(true);

@@ -23,6 +23,7 @@ final class Housekeeping {
 
     void everySecond() {
         run("timeout", this::closeIdleClients);
+        run("instantaneous metrics", state.instantaneous()::sample);
         state.commandLock().lock();
         try {
             run("everysec sync", () -> {

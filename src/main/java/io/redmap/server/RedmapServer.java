@@ -104,6 +104,12 @@ public final class RedmapServer implements AutoCloseable {
         RedmapServer[] self = new RedmapServer[1];
         ServerState state = new ServerState(config, keyspace, CommandTable.standard(), cluster,
                 () -> Thread.ofPlatform().name("redmap-shutdown").start(() -> self[0].close()));
+        try {
+            state.loadUsers();
+        } catch (IllegalArgumentException e) {
+            keyspace.close();
+            throw e;
+        }
         CommandDispatcher dispatcher = new CommandDispatcher(state);
 
         boolean epoll = Epoll.isAvailable();

@@ -27,6 +27,9 @@ import java.util.stream.Collectors;
  */
 public final class ServerConfig {
     private static final Map<String, ConfigOption> OPTIONS = new LinkedHashMap<>();
+    /** Redis's eviction policies, in its order (the order its CONFIG SET error lists them in). */
+    private static final String[] MAXMEMORY_POLICIES = {"volatile-lru", "volatile-lfu", "volatile-random",
+            "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"};
 
     static {
         for (ConfigOption option : List.of(
@@ -39,8 +42,13 @@ public final class ServerConfig {
                 ConfigOption.bool("catalogue-load-damaged", false, false),
                 ConfigOption.integer("databases", 16, 1, 1_000_000, false),
                 ConfigOption.string("requirepass", "", true),
+                // ACL (SPEC I): user lines add up, as cluster-shard's; aclfile excludes them (checked at start).
+                ConfigOption.lines("user"),
+                ConfigOption.string("aclfile", "", false),
+                ConfigOption.choice("acl-pubsub-default", "resetchannels", true, "allchannels", "resetchannels"),
+                ConfigOption.integer("acllog-max-len", 128, 0, Integer.MAX_VALUE, true),
                 ConfigOption.bool("protected-mode", true, true),
-                ConfigOption.integer("maxclients", 10000, 1, 1_000_000, true),
+                ConfigOption.integer("maxclients", 10000, 1, 4_294_967_295L, true),
                 ConfigOption.integer("timeout", 0, 0, Integer.MAX_VALUE, true),
                 ConfigOption.integer("tcp-keepalive", 300, 0, Integer.MAX_VALUE, true),
                 ConfigOption.integer("tcp-backlog", 511, 0, Integer.MAX_VALUE, false),
@@ -60,7 +68,8 @@ public final class ServerConfig {
                 // the command lock anyway, and a second thread handing the lock back and forth
                 // cost a third of the throughput of pipelined loads on two cores.
                 ConfigOption.integer("io-threads", 1, 1, 128, false),
-                ConfigOption.integer("hz", 10, 1, 500, true),
+                // As Redis: any value from 0 is taken, and clamped into 1..500 (what CONFIG GET shows).
+                ConfigOption.clamped("hz", 10, 0, Integer.MAX_VALUE, 1, 500),
                 // Replication (SPEC F), with Redis's names and defaults. replicaof is "host port",
                 // or empty for a master; REPLICAOF keeps it current, so CONFIG REWRITE saves it.
                 new ConfigOption("replicaof", "", false, ServerConfig::hostAndPort),
@@ -105,11 +114,19 @@ public final class ServerConfig {
                 // redmap's own: how long a TLS handshake may take before its connection is dropped.
                 ConfigOption.integer("tls-handshake-timeout", 10_000, 100, Integer.MAX_VALUE, true),
                 new ConfigOption("notify-keyspace-events", "", true, io.redmap.pubsub.KeyspaceEvents::normalize),
+                // Memory (docs/observability.md): redmap evicts nothing, since arrays live in their files,
+                // not in memory. maxmemory is only reported (INFO, CONFIG GET); an LFU policy makes the
+                // keyspace keep Redis's access-frequency counter per key, which OBJECT FREQ reads.
+                ConfigOption.memory("maxmemory", 0, true),
+                ConfigOption.choice("maxmemory-policy", "noeviction", true, MAXMEMORY_POLICIES),
+                ConfigOption.integer("maxmemory-samples", 5, 1, Integer.MAX_VALUE, true),
+                ConfigOption.integer("lfu-decay-time", 1, 0, Integer.MAX_VALUE, true),
+                ConfigOption.integer("lfu-log-factor", 10, 0, Integer.MAX_VALUE, true),
                 // Asked by redis-benchmark and other tools; redmap keeps arrays in their files, so
                 // there is no snapshot or AOF to configure: these read as Redis would with them off.
                 ConfigOption.string("save", "", true),
                 ConfigOption.choice("appendonly", "no", true, "no"),
-                ConfigOption.choice("appendfsync", "everysec", true, "always", "everysec", "no"))) {
+                ConfigOption.choice("appendfsync", "everysec", true, "everysec", "always", "no"))) {
             OPTIONS.put(option.name(), option);
         }
     }
@@ -274,6 +291,12 @@ public final class ServerConfig {
             fromIncludedFiles.remove(option.name());
         }
         return this;
+    }
+
+    /** Replaces all the lines of a list option: the {@code user} lines after ACL SETUSER, for CONFIG REWRITE. */
+    public void replaceLines(String name, List<String> lines) {
+        values.put(option(name).name(), String.join("\n", lines));
+        fromIncludedFiles.remove(option(name).name());
     }
 
     /** CONFIG SET: only options that can change while the server runs. */

@@ -9,7 +9,9 @@ import io.redmap.replication.Replication;
 import io.redmap.replication.ReplicationState;
 import io.redmap.tls.TlsContexts;
 
+import io.redmap.acl.Acl;
 import io.redmap.cluster.Cluster;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -29,6 +31,8 @@ public final class ServerState {
     private final WatchRegistry watches = new WatchRegistry();
     private final PubSub pubsub = new PubSub(GlobMatcher::matchesCaseSensitive);
     private final ServerStats stats = new ServerStats();
+    private final ClientPause clientPause = new ClientPause();
+    private final InstantaneousMetrics instantaneous = new InstantaneousMetrics(stats);
     private final ReentrantLock commandLock = new ReentrantLock();
     private final KeyspaceCommit keyspaceCommit;
     private final KeyspaceEvents keyspaceEvents = new KeyspaceEvents(pubsub);
@@ -38,6 +42,7 @@ public final class ServerState {
     private final Runnable shutdown;
     private final Cluster cluster;
     private final TlsContexts tls;
+    private final Acl acl;
     private volatile int port;
     private volatile long lastSaveSeconds = System.currentTimeMillis() / 1000;
 
@@ -51,8 +56,33 @@ public final class ServerState {
         this.keyspaceCommit = new KeyspaceCommit(keyspace, commandLock, stats);
         keyspaceEvents.configure(config.get("notify-keyspace-events"));
         this.tls = new TlsContexts(config::get);
+        keyAccessPolicyChanged();
         this.runId = ReplicationState.newId();
         this.replication = new Replication(this);
+        this.acl = new Acl(commands.aclCatalog());
+        for (String option : List.of("requirepass", "acl-pubsub-default", "acllog-max-len")) {
+            configChanged(option);
+        }
+    }
+
+    /** Users, their rules and the ACL log. */
+    public Acl acl() {
+        return acl;
+    }
+
+    /** The {@code aclfile} (relative to {@code dir}), or null when users live in the config file. */
+    public java.nio.file.Path aclFile() {
+        String file = config.get("aclfile");
+        return file.isEmpty() ? null : config.dir().resolve(file);
+    }
+
+    /**
+     * At start: the users of the config's {@code user} lines or of the aclfile, not both.
+     *
+     * @throws IllegalArgumentException with the reason the start must stop
+     */
+    public void loadUsers() {
+        acl.loadAtStart(config.lines("user"), config.get("aclfile"), aclFile());
     }
 
     public ServerConfig config() {
@@ -83,6 +113,16 @@ public final class ServerState {
     /** Keyspace notifications ({@code notify-keyspace-events}), published through {@link #pubsub()}. */
     public KeyspaceEvents keyspaceEvents() {
         return keyspaceEvents;
+    }
+
+    /** INFO's instantaneous rates, sampled once a second. */
+    public InstantaneousMetrics instantaneous() {
+        return instantaneous;
+    }
+
+    /** CLIENT PAUSE: whether commands wait, and until when. */
+    public ClientPause clientPause() {
+        return clientPause;
     }
 
     public ServerStats stats() {
@@ -151,8 +191,18 @@ public final class ServerState {
             case "loglevel" -> Log.level(config.get(name));
             case "notify-keyspace-events" -> keyspaceEvents.configure(config.get(name));
             case "repl-backlog-size" -> replication.backlogSizeChanged();
+            case "maxmemory-policy", "lfu-log-factor", "lfu-decay-time" -> keyAccessPolicyChanged();
+            case "requirepass" -> acl.requirePass(config.get(name));
+            case "acl-pubsub-default" -> acl.allChannelsByDefault(config.get(name).equals("allchannels"));
+            case "acllog-max-len" -> acl.log().maxLength((int) config.getLong(name));
             default -> { }
         }
+    }
+
+    /** OBJECT FREQ counts accesses only under an LFU maxmemory-policy, with Redis's two tunables. */
+    private void keyAccessPolicyChanged() {
+        keyspace.access().policy(config.get("maxmemory-policy"), (int) config.getLong("lfu-log-factor"),
+                (int) config.getLong("lfu-decay-time"));
     }
 
     /** SHUTDOWN: asks the server to stop once the current reply is sent. */

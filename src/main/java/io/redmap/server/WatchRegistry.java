@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 
 /**
  * Who WATCHes which key: a real change of a key marks its watchers, whose EXEC then fails. A
@@ -64,6 +65,22 @@ public final class WatchRegistry {
         }
         flush.run();
         for (ClientSession.WatchedKey watched : removed) {
+            touch(watched.db(), watched.key());
+        }
+    }
+
+    /**
+     * Touches the keys watched in database {@code db} that {@code changes} says a coming change
+     * affects (SWAPDB: those that exist in either of the two databases, Redis's touchAllWatchedKeysInDb).
+     */
+    public void touchWatchedIn(int db, Predicate<ByteKey> changes) {
+        List<ClientSession.WatchedKey> affected = new ArrayList<>();
+        for (ClientSession.WatchedKey watched : watchers.keySet()) {
+            if (watched.db() == db && changes.test(watched.key())) {
+                affected.add(watched);
+            }
+        }
+        for (ClientSession.WatchedKey watched : affected) {
             touch(watched.db(), watched.key());
         }
     }

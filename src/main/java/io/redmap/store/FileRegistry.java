@@ -117,6 +117,12 @@ public final class FileRegistry implements AutoCloseable {
         }
     }
 
+    /** How many keys map this file (OBJECT REFCOUNT); 0 once it is closed. */
+    public int references(MappedFile file) {
+        Shared shared = files.get(file.id());
+        return shared == null || shared.file != file ? 0 : shared.references;
+    }
+
     /** The files currently mapped (for INFO and for the periodic sync). */
     public Collection<MappedFile> openFiles() {
         return files.values().stream().map(s -> s.file).toList();

@@ -92,6 +92,9 @@ final class LibC {
     private static final MethodHandle MUNMAP = bind("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle MSYNC = bind("msync", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle MADVISE = bind("madvise", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle MINCORE = bind("mincore", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
+    private static final MethodHandle GETPAGESIZE = LINKER.downcallHandle(
+            LIBC.find("getpagesize").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(
             LIBC.find("strerror").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
@@ -304,6 +307,31 @@ final class LibC {
         try (Arena arena = Arena.ofConfined()) {
             int ignored = (int) MADVISE.invokeExact(arena.allocate(CAPTURE), MemorySegment.ofAddress(address),
                     length, advice);
+        } catch (Throwable t) {
+            throw linkageFailure(t);
+        }
+    }
+
+    /**
+     * Which pages of {@code [address, address+length)} are in memory: one byte per page in
+     * {@code vector} (which must hold that many), bit 0 set for a resident page.
+     */
+    static void mincore(long address, long length, MemorySegment vector, String path) throws NativeIOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            int rc = (int) MINCORE.invokeExact(state, MemorySegment.ofAddress(address), length, vector);
+            check(rc, state, "mincore", path);
+        } catch (NativeIOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw linkageFailure(t);
+        }
+    }
+
+    /** The size of a memory page (4 KiB on x86-64; 4, 16 or 64 KiB on aarch64). */
+    static int pageSize() {
+        try {
+            return (int) GETPAGESIZE.invokeExact();
         } catch (Throwable t) {
             throw linkageFailure(t);
         }

@@ -1,5 +1,6 @@
 package io.redmap.store;
 
+import io.redmap.BatchClock;
 import io.redmap.RedmapException;
 import io.redmap.type.ElementCodec;
 
@@ -24,6 +25,14 @@ public final class MappedArray {
     private final Durability durability;
     /** The header of a .npy file, whose shape follows every change of length; null for raw files. */
     private final NpyHeader npyHeader;
+    /**
+     * When its key was last used, and Redis's LFU word (last decrement minute, counter; -1 until
+     * first counted): bookkeeping of the keyspace ({@code io.redmap.keyspace.KeyAccess}), kept here
+     * where every lookup of the key already lands, so that tracking costs a store or two. The store
+     * itself never reads them.
+     */
+    private long accessMillis = BatchClock.millis();
+    private int accessCounter = -1;
 
     public MappedArray(MappedFile file, String givenPath, ElementCodec codec, int dim, long headerBytes,
                        boolean writable, Durability durability) {
@@ -43,6 +52,22 @@ public final class MappedArray {
         this.npyHeader = npyHeader;
     }
 
+
+    public long accessMillis() {
+        return accessMillis;
+    }
+
+    public void accessMillis(long millis) {
+        this.accessMillis = millis;
+    }
+
+    public int accessCounter() {
+        return accessCounter;
+    }
+
+    public void accessCounter(int word) {
+        this.accessCounter = word;
+    }
 
     public MappedFile file() {
         return file;

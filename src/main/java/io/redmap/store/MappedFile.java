@@ -140,6 +140,11 @@ public final class MappedFile implements AutoCloseable {
         return length + pendingBytes;
     }
 
+    /** Where the mapping starts, for {@link Residency} (which only asks the kernel about its pages); 0 once closed. */
+    long mappedAddress() {
+        return arena == null ? 0 : mapping.address();
+    }
+
     /** The reserved address space; always at least {@link #length}. */
     public long capacity() {
         return mapping.byteSize();

@@ -540,7 +540,7 @@ class ClusterCommandsTest {
     void clusterHelpListsEverySubcommandOfTheTable() {
         String help = cluster.call(cluster.masterPorts().getFirst(), "CLUSTER", "HELP");
         assertThat(help).startsWith("*").contains("+CLUSTER <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n")
-                .contains("+SETSLOT slot IMPORTING node-id | MIGRATING node-id | NODE node-id | STABLE\r\n")
+                .contains("+SETSLOT slot <IMPORTING node-id | MIGRATING node-id | NODE node-id | STABLE>\r\n")
                 .contains("+GETKEYSINSLOT slot count\r\n", "+SHARDS\r\n", "+    Returns the mapping of cluster slots to nodes.\r\n");
     }
 

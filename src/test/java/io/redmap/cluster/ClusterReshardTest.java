@@ -136,7 +136,10 @@ class ClusterReshardTest {
         c.sendCommand(Array.MMAP, key, "m.bin", "double", "WRITABLE");
         c.sendCommand(Array.VADD, key, "1", "2", "3");
 
-        assertThat(c.migrate("127.0.0.1", targetPort, "missing-key", 0, 5000)).isEqualTo("NOKEY");
+        assertThat(c.migrate("127.0.0.1", targetPort, keyInSlot(16000, "missing"), 0, 5000)).isEqualTo("NOKEY");
+        // As Redis routes MIGRATE by its keys (getNodeByQuery): a key of a slot served elsewhere is redirected.
+        assertThatThrownBy(() -> c.migrate("127.0.0.1", targetPort, keyInSlot(100, "elsewhere"), 0, 5000))
+                .hasMessageStartingWith("MOVED 100 ");
         assertThatThrownBy(() -> c.sendCommand(() -> bytes("MIGRATE"), "127.0.0.1", Integer.toString(targetPort), key,
                 "0", "5000", "KEYS", key)).hasMessage(
                 "ERR When using MIGRATE KEYS option, the key argument must be set to the empty string");

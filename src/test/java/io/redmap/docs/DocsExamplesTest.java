@@ -31,13 +31,14 @@ class DocsExamplesTest {
     private static final long PYTHON_TIMEOUT_SECONDS = 300;
     /** Every page, in the README's order. A page under docs/ that is not here fails the build. */
     private static final List<String> PAGES = List.of("rows.md", "numpy.md", "ranges-and-binary.md",
-            "atomics-and-aggregation.md", "durability.md", "half-precision.md");
+            "atomics-and-aggregation.md", "durability.md", "half-precision.md", "security.md");
     /**
      * Pages whose examples need more than one fresh server, each run by its own test class
      * (replication.md: a master and Sentinels, {@link SentinelDocsTest}); they too must be linked
      * from the README.
      */
-    private static final List<String> PAGES_TESTED_ELSEWHERE = List.of("replication.md", "cluster.md");
+    private static final List<String> PAGES_TESTED_ELSEWHERE = List.of("replication.md", "cluster.md",
+            "observability.md");
     static final Path ROOT = projectRoot();
     private static Boolean pythonReady;
 
@@ -105,6 +106,16 @@ class DocsExamplesTest {
     @Test
     void halfPrecisionJava() {
         runJava("half-precision.md", HalfPrecisionExample.class, HalfPrecisionExample::run);
+    }
+
+    @Test
+    void securityPython() {
+        runPython("security.md");
+    }
+
+    @Test
+    void securityJava() {
+        runJava("security.md", AclExample.class, AclExample::run);
     }
 
     @Test

@@ -130,7 +130,7 @@ class TransactionQueueingTest {
         List<String> replies = Exchanges.run(server.port(), "COMMAND", "COMMAND COUNT", "COMMAND HELP",
                 "COMMAND INFO command", "COMMAND GETKEYS DEL a b");
         assertThat(replies.get(0)).startsWith("*" + replies.get(1).substring(1).trim() + "\r\n");
-        assertThat(replies.get(2)).startsWith("*13\r\n+COMMAND [<subcommand>");
+        assertThat(replies.get(2)).startsWith("*21\r\n+COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
         assertThat(replies.get(3)).contains("command|count", "command|getkeys", "command|help");
         assertThat(replies.get(4)).isEqualTo("*2\r\n$1\r\na\r\n$1\r\nb\r\n");
     }

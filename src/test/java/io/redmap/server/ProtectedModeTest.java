@@ -18,17 +18,14 @@ class ProtectedModeTest {
 
     @Test
     void withoutPasswordOnlyLoopbackClientsAreAccepted() {
-        ServerConfig config = ServerConfig.defaults();
-        assertThat(ConnectionHandler.refusedByProtectedMode(config, REMOTE)).isTrue();
-        assertThat(ConnectionHandler.refusedByProtectedMode(config, LOOPBACK)).isFalse();
-        assertThat(ConnectionHandler.refusedByProtectedMode(config, LOOPBACK6)).isFalse();
+        assertThat(ConnectionHandler.refusedByProtectedMode(true, true, REMOTE)).isTrue();
+        assertThat(ConnectionHandler.refusedByProtectedMode(true, true, LOOPBACK)).isFalse();
+        assertThat(ConnectionHandler.refusedByProtectedMode(true, true, LOOPBACK6)).isFalse();
     }
 
     @Test
-    void aPasswordOrProtectedModeOffLetsRemoteClientsIn() {
-        assertThat(ConnectionHandler.refusedByProtectedMode(ServerConfig.defaults().set("requirepass", "x"), REMOTE))
-                .isFalse();
-        assertThat(ConnectionHandler.refusedByProtectedMode(ServerConfig.defaults().set("protected-mode", "no"), REMOTE))
-                .isFalse();
+    void aDefaultUserPasswordOrProtectedModeOffLetsRemoteClientsIn() {
+        assertThat(ConnectionHandler.refusedByProtectedMode(true, false, REMOTE)).isFalse();
+        assertThat(ConnectionHandler.refusedByProtectedMode(false, true, REMOTE)).isFalse();
     }
 }
