@@ -140,7 +140,11 @@ run_bench() {
   shift 4
   local e0 e1 out rc
   e0="$($RESP errors "$port" 2>/dev/null || echo -1)"
-  out="$(timeout "$BENCH_TIMEOUT" redis-benchmark -h 127.0.0.1 -p "$port" -c "$clients" -n "$n" \
+  # bench/special/tls loads a server's TLS port (BENCH_PORT_MAP: plain port -> TLS port, with
+  # BENCH_OPTS --tls ...) and checks it on the plain one.
+  local load_port="${BENCH_PORT_MAP[$port]:-$port}"
+  # shellcheck disable=SC2086
+  out="$(timeout "$BENCH_TIMEOUT" redis-benchmark -h 127.0.0.1 -p "$load_port" ${BENCH_OPTS:-} -c "$clients" -n "$n" \
     -P "$pipe" --csv "$@" 2>&1)"
   rc=$?
   e1="$($RESP errors "$port" 2>/dev/null || echo -1)"

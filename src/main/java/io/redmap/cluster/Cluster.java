@@ -33,11 +33,13 @@ public final class Cluster {
      * overlaps or bad addresses, or one that does not name this node, is refused with the reason.
      */
     public static Cluster configure(ServerConfig config) throws IOException {
-        if (config.port() == 0) {
+        // With tls-cluster yes, as Redis announces its TLS port, the topology names nodes by it.
+        int port = config.getBool("tls-cluster") && config.getLong("tls-port") != 0 ? (int) config.getLong("tls-port") : config.port();
+        if (port == 0) {
             throw new IllegalArgumentException("cluster-enabled yes needs a fixed port: the topology names nodes by address");
         }
         Topology topology = Topology.parse(config.lines("cluster-shard"));
-        ClusterNode myself = Myself.find(topology, config.port(), config.get("cluster-announce-ip"));
+        ClusterNode myself = Myself.find(topology, port, config.get("cluster-announce-ip"));
         Cluster cluster = new Cluster(topology, myself, config.dir().resolve(config.get("cluster-config-file")),
                 config.lines("cluster-sentinel"));
         cluster.nodesFile.load(cluster.state);

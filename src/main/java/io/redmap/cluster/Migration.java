@@ -79,7 +79,8 @@ public final class Migration implements Runnable {
 
     @Override
     public void run() {
-        try (RespConnection connection = new RespConnection(target.host(), target.port(), target.timeoutMillis())) {
+        try (RespConnection connection = new RespConnection(target.host(), target.port(), target.timeoutMillis(),
+                server.tls().clusterLinks())) {
             step = "writing to target instance";
             authenticate(connection);
             int moved = 0;

@@ -1,5 +1,7 @@
 package io.redmap.cluster;
 
+import io.redmap.tls.TlsContexts;
+
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
@@ -29,13 +31,19 @@ final class RespConnection implements AutoCloseable {
     private final OutputStream out;
 
     RespConnection(String host, int port, int timeoutMillis) throws IOException {
-        socket = new Socket();
+        this(host, port, timeoutMillis, null);
+    }
+
+    /** @param tls the TLS of the link ({@code tls-cluster yes}), or null for a plain one */
+    RespConnection(String host, int port, int timeoutMillis, TlsContexts tls) throws IOException {
+        Socket plain = new Socket();
         try {
-            socket.connect(new InetSocketAddress(host, port), timeoutMillis);
-            socket.setSoTimeout(timeoutMillis);
-            socket.setTcpNoDelay(true);
+            plain.connect(new InetSocketAddress(host, port), timeoutMillis);
+            plain.setSoTimeout(timeoutMillis);
+            plain.setTcpNoDelay(true);
+            socket = tls == null ? plain : tls.secure(plain, host, port);
         } catch (IOException e) {
-            socket.close();
+            plain.close();
             throw e;
         }
         in = new BufferedInputStream(socket.getInputStream(), 64 << 10);

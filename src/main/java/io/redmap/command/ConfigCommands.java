@@ -2,7 +2,9 @@ package io.redmap.command;
 
 import io.redmap.RedmapException;
 import io.redmap.server.ConfigOption;
+import io.redmap.server.Log;
 import io.redmap.server.ServerConfig;
+import io.redmap.tls.TlsContexts;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -121,12 +123,34 @@ final class ConfigCommands {
                     throw failed(ctx, i, e.getMessage());
                 }
             }
+            reloadTls(ctx, previous.keySet());
         } catch (RedmapException e) {
             previous.forEach(config::set);
             throw e;
         }
         previous.keySet().forEach(ctx.server()::configChanged);
         ctx.reply().ok();
+    }
+
+    /**
+     * The TLS contexts are rebuilt from all the tls-* options at once, after they are all set (as
+     * Redis's applyTlsCfg): a failure (a missing file, a key that is not the certificate's) refuses
+     * the whole CONFIG SET with Redis's text, the reason in the log, and the old contexts stay.
+     */
+    private static void reloadTls(CommandContext ctx, Set<String> names) {
+        for (String name : names) {
+            if (TlsContexts.rebuiltBy(name)) {
+                try {
+                    ctx.server().tls().reload();
+                } catch (IOException e) {
+                    Log.warning("Failed applying new configuration. Possibly related to new " + name
+                            + " setting. Restoring previous settings.");
+                    throw RedmapException.err("CONFIG SET failed (possibly related to argument '" + name
+                            + "') - Unable to update TLS configuration. Check server logs.");
+                }
+                return;
+            }
+        }
     }
 
     private static RedmapException failed(CommandContext ctx, int index, String reason) {

@@ -131,6 +131,9 @@ public final class MasterLink {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (server.tls().forReplication()) {
+                            ch.pipeline().addLast(server.tls().clientHandler(host, port)); // tls-replication yes
+                        }
                         ch.pipeline().addLast(new RespDecoder(server.config()::decoderLimits), new Handler());
                     }
                 });
@@ -219,7 +222,7 @@ public final class MasterLink {
             }
             String announcedPort = server.config().get("replica-announce-port");
             CommandEncoder.write(out, "REPLCONF", "listening-port",
-                    "0".equals(announcedPort) ? Integer.toString(server.port()) : announcedPort);
+                    "0".equals(announcedPort) ? Integer.toString(server.tls().replicationPort(server.port())) : announcedPort);
             handshakeReplies++;
             String announcedIp = server.config().get("replica-announce-ip");
             if (!announcedIp.isEmpty()) {

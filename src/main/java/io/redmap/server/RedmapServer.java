@@ -127,30 +127,19 @@ public final class RedmapServer implements AutoCloseable {
                 // A streamed reply is produced only while less than this waits to be sent
                 // (the kernel's socket buffer holds more): ~128 KB a slow reader, besides a chunk.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 << 10, 128 << 10))
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(
-                                new RespDecoder(config::decoderLimits),
-                                new ConnectionHandler(state, dispatcher));
-                    }
-                });
+                .childHandler(connections(state, dispatcher, false));
         List<Channel> listeners = new ArrayList<>();
         int port = config.port();
+        int tlsPort = state.tls().port();
         try {
-            for (String address : config.bindAddresses()) {
-                try {
-                    Channel channel = bootstrap.bind(new InetSocketAddress(address, port)).sync().channel();
-                    listeners.add(channel);
-                    port = ((InetSocketAddress) channel.localAddress()).getPort();
-                } catch (Exception e) {
-                    // Like Redis: an address that cannot be bound (say ::1 without IPv6) is a warning
-                    // while another one works.
-                    Log.warning("Could not create server TCP listening socket " + address + ":" + port + ": " + e.getMessage());
-                }
+            state.tls().configure();
+            // As Redis: port 0 with a tls-port is TLS only; without one, port 0 is any free port.
+            if (port != 0 || tlsPort == 0) {
+                port = listen(bootstrap, config.bindAddresses(), port, "TCP", listeners);
             }
-            if (listeners.isEmpty()) {
-                throw new IOException("could not listen on any of " + config.bindAddresses() + " port " + config.port());
+            if (tlsPort != 0) {
+                listen(bootstrap.clone().childHandler(connections(state, dispatcher, true)),
+                        config.bindAddresses(), tlsPort, "TLS", listeners);
             }
         } catch (IOException e) {
             acceptors.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -158,7 +147,7 @@ public final class RedmapServer implements AutoCloseable {
             keyspace.close();
             throw e;
         }
-        state.port(port);
+        state.port(port != 0 ? port : tlsPort); // INFO's tcp_port, as Redis's, is the TLS one on a TLS-only server
         if (cluster != null) {
             String master = config.get("replicaof").isEmpty() ? cluster.initialMaster() : null;
             if (master != null) {
@@ -177,11 +166,54 @@ public final class RedmapServer implements AutoCloseable {
         self[0] = server;
         background.scheduleWithFixedDelay(new Housekeeping(state)::everySecond, 1, 1, TimeUnit.SECONDS);
         writePidFile(config);
-        Log.notice("Running mode=" + (cluster == null ? "standalone" : "cluster") + ", port=" + port + ", transport=" + (epoll ? "epoll" : "nio")
+        Log.notice("Running mode=" + (cluster == null ? "standalone" : "cluster") + ", port=" + state.port()
+                + (tlsPort != 0 ? ", tls-port=" + tlsPort : "") + ", transport=" + (epoll ? "epoll" : "nio")
                 + ", io-threads=" + config.getLong("io-threads"));
         Log.notice("dir=" + policy.dir() + ", mmap-sync=" + config.get("mmap-sync") + ", keys loaded=" + report.loaded());
-        Log.notice("Ready to accept connections tcp");
+        if (port != 0) {
+            Log.notice("Ready to accept connections tcp");
+        }
+        if (tlsPort != 0) {
+            Log.notice("Ready to accept connections tls");
+        }
         return server;
+    }
+
+    /** What a new connection's pipeline holds: on the TLS port, the TLS engine first. */
+    private static ChannelInitializer<SocketChannel> connections(ServerState state, CommandDispatcher dispatcher, boolean tls) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel channel) {
+                if (tls) {
+                    state.tls().addServerHandlers(channel.pipeline());
+                }
+                channel.pipeline().addLast(
+                        new RespDecoder(state.config()::decoderLimits),
+                        new ConnectionHandler(state, dispatcher));
+            }
+        };
+    }
+
+    /** Binds a port on every bind address that can be bound; returns the port (the one got for 0). */
+    private static int listen(ServerBootstrap bootstrap, List<String> addresses, int port, String kind,
+                              List<Channel> listeners) throws IOException {
+        int bound = 0;
+        for (String address : addresses) {
+            try {
+                Channel channel = bootstrap.bind(new InetSocketAddress(address, port)).sync().channel();
+                listeners.add(channel);
+                port = ((InetSocketAddress) channel.localAddress()).getPort();
+                bound++;
+            } catch (Exception e) {
+                // Like Redis: an address that cannot be bound (say ::1 without IPv6) is a warning
+                // while another one works.
+                Log.warning("Could not create server " + kind + " listening socket " + address + ":" + port + ": " + e.getMessage());
+            }
+        }
+        if (bound == 0) {
+            throw new IOException("could not listen on any of " + addresses + " port " + port);
+        }
+        return port;
     }
 
     /**

@@ -93,6 +93,26 @@ public final class ServerConfig {
                 ConfigOption.string("cluster-config-file", "nodes.conf", false),
                 ConfigOption.string("cluster-announce-ip", "", false),
                 ConfigOption.integer("cluster-node-timeout", 15000, 0, Long.MAX_VALUE, true),
+                // TLS (SPEC I), with Redis's names and meanings: tls-port 0 is no TLS listener, and
+                // port 0 with a tls-port is TLS only. The files are read again by CONFIG SET.
+                ConfigOption.integer("tls-port", 0, 0, 65535, false),
+                ConfigOption.string("tls-cert-file", "", true),
+                ConfigOption.string("tls-key-file", "", true),
+                ConfigOption.string("tls-key-file-pass", "", true),
+                ConfigOption.string("tls-client-cert-file", "", true),
+                ConfigOption.string("tls-client-key-file", "", true),
+                ConfigOption.string("tls-client-key-file-pass", "", true),
+                ConfigOption.string("tls-ca-cert-file", "", true),
+                ConfigOption.string("tls-ca-cert-dir", "", true),
+                ConfigOption.choice("tls-auth-clients", "yes", true, "no", "yes", "optional"),
+                ConfigOption.string("tls-protocols", "", true),
+                ConfigOption.string("tls-ciphers", "", true),
+                ConfigOption.string("tls-ciphersuites", "", true),
+                ConfigOption.bool("tls-prefer-server-ciphers", false, true),
+                ConfigOption.bool("tls-replication", false, true),
+                ConfigOption.bool("tls-cluster", false, true),
+                // redmap's own: how long a TLS handshake may take before its connection is dropped.
+                ConfigOption.integer("tls-handshake-timeout", 10_000, 100, Integer.MAX_VALUE, true),
                 new ConfigOption("notify-keyspace-events", "", true, io.redmap.pubsub.KeyspaceEvents::normalize),
                 // Memory (docs/observability.md): redmap evicts nothing, since arrays live in their files,
                 // not in memory. maxmemory is only reported (INFO, CONFIG GET); an LFU policy makes the

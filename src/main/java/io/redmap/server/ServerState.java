@@ -7,6 +7,7 @@ import io.redmap.pubsub.KeyspaceEvents;
 import io.redmap.pubsub.PubSub;
 import io.redmap.replication.Replication;
 import io.redmap.replication.ReplicationState;
+import io.redmap.tls.TlsContexts;
 
 import io.redmap.acl.Acl;
 import io.redmap.cluster.Cluster;
@@ -42,6 +43,7 @@ public final class ServerState {
     private final Runnable shutdown;
     private final Cluster cluster;
     private final Observability observability;
+    private final TlsContexts tls;
     private final Acl acl;
     private volatile int port;
     private volatile long lastSaveSeconds = System.currentTimeMillis() / 1000;
@@ -55,6 +57,7 @@ public final class ServerState {
         this.shutdown = shutdown;
         this.keyspaceCommit = new KeyspaceCommit(keyspace, commandLock, stats);
         keyspaceEvents.configure(config.get("notify-keyspace-events"));
+        this.tls = new TlsContexts(config::get);
         keyAccessPolicyChanged();
         this.runId = ReplicationState.newId();
         this.replication = new Replication(this);
@@ -158,6 +161,11 @@ public final class ServerState {
     /** The cluster, or null when this server is not in cluster mode. */
     public Cluster cluster() {
         return cluster;
+    }
+
+    /** The TLS contexts of the TLS port and of outgoing links. */
+    public TlsContexts tls() {
+        return tls;
     }
 
     public String runId() {
