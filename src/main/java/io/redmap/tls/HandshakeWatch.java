@@ -34,8 +34,21 @@ final class HandshakeWatch extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
+    /**
+     * The messages along the cause chain: BoringSSL's engine says "General OpenSslEngine problem"
+     * and keeps the certificate check's own reason ("validity check failed") in its causes.
+     */
     private static String reason(Throwable cause) {
-        Throwable reason = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        return reason.getMessage() == null ? reason.getClass().getSimpleName() : reason.getMessage();
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = cause; t != null && text.length() < 1024; t = t.getCause()) {
+            if (t instanceof DecoderException && t.getCause() != null) {
+                continue; // Netty's wrapper repeats its cause's message
+            }
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (text.indexOf(message) < 0) {
+                text.append(text.isEmpty() ? "" : ": ").append(message);
+            }
+        }
+        return text.toString();
     }
 }

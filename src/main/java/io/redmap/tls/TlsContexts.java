@@ -1,7 +1,12 @@
 package io.redmap.tls;
 
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.redmap.server.Log;
 
 import javax.net.ssl.KeyManagerFactory;
@@ -22,7 +27,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The server's TLS, with the JDK's engine under Netty's {@link SslHandler}: the server context
+ * The server's TLS under Netty's {@link SslHandler}: the server context
  * (its certificate, the CAs its clients' certificates must chain to) and the client context of
  * outgoing links (replica to master with {@code tls-replication}, MIGRATE with {@code tls-cluster}),
  * which presents {@code tls-client-cert-file} or else the server's own certificate, as Redis does.
@@ -34,9 +39,16 @@ import java.util.function.Function;
  */
 public final class TlsContexts {
     /** The contexts and the parameters every engine of them gets. */
-    private record Contexts(SSLContext server, SSLContext client, String[] protocols, String[] cipherSuites,
-                            boolean preferServerCiphers) {
+    private record Contexts(SSLContext server, SslContext acceptor, SSLContext client, String[] protocols,
+                            String[] cipherSuites, boolean preferServerCiphers) {
     }
+
+    /**
+     * The engine of accepted connections: BoringSSL's (OpenSSL's API, netty-tcnative) when its
+     * native library loads, else the JDK's. The JDK's engine costs two to three times Redis's
+     * OpenSSL per small record (bench/special/tls), and clients wait on that cost.
+     */
+    private static final SslProvider ACCEPTOR_PROVIDER = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
 
     private final Function<String, String> config;
     private volatile Contexts current;
@@ -60,6 +72,8 @@ public final class TlsContexts {
                 Log.warning(e.getMessage());
                 throw new IOException("Failed to configure TLS: " + e.getMessage(), e);
             }
+            Log.notice("TLS for clients by " + (ACCEPTOR_PROVIDER == SslProvider.OPENSSL
+                    ? OpenSsl.versionString() : "the JDK's engine (BoringSSL did not load: " + OpenSsl.unavailabilityCause() + ")"));
         }
     }
 
@@ -114,15 +128,15 @@ public final class TlsContexts {
     /** The first handlers of a connection accepted on the TLS port: the TLS engine and its handshake's watch. */
     public void addServerHandlers(ChannelPipeline pipeline) {
         Contexts contexts = current;
-        SSLEngine engine = contexts.server().createSSLEngine();
-        engine.setUseClientMode(false);
-        SSLParameters parameters = parameters(contexts);
+        SSLEngine engine = contexts.acceptor().newEngine(pipeline.channel().alloc());
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setUseCipherSuitesOrder(contexts.preferServerCiphers());
+        engine.setSSLParameters(parameters);
         switch (config.apply("tls-auth-clients")) {
-            case "yes" -> parameters.setNeedClientAuth(true);
-            case "optional" -> parameters.setWantClientAuth(true);
+            case "yes" -> engine.setNeedClientAuth(true);
+            case "optional" -> engine.setWantClientAuth(true);
             default -> { }
         }
-        engine.setSSLParameters(parameters);
         SslHandler handler = new SslHandler(engine);
         handler.setHandshakeTimeoutMillis(Long.parseLong(config.apply("tls-handshake-timeout")));
         pipeline.addLast("tls", handler);
@@ -173,9 +187,9 @@ public final class TlsContexts {
         }
         try {
             TrustManagerFactory trust = trust(authorities);
+            KeyManagerFactory serverKeys = keys(settings.certFile(), settings.keyFile(), settings.keyPass());
             SSLContext server = SSLContext.getInstance("TLS");
-            server.init(keys(settings.certFile(), settings.keyFile(), settings.keyPass()).getKeyManagers(),
-                    trust == null ? null : trust.getTrustManagers(), null);
+            server.init(serverKeys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(), null);
             SSLContext client = server;
             if (settings.hasClientCertificate()) {
                 client = SSLContext.getInstance("TLS");
@@ -185,7 +199,10 @@ public final class TlsContexts {
             SSLEngine probe = server.createSSLEngine();
             String[] suites = new CipherNames(probe.getSupportedCipherSuites(), probe.getEnabledCipherSuites())
                     .enabled(settings.ciphersuites(), settings.ciphers());
-            return new Contexts(server, client, settings.protocols(), suites, settings.preferServerCiphers());
+            SslContext acceptor = SslContextBuilder.forServer(serverKeys).sslProvider(ACCEPTOR_PROVIDER)
+                    .trustManager(trust).protocols(settings.protocols()).ciphers(List.of(suites), SupportedCipherSuiteFilter.INSTANCE)
+                    .build();
+            return new Contexts(server, acceptor, client, settings.protocols(), suites, settings.preferServerCiphers());
         } catch (GeneralSecurityException e) {
             throw new IOException("Failed to create the TLS context: " + e.getMessage(), e);
         }
