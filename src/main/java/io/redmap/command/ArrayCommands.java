@@ -116,7 +116,7 @@ final class ArrayCommands {
         }
         long before = array.count();
         if (array.append(staged)) {
-            ctx.session().deferredAppend(array.file());
+            ctx.session().deferredAppends().note(array.file());
         }
         array.written();
         ctx.reply().integer(rows);

@@ -110,7 +110,7 @@ final class BulkCommands {
             MemorySegment tail = Staging.of(data.length - overwrittenBytes);
             MemorySegment.copy(source, overwrittenBytes, tail, 0, tail.byteSize());
             if (array.append(tail)) {
-                ctx.session().deferredAppend(array.file());
+                ctx.session().deferredAppends().note(array.file());
             }
         }
         MemorySegment.copy(source, 0, array.segment(), array.offsetOf(start), overwrittenBytes);

@@ -6,6 +6,7 @@ import io.redmap.keyspace.Keyspace;
 import io.redmap.protocol.AsciiNumbers;
 import io.redmap.protocol.Reply;
 import io.redmap.protocol.Request;
+import io.redmap.pubsub.PublishedMessage;
 import io.redmap.server.ClientSession;
 import io.redmap.server.ServerState;
 import io.redmap.store.MappedArray;
@@ -148,7 +149,7 @@ public final class CommandContext {
 
     /** A message for this connection itself, written where Redis writes it: before the reply. */
     void writeOwnMessage(byte[] pattern, byte[] channel, byte[] payload) {
-        ClientSession.writeMessage(reply, pattern, channel, payload);
+        PublishedMessage.write(reply, pattern, channel, payload);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.redmap.command;
 
+import io.redmap.glob.GlobMatcher;
 import io.redmap.RedmapException;
 import io.redmap.server.ConfigOption;
 import io.redmap.server.Log;

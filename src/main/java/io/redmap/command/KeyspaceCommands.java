@@ -1,5 +1,6 @@
 package io.redmap.command;
 
+import io.redmap.glob.GlobMatcher;
 import io.redmap.acl.AclCategory;
 import io.redmap.RedmapException;
 import io.redmap.keyspace.ByteKey;

@@ -46,7 +46,7 @@ final class AppendGroup {
         try {
             server.keyspace().store().flushPendingAppends();
             for (int i = 0; i < written.length; i++) {
-                written[i] = released.get(i).session().deferredAppendsWritten();
+                written[i] = released.get(i).session().deferredAppends().written();
             }
         } finally {
             server.commandLock().unlock();

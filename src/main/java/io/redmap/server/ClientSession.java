@@ -8,17 +8,15 @@ import io.redmap.acl.UserRules;
 import io.redmap.keyspace.ByteKey;
 import io.redmap.protocol.Reply;
 import io.redmap.protocol.Request;
+import io.redmap.pubsub.PublishedMessage;
 import io.redmap.pubsub.Subscriber;
 import io.redmap.pubsub.Subscriptions;
-import io.redmap.store.MappedFile;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -73,29 +71,11 @@ public final class ClientSession implements Subscriber {
         return changeReplies;
     }
 
-    /** Deferred appends of the current batch: each file and its dropped-appends count at the time. */
-    private final Map<MappedFile, Long> deferredAppends = new HashMap<>();
+    /** Appends of the current batch that wait to be written with other connections' ones. */
+    private final DeferredAppends deferredAppends = new DeferredAppends();
 
-    /** Notes an append that was deferred, so that its acknowledgement waits for it to be written. */
-    public void deferredAppend(MappedFile file) {
-        deferredAppends.putIfAbsent(file, file.droppedAppends());
-    }
-
-    public boolean hasDeferredAppends() {
-        return !deferredAppends.isEmpty();
-    }
-
-    /**
-     * After the pending appends were written: whether all of this batch's deferred appends made
-     * it, and forgets them.
-     */
-    public boolean deferredAppendsWritten() {
-        boolean ok = true;
-        for (var entry : deferredAppends.entrySet()) {
-            ok &= entry.getKey().droppedAppends() == entry.getValue();
-        }
-        deferredAppends.clear();
-        return ok;
+    public DeferredAppends deferredAppends() {
+        return deferredAppends;
     }
 
     /** A key watched by this client, in the database it was watched in. */
@@ -255,26 +235,10 @@ public final class ClientSession implements Subscriber {
         }
         ByteBuf out = this.channel.alloc().buffer(48 + channel.length + payload.length
                 + (pattern == null ? 0 : pattern.length));
-        writeMessage(new Reply(out, protocol), pattern, channel, payload);
+        PublishedMessage.write(new Reply(out, protocol), pattern, channel, payload);
         sink.accept(out);
     }
 
-    /** A published message: {@code message} or, through a pattern, {@code pmessage}; a push in RESP3. */
-    public static void writeMessage(Reply reply, byte[] pattern, byte[] channel, byte[] payload) {
-        if (pattern == null) {
-            reply.pushHeader(3);
-            reply.bulk(MESSAGE);
-        } else {
-            reply.pushHeader(4);
-            reply.bulk(PMESSAGE);
-            reply.bulk(pattern);
-        }
-        reply.bulk(channel);
-        reply.bulk(payload);
-    }
-
-    private static final byte[] MESSAGE = "message".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final byte[] PMESSAGE = "pmessage".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /**
      * The user this connection runs as: the default user until AUTH; null for the link to our

@@ -354,7 +354,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
         // not be saved was undone, and its reply is replaced with -MISCONF.
         ByteBuf out = server.keyspaceCommit().beforeSending(session, pending);
         pending = null;
-        if (session != null && (session.hasDeferredAppends() || appendsPending())) {
+        if (session != null && (session.deferredAppends().any() || appendsPending())) {
             // Not only the replies that acknowledge appends wait for them: so do replies that may
             // have read them (a VCOUNT, a VGET of the new last element), as Redis sends no reply
             // before the write it waits for.

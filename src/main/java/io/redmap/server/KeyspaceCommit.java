@@ -79,7 +79,7 @@ public final class KeyspaceCommit {
             keyspace.store().flushPendingAppends();
             commit();
             master.changeReplies().settle(null);
-            master.deferredAppendsWritten();
+            master.deferredAppends().written();
         } finally {
             lock.unlock();
         }

@@ -1,7 +1,7 @@
 package io.redmap.server;
 
 import io.redmap.command.CommandTable;
-import io.redmap.command.GlobMatcher;
+import io.redmap.glob.GlobMatcher;
 import io.redmap.keyspace.Keyspace;
 import io.redmap.pubsub.KeyspaceEvents;
 import io.redmap.pubsub.PubSub;

@@ -1,6 +1,6 @@
-package io.redmap.command;
+package io.redmap.glob;
 
-/** Redis's glob-style patterns (KEYS, SCAN MATCH, CONFIG GET): * ? [abc] [^a] [a-z] and \ escapes. */
+/** Redis's glob-style patterns (KEYS, SCAN MATCH, CONFIG GET, channel patterns, ACL key and channel patterns): * ? [abc] [^a] [a-z] and \ escapes. */
 public final class GlobMatcher {
     private GlobMatcher() {
     }
@@ -10,7 +10,7 @@ public final class GlobMatcher {
         return matches(pattern, text, false);
     }
 
-    static boolean matches(byte[] pattern, byte[] text, boolean ignoreCase) {
+    public static boolean matches(byte[] pattern, byte[] text, boolean ignoreCase) {
         return match(pattern, 0, text, 0, ignoreCase, 0);
     }
 
