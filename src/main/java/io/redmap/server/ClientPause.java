@@ -10,7 +10,8 @@ import java.util.List;
  * ({@link #whenUnpaused}) and also wakes itself at the deadline.
  */
 public final class ClientPause {
-    private long untilMillis;
+    /** Volatile so that {@link #mayHold} is a plain read on every request, without the lock. */
+    private volatile long untilMillis;
     private boolean all;
     private List<Runnable> waiting = new ArrayList<>();
 
@@ -38,12 +39,24 @@ public final class ClientPause {
     }
 
     /**
+     * Whether a pause may be in force: false on every request but those around a CLIENT PAUSE,
+     * so that the connections ask nothing more of a request while no pause is set.
+     */
+    public boolean mayHold() {
+        return untilMillis != 0;
+    }
+
+    /**
      * How many milliseconds a command must still wait (0: it runs now).
      *
      * @param writes whether it writes or may replicate (the WRITE mode holds only those)
      */
     public synchronized long remainingMillis(ClientType type, boolean writes) {
         long now = System.currentTimeMillis();
+        if (untilMillis != 0 && !active(now)) {
+            untilMillis = 0; // the deadline passed: requests stop asking (mayHold) until the next pause
+            waiting = new ArrayList<>(); // its waiters woke at the deadline
+        }
         if (type == ClientType.REPLICA || type == ClientType.MASTER || !active(now) || !(all || writes)) {
             return 0;
         }

@@ -142,10 +142,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
             return; // QUIT was earlier in this pipeline: the rest is not executed.
         }
         Request request = (Request) message;
-        long pausedFor = server.clientPause().remainingMillis(session.type(), dispatcher.heldByWritePause(session, request));
-        if (pausedFor > 0) {
-            waitForUnpause(ctx, request, pausedFor);
-            return;
+        if (server.clientPause().mayHold()) {
+            long pausedFor = server.clientPause().remainingMillis(session.type(), dispatcher.heldByWritePause(session, request));
+            if (pausedFor > 0) {
+                waitForUnpause(ctx, request, pausedFor);
+                return;
+            }
         }
         int mark = pending.writerIndex();
         Reply reply = new Reply(pending, session.protocol(), true);
