@@ -12,14 +12,12 @@ import java.util.Map;
  * (containers before their subcommands) for {@code ACL CAT}. Ids are dense, 0 to {@link #size()} - 1.
  */
 public final class CommandCatalog {
-    private final List<AclCommand> topLevel;
     private final List<AclCommand> all = new ArrayList<>();
     private final Map<String, AclCommand> byName = new HashMap<>();
     private final int size;
     private final AclCommand[] byId;
 
     public CommandCatalog(List<AclCommand> topLevel) {
-        this.topLevel = List.copyOf(topLevel);
         int maxId = -1;
         for (AclCommand command : topLevel) {
             for (AclCommand one : withSubcommands(command)) {
@@ -55,10 +53,6 @@ public final class CommandCatalog {
     /** Top-level commands, each followed by its subcommands. */
     public List<AclCommand> all() {
         return Collections.unmodifiableList(all);
-    }
-
-    public List<AclCommand> topLevel() {
-        return topLevel;
     }
 
     /** One more than the largest id: the bits a command bitmap needs. */

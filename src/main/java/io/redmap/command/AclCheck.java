@@ -37,6 +37,9 @@ final class AclCheck {
         }
         Denial denial = rules.selectors().isEmpty() ? checkRoot(rules.root(), spec, args)
                 : rules.check(request(server, spec, args));
+        if (denial == null && spec.keys().finder() != null) {
+            denial = checkFoundKeys(rules, spec, args);
+        }
         if (denial != null) {
             log(server, session, user, denial.reason(), object(spec, args, denial));
             throw new RedmapException("NOPERM", message(user, spec, args, denial, false));
@@ -53,7 +56,7 @@ final class AclCheck {
                 && !root.allowsFirstArg(id, args.size() > 1 ? args.word(1) : null)) {
             return new Denial(Denial.Reason.COMMAND, 0);
         }
-        if (!root.allKeys()) {
+        if (!root.allKeys() && spec.keys().finder() == null) {
             KeySpec keys = spec.keys();
             int argc = args.size();
             if (keys.first() > 0 && keys.first() < argc) {
@@ -78,9 +81,26 @@ final class AclCheck {
         return null;
     }
 
+    /**
+     * The keys of a command whose keys a rule finds (MIGRATE's {@code KEYS} form), which the
+     * (first, last, step) triple does not place: each found key must be allowed for its access.
+     */
+    static Denial checkFoundKeys(UserRules rules, CommandSpec spec, Request args) {
+        int access = spec.has(CommandFlag.WRITE) ? AccessRequest.WRITE : AccessRequest.READ;
+        for (int position : spec.keys().positions(args)) {
+            if (!rules.allowsKey(args.word(position), access)) {
+                return new Denial(Denial.Reason.KEY, position);
+            }
+        }
+        return null;
+    }
+
+    /** The request as the selectors see it; keys that a rule finds are checked apart ({@link #checkFoundKeys}). */
     static AccessRequest request(ServerState server, CommandSpec spec, Request args) {
         KeySpec keys = spec.keys();
-        return new AccessRequest(server.acl().catalog().command(spec.id()), args.size(), args::word, keys.first(),
+        boolean byTriple = keys.finder() == null;
+        return new AccessRequest(server.acl().catalog().command(spec.id()), args.size(), args::word,
+                byTriple ? keys.first() : 0,
                 keys.last(), keys.step(), spec.has(CommandFlag.WRITE) ? AccessRequest.WRITE : AccessRequest.READ,
                 channels(spec));
     }

@@ -265,6 +265,9 @@ final class AclCommands {
             throw CommandDispatcher.wrongArity(spec.name());
         }
         Denial denial = user.rules().check(AclCheck.request(ctx.server(), spec, request));
+        if (denial == null && spec.keys().finder() != null) {
+            denial = AclCheck.checkFoundKeys(user.rules(), spec, request);
+        }
         if (denial == null) {
             ctx.reply().ok();
         } else {

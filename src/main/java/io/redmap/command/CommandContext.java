@@ -102,7 +102,7 @@ public final class CommandContext {
         MappedArray array = server.keyspace().get(session.db(), key(index));
         if (array == null) {
             server.stats().keyspaceMisses.increment();
-            array = server.keyspace().require(session.db(), key(index)); // throws Redis's error for a missing key
+            throw Keyspace.noSuchArray();
         }
         server.stats().keyspaceHits.increment();
         array.verifyOnDisk();

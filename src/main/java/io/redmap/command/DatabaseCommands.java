@@ -24,7 +24,7 @@ final class DatabaseCommands {
         return List.of(
                 command("randomkey").arity(1).flags(READONLY).group("generic").acl(AclCategory.KEYSPACE)
                         .tips("request_policy:all_shards", "nondeterministic_output")
-                        .complexity("O(1)")
+                        .complexity("O(1); O(N) on the first call after the keys changed (a key array is rebuilt)")
                         .summary("Returns a random key name from the database.").handler(DatabaseCommands::randomkey),
                 command("swapdb").arity(3).flags(WRITE, FAST).group("server").acl(AclCategory.KEYSPACE, AclCategory.DANGEROUS)
                         .syntax("index1 index2")

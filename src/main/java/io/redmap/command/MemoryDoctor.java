@@ -30,23 +30,23 @@ final class MemoryDoctor {
         MemoryFigures memory = MemoryFigures.read();
         List<String> issues = new ArrayList<>();
         if (memory.heapMax() > 0 && memory.heapAfterGc() > NEAR_LIMIT * memory.heapMax()) {
-            issues.add(" * Heap almost full: after the last garbage collections " + human(memory.heapAfterGc())
-                    + " of the heap is still in use, of the " + human(memory.heapMax()) + " it may grow to. "
+            issues.add(" * Heap almost full: after the last garbage collections " + InfoReport.human(memory.heapAfterGc())
+                    + " of the heap is still in use, of the " + InfoReport.human(memory.heapMax()) + " it may grow to. "
                     + "The arrays are not in the heap, so this is connections, replies being built, or replication "
                     + "buffers. Give the JVM more heap (REDMAP_HEAP for bin/redmap-server, -Xmx), or look for big "
                     + "client buffers with CLIENT LIST.\n\n");
         }
         long maxDirect = MemoryFigures.maxDirect();
         if (maxDirect > 0 && memory.direct() > NEAR_LIMIT * maxDirect) {
-            issues.add(" * Direct memory almost full: " + human(memory.direct()) + " of the " + human(maxDirect)
+            issues.add(" * Direct memory almost full: " + InfoReport.human(memory.direct()) + " of the " + InfoReport.human(maxDirect)
                     + " allowed (-XX:MaxDirectMemorySize) is in use by network and append buffers. Large pipelines "
                     + "or slow readers of large replies hold it; raise the limit if the load is expected.\n\n");
         }
         long physical = MemoryFigures.physicalMemory();
         Residency.Estimate mapped = Residency.of(server.keyspace().store().files().openFiles());
         if (physical > 0 && mapped.mappedBytes() > physical) {
-            issues.add(" * Arrays larger than memory: the mapped files hold " + human(mapped.mappedBytes())
-                    + ", the machine has " + human(physical) + " of memory, and " + human(mapped.residentBytes())
+            issues.add(" * Arrays larger than memory: the mapped files hold " + InfoReport.human(mapped.mappedBytes())
+                    + ", the machine has " + InfoReport.human(physical) + " of memory, and " + InfoReport.human(mapped.residentBytes())
                     + " of the files is in the page cache now. Reads of the other pages wait for the disk: "
                     + "expect latency to follow the disk for random access (INFO mmap shows the resident ratio).\n\n");
         }
@@ -84,13 +84,5 @@ final class MemoryDoctor {
     private static void line(StringBuilder out, String name, MemoryUsage usage) {
         out.append(name).append(": used: ").append(usage.getUsed()).append(", committed: ")
                 .append(usage.getCommitted()).append(", max: ").append(usage.getMax()).append('\n');
-    }
-
-    static String human(long bytes) {
-        if (bytes < 1024) {
-            return bytes + "B";
-        }
-        int unit = (63 - Long.numberOfLeadingZeros(bytes)) / 10;
-        return String.format(Locale.ROOT, "%.2f%c", bytes / Math.pow(1024, unit), "KMGTPE".charAt(unit - 1));
     }
 }

@@ -141,7 +141,6 @@ final class MigrateCommand {
         List<Migration.Key> keys = new ArrayList<>();
         int db = ctx.session().db();
         for (ByteKey name : names) {
-            AclCheck.checkKey(ctx, name.bytes());
             MappedArray array = ctx.keyspace().get(db, name);
             if (array != null) {
                 AclCheck.checkFile(ctx, Path.of(array.file().path()));

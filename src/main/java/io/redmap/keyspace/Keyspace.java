@@ -82,10 +82,15 @@ public final class Keyspace implements AutoCloseable {
     }
 
     /** The array of a key, or {@code ERR You must do MMAP first}. */
+    /** RedisMMap's error for a key that is not mapped. */
+    public static RedmapException noSuchArray() {
+        return RedmapException.err("You must do MMAP first");
+    }
+
     public MappedArray require(int db, ByteKey key) {
         MappedArray array = databases[db].get(key);
         if (array == null) {
-            throw RedmapException.err("You must do MMAP first");
+            throw noSuchArray();
         }
         return array;
     }

@@ -68,8 +68,8 @@ public final class ClientPause {
         waiting.add(wake);
     }
 
-    /** Whether a pause is in force and in which mode, for INFO ({@code paused_reason}...) and CLIENT LIST. */
-    public synchronized boolean active(long nowMillis) {
+    /** Whether a pause is in force; callers hold the lock. */
+    private boolean active(long nowMillis) {
         return untilMillis > nowMillis;
     }
 }

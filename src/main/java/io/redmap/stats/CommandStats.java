@@ -4,16 +4,14 @@ import io.redmap.command.CommandSpec;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The counters of every command and subcommand of the table, found by the spec the dispatcher
- * resolved: an identity lookup, with no key to build per command.
+ * The counters of every command and subcommand of the table, found by the number the table gave
+ * the spec the dispatcher resolved (the same number ACL's command bitmaps use): an array read.
  */
 public final class CommandStats {
-    private final Map<CommandSpec, CommandCounters> bySpec = new IdentityHashMap<>();
+    private CommandCounters[] byId = new CommandCounters[0];
     /** Containers before their subcommands, in the table's order: the order INFO lists them in. */
     private final List<CommandCounters> ordered = new ArrayList<>();
 
@@ -26,23 +24,17 @@ public final class CommandStats {
 
     private void add(CommandSpec spec) {
         CommandCounters counters = new CommandCounters(spec.name());
-        bySpec.put(spec, counters);
+        if (spec.id() >= byId.length) {
+            byId = java.util.Arrays.copyOf(byId, spec.id() + 1);
+        }
+        byId[spec.id()] = counters;
         ordered.add(counters);
     }
 
     /** The counters of a command of the table (null for a spec that is not in it). */
     public CommandCounters of(CommandSpec spec) {
-        return bySpec.get(spec);
-    }
-
-    /** The counters of a command by its full name ({@code config|get}), or null. */
-    public CommandCounters named(String fullName) {
-        for (CommandCounters counters : ordered) {
-            if (counters.name().equals(fullName)) {
-                return counters;
-            }
-        }
-        return null;
+        int id = spec.id();
+        return id >= 0 && id < byId.length ? byId[id] : null;
     }
 
     public List<CommandCounters> all() {

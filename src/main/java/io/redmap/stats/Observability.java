@@ -54,7 +54,7 @@ public final class Observability {
         }
         long slowerThan = slowlogMicros;
         // EXEC is not logged itself (Redis's SKIP_SLOWLOG): the commands it ran are, one by one.
-        if (slowerThan >= 0 && nanos / 1000 >= slowerThan && !spec.name().equals("exec")) {
+        if (slowerThan >= 0 && nanos / 1000 >= slowerThan && !spec.has(CommandFlag.SKIP_SLOWLOG)) {
             slowlog.add(spec.name(), args, nanos / 1000, session.address(), session.name(), slowlogMaxLength);
         }
         // Administrative commands are not shown to monitors, as in Redis (CONFIG, ACL, DEBUG...).
@@ -98,14 +98,6 @@ public final class Observability {
 
     public Monitors monitors() {
         return monitors;
-    }
-
-    public boolean tracking() {
-        return tracking;
-    }
-
-    public double[] percentiles() {
-        return percentiles;
     }
 
     /** LATENCY DOCTOR's report. */

@@ -39,7 +39,7 @@ import java.util.function.Function;
  */
 public final class TlsContexts {
     /** The contexts and the parameters every engine of them gets. */
-    private record Contexts(SSLContext server, SslContext acceptor, SSLContext client, String[] protocols,
+    private record Contexts(SslContext acceptor, SSLContext client, String[] protocols,
                             String[] cipherSuites, boolean preferServerCiphers) {
     }
 
@@ -202,7 +202,7 @@ public final class TlsContexts {
             SslContext acceptor = SslContextBuilder.forServer(serverKeys).sslProvider(ACCEPTOR_PROVIDER)
                     .trustManager(trust).protocols(settings.protocols()).ciphers(List.of(suites), SupportedCipherSuiteFilter.INSTANCE)
                     .build();
-            return new Contexts(server, acceptor, client, settings.protocols(), suites, settings.preferServerCiphers());
+            return new Contexts(acceptor, client, settings.protocols(), suites, settings.preferServerCiphers());
         } catch (GeneralSecurityException e) {
             throw new IOException("Failed to create the TLS context: " + e.getMessage(), e);
         }

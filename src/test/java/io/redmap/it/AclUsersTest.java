@@ -72,6 +72,23 @@ class AclUsersTest {
     }
 
     @Test
+    void migratesKeysFormChecksTheKeysAfterKeysNotTheEmptyThirdArgument() {
+        TestServer server = start();
+        ArrayClient admin = new ArrayClient(server.jedis());
+        admin.call("ACL", "SETUSER", "mover", "on", "nopass", "~foo*", "+@all");
+        ArrayClient mover = new ArrayClient(as(server, "mover", "whatever"));
+        // An allowed key gets as far as the command (none of them exists here: NOKEY), a denied one does not.
+        assertThat(mover.call("MIGRATE", "127.0.0.1", 1, "", 0, 1000, "KEYS", "foo1", "foo2")).isEqualTo("NOKEY");
+        mover.assertError("NOPERM No permissions to access a key", "MIGRATE", "127.0.0.1", 1, "", 0, 1000,
+                "KEYS", "foo1", "bar");
+        mover.assertError("NOPERM No permissions to access a key", "MIGRATE", "127.0.0.1", 1, "bar", 0, 1000);
+        assertThat(admin.call("ACL", "DRYRUN", "mover", "MIGRATE", "127.0.0.1", "1", "", "0", "1000", "KEYS", "foo1"))
+                .isEqualTo("OK");
+        assertThat(admin.call("ACL", "DRYRUN", "mover", "MIGRATE", "127.0.0.1", "1", "", "0", "1000", "KEYS", "bar"))
+                .asString().contains("no permissions to access the 'bar' key");
+    }
+
+    @Test
     void readAndWritePatternsSplitAccess() {
         TestServer server = start();
         ArrayClient admin = new ArrayClient(server.jedis());
