@@ -9,18 +9,39 @@ package io.redmap;
  * {@link #tick() ticks} this clock when it starts a batch, and everything inside the batch reads
  * the same instant: good enough for idle times in seconds and checks throttled to a fraction of a
  * millisecond.
+ *
+ * <p>A tick reads one clock, the monotonic one: on a virtual machine with {@code kvm-clock} each
+ * reading is a system call. The wall-clock milliseconds are derived from it, from a pair of
+ * readings of both clocks that {@link #resync()} renews every second, so they follow the wall
+ * clock's corrections within a second.
  */
 public final class BatchClock {
-    private static volatile long nanos = System.nanoTime();
-    private static volatile long millis = System.currentTimeMillis();
+    /** A reading of both clocks at the same instant. */
+    private record Anchor(long nanos, long millis) {
+        static Anchor now() {
+            return new Anchor(System.nanoTime(), System.currentTimeMillis());
+        }
+    }
+
+    private static volatile Anchor anchor = Anchor.now();
+    private static volatile long nanos = anchor.nanos();
+    private static volatile long millis = anchor.millis();
 
     private BatchClock() {
     }
 
-    /** Reads the clocks: called at the start of each batch of requests. */
+    /** Reads the clock: called at the start of each batch of requests. */
     public static void tick() {
-        nanos = System.nanoTime();
-        millis = System.currentTimeMillis();
+        long now = System.nanoTime();
+        Anchor at = anchor;
+        nanos = now;
+        millis = at.millis() + (now - at.nanos()) / 1_000_000;
+    }
+
+    /** Reads the wall clock again (every second, by the server's housekeeping). */
+    public static void resync() {
+        anchor = Anchor.now();
+        tick();
     }
 
     /** {@link System#nanoTime()} as of the last tick. */

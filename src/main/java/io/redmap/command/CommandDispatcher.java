@@ -10,6 +10,7 @@ import io.redmap.server.ClientSession;
 import io.redmap.server.ClientType;
 import io.redmap.server.Log;
 import io.redmap.server.ServerState;
+import io.redmap.stats.CommandClock;
 import io.redmap.store.MappedArray;
 
 import java.nio.charset.StandardCharsets;
@@ -175,17 +176,19 @@ public final class CommandDispatcher {
     }
 
     /**
-     * The one place a command's handler runs: timed (one clock pair), and what it took and whether
-     * it threw (a failed call) told to the statistics, the slow log, the latency monitor and MONITOR.
+     * The one place a command's handler runs: timed (by its connection's {@link CommandClock}: one
+     * clock read per command within a batch), and what it took and whether it threw (a failed call)
+     * told to the statistics, the slow log, the latency monitor and MONITOR.
      */
     private void run(CommandSpec spec, CommandContext ctx) {
         boolean failed = true;
-        long start = System.nanoTime();
+        CommandClock clock = ctx.session().commandClock();
+        long start = clock.start();
         try {
             spec.handler().execute(ctx);
             failed = false;
         } finally {
-            server.observability().called(spec, ctx.session(), ctx.request(), System.nanoTime() - start, failed);
+            server.observability().called(spec, ctx.session(), ctx.request(), clock.end() - start, failed);
         }
     }
 

@@ -22,22 +22,32 @@ import java.util.Set;
  * @param docInfo what COMMAND DOCS says beyond the syntax: since, history, deprecation
  * @param id its index in the command table (a bit in each ACL user's command bitmap); -1 until
  *     the table numbers it
+ * @param flagBits {@code flags} as a bit mask (bit = ordinal): the dispatcher asks several flags of
+ *     every request, and a mask test is cheaper than a call through the set's interface
  */
 public record CommandSpec(String name, int arity, Set<CommandFlag> flags, KeySpec keys, String group,
                           String summary, String syntax, String complexity, Handler handler,
                           List<CommandSpec> subcommands, Set<AclCategory> categories, List<String> tips,
-                          DocInfo docInfo, int id) {
+                          DocInfo docInfo, int id, long flagBits) {
 
     /** This command numbered by the table, and its subcommands after it. */
     CommandSpec numbered(java.util.function.IntSupplier nextId) {
         int own = nextId.getAsInt();
         List<CommandSpec> numberedSubs = subcommands.stream().map(sub -> sub.numbered(nextId)).toList();
         return new CommandSpec(name, arity, flags, keys, group, summary, syntax, complexity, handler, numberedSubs,
-                categories, tips, docInfo, own);
+                categories, tips, docInfo, own, flagBits);
     }
 
     public boolean has(CommandFlag flag) {
-        return flags.contains(flag);
+        return (flagBits & (1L << flag.ordinal())) != 0;
+    }
+
+    private static long bits(Set<CommandFlag> flags) {
+        long bits = 0;
+        for (CommandFlag flag : flags) {
+            bits |= 1L << flag.ordinal();
+        }
+        return bits;
     }
 
     public boolean isContainer() {
@@ -195,8 +205,9 @@ public record CommandSpec(String name, int arity, Set<CommandFlag> flags, KeySpe
         }
 
         private CommandSpec asSubcommandOf(String parent) {
-            return new CommandSpec(parent + "|" + name, arity, flagSet(), keySpec(), group, summary, syntax,
-                    complexity, handler, List.of(), categories(), tips, docInfo, -1);
+            Set<CommandFlag> flagSet = flagSet();
+            return new CommandSpec(parent + "|" + name, arity, flagSet, keySpec(), group, summary, syntax,
+                    complexity, handler, List.of(), categories(), tips, docInfo, -1, bits(flagSet));
         }
 
         public CommandSpec handler(Handler handler) {
@@ -229,8 +240,9 @@ public record CommandSpec(String name, int arity, Set<CommandFlag> flags, KeySpe
             if (arity == 0) {
                 throw new IllegalStateException(name + " has no arity");
             }
-            return new CommandSpec(name, arity, flagSet(), keySpec(), group, summary, syntax, complexity, handler,
-                    subcommands, categories(), tips, docInfo, -1);
+            Set<CommandFlag> flagSet = flagSet();
+            return new CommandSpec(name, arity, flagSet, keySpec(), group, summary, syntax, complexity, handler,
+                    subcommands, categories(), tips, docInfo, -1, bits(flagSet));
         }
 
         /** The flags in Redis's order (an EnumSet), {@code movablekeys} added when a rule finds the keys. */

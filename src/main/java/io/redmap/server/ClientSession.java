@@ -11,6 +11,7 @@ import io.redmap.protocol.Request;
 import io.redmap.pubsub.PublishedMessage;
 import io.redmap.pubsub.Subscriber;
 import io.redmap.pubsub.Subscriptions;
+import io.redmap.stats.CommandClock;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -73,6 +74,7 @@ public final class ClientSession implements Subscriber {
 
     /** Appends of the current batch that wait to be written with other connections' ones. */
     private final DeferredAppends deferredAppends = new DeferredAppends();
+    private final CommandClock commandClock = new CommandClock();
 
     public DeferredAppends deferredAppends() {
         return deferredAppends;
@@ -107,6 +109,11 @@ public final class ClientSession implements Subscriber {
     public void touched(String command) {
         lastInteractionMillis = BatchClock.millis();
         lastCommand = command;
+    }
+
+    /** Times this connection's commands (one clock read per command within a batch). */
+    public CommandClock commandClock() {
+        return commandClock;
     }
 
     public String lastCommand() {

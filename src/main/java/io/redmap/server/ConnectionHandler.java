@@ -129,6 +129,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
             // The first request of a batch: its replies go out together, and it reads the clock.
             pending = ctx.alloc().ioBuffer();
             BatchClock.tick();
+            session.commandClock().batchStarted(BatchClock.nanos());
         }
         if (message instanceof ProtocolException error) {
             server.stats().protocolErrors.increment();
@@ -356,6 +357,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
         // not be saved was undone, and its reply is replaced with -MISCONF.
         ByteBuf out = server.keyspaceCommit().beforeSending(session, pending);
         pending = null;
+        if (session != null) {
+            session.commandClock().batchEnded();
+        }
         if (session != null && (session.deferredAppends().any() || appendsPending())) {
             // Not only the replies that acknowledge appends wait for them: so do replies that may
             // have read them (a VCOUNT, a VGET of the new last element), as Redis sends no reply

@@ -1,5 +1,6 @@
 package io.redmap.server;
 
+import io.redmap.BatchClock;
 import io.redmap.store.SyncMode;
 
 /**
@@ -22,6 +23,7 @@ final class Housekeeping {
     }
 
     void everySecond() {
+        BatchClock.resync();
         run("timeout", this::closeIdleClients);
         run("instantaneous metrics", state.instantaneous()::sample);
         state.commandLock().lock();
