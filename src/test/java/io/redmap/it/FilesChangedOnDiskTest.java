@@ -236,9 +236,9 @@ class FilesChangedOnDiskTest {
 
     // ---- files --------------------------------------------------------------------------------
 
-    /** The server looks at a file at most once per 100 microseconds. */
+    /** The server looks at a file at most once per millisecond. */
     private static void settle() throws InterruptedException {
-        Thread.sleep(1);
+        Thread.sleep(2);
     }
 
     private static double[] initial(int count) {
