@@ -1,5 +1,6 @@
 package io.redmap.stats;
 
+import io.redmap.command.CommandFlag;
 import io.redmap.command.CommandSpec;
 
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ public final class CommandStats {
     }
 
     private void add(CommandSpec spec) {
-        CommandCounters counters = new CommandCounters(spec.name());
+        CommandCounters counters = new CommandCounters(spec.name(), spec.has(CommandFlag.LOCK_FREE));
         if (spec.id() >= byId.length) {
             byId = java.util.Arrays.copyOf(byId, spec.id() + 1);
         }

@@ -1,6 +1,6 @@
 package io.redmap.stats;
 
-import org.HdrHistogram.AtomicHistogram;
+import org.HdrHistogram.AbstractHistogram;
 
 import java.util.Locale;
 import java.util.Map;
@@ -49,7 +49,7 @@ public final class StatsSections {
             return;
         }
         for (CommandCounters command : stats.all()) {
-            AtomicHistogram histogram = command.latency();
+            AbstractHistogram histogram = command.latency();
             if (histogram == null) {
                 continue;
             }
