@@ -24,7 +24,7 @@ import static io.redmap.command.CommandFlag.WRITE;
 import static io.redmap.command.CommandSpec.command;
 
 /**
- * {@code MMAP key path [type [value_size] [DIM n | SHAPE d1 [d2 ...]] [WRITABLE]]}: makes a key of a
+ * {@code MMAP key path [type [value_size] [DIM n | SHAPE axis [axis ...]] [WRITABLE]]}: makes a key of a
  * file. The two-argument form is the seed form: a writable double array, created if missing.
  * {@code SHAPE} is the shape of one element (its values are one row, in C order); {@code DIM n} is
  * {@code SHAPE n}. A {@code .npy} file brings its own type and shape: {@code MMAP key file.npy [WRITABLE]}.
@@ -38,7 +38,7 @@ final class MmapCommand {
 
     static List<CommandSpec> specs() {
         return List.of(command("mmap").arity(-3).flags(WRITE, DENYOOM, ARRAY_EVENT).keys(KeySpec.atFirst("OW", "insert")).group("module")
-                .syntax("key path [type [value_size] [DIM n | SHAPE d1 [d2 ...]] [WRITABLE]]")
+                .syntax("key path [type [value_size] [DIM n | SHAPE axis [axis ...]] [WRITABLE]]")
                 .summary("Maps a file of typed values to a key; replies the element count.")
                 .handler(MmapCommand::mmap));
     }
