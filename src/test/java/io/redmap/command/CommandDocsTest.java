@@ -36,17 +36,23 @@ class CommandDocsTest {
     }
 
     @Test
-    void mmapsOptionalTypeCarriesValueSizeDimAndWritable() {
+    void mmapsOptionalTypeCarriesValueSizeDimOrShapeAndWritable() {
         List<CommandDocs.Argument> arguments = CommandDocs.arguments(CommandTable.standard().find("mmap").syntax());
         assertThat(arguments).extracting(CommandDocs.Argument::name).containsExactly("key", "path", "type");
         CommandDocs.Argument type = arguments.get(2);
         assertThat(type.type()).isEqualTo("block");
         assertThat(type.optional()).isTrue();
         assertThat(type.children()).extracting(CommandDocs.Argument::name)
-                .containsExactly("type", "value_size", "n", "writable");
-        CommandDocs.Argument dim = type.children().get(2);
+                .containsExactly("type", "value_size", "n-axis", "writable");
+        CommandDocs.Argument shape = type.children().get(2);
+        assertThat(shape.type()).isEqualTo("oneof");
+        assertThat(shape.optional()).isTrue();
+        CommandDocs.Argument dim = shape.children().get(0);
         assertThat(dim.token()).isEqualTo("DIM");
         assertThat(dim.type()).isEqualTo("integer");
+        CommandDocs.Argument axes = shape.children().get(1);
+        assertThat(axes.token()).isEqualTo("SHAPE");
+        assertThat(axes.multiple()).isTrue();
         assertThat(type.children().get(3).type()).isEqualTo("pure-token");
     }
 
