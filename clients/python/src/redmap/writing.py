@@ -112,8 +112,8 @@ def mmap(r: Any, key: KeyT, path: Union[str, "os.PathLike[str]"], dtype: Any, sh
     ``dtype``: a numpy dtype (``'<f4'``, ``np.int64``, ``'S16'``), or None for a ``.npy`` file
     whose header says it. ``shape``: the shape of one element, as ``SHAPE`` takes it (``768``,
     ``(3, 4)``), or None for scalars (or a ``.npy`` file's own). Returns the element count.
-    When the key was already mapped with another dtype or shape (MMAP keeps a key as it is),
-    DtypeError or ShapeError says so.
+    A dtype without a redmap type is refused here (DtypeError); the server's errors (a key
+    already mapped otherwise, a missing read-only file...) pass through.
     """
     command: list = ["MMAP", key, os.fspath(path)]
     if dtype is not None:
@@ -130,21 +130,8 @@ def mmap(r: Any, key: KeyT, path: Union[str, "os.PathLike[str]"], dtype: Any, sh
         command.append("WRITABLE")
 
     def operation(exchange: Exchange) -> int:
-        commands = layout_commands(exchange, key)
-        exchange.send(tuple(command), *commands)
-        count = exchange.reply()
-        if isinstance(count, Exception):
-            for _ in commands:
-                exchange.reply()
-            raise count
-        layout = read_layout(exchange, commands)
-        if dtype is not None and layout.dtype != np.dtype(dtype):
-            raise DtypeError(f"{key!r} is mapped as {layout.dtype.str}, not {np.dtype(dtype).str} "
-                             "(DEL the key to map it again)")
-        if shape is not None and layout.row_shape != row:
-            raise ShapeError(f"{key!r} has rows of shape {layout.row_shape}, not {row} "
-                             "(DEL the key to map it again)")
-        return int(count)
+        exchange.send(tuple(command))
+        return int(exchange.value())
 
     return on_key(r, key, operation)
 
