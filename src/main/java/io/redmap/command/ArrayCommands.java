@@ -3,6 +3,7 @@ package io.redmap.command;
 import io.redmap.RedmapException;
 import io.redmap.protocol.Reply;
 import io.redmap.protocol.Request;
+import io.redmap.store.ElementShape;
 import io.redmap.store.MappedArray;
 import io.redmap.type.ElementCodec;
 
@@ -171,11 +172,11 @@ final class ArrayCommands {
 
     static void vshape(CommandContext ctx) {
         MappedArray array = ctx.array(1);
-        int[] element = array.elementShape();
-        ctx.reply().arrayHeader(1 + element.length);
+        ElementShape element = array.elementShape();
+        ctx.reply().arrayHeader(1 + element.rank());
         ctx.reply().integer(array.count());
-        for (int axis : element) {
-            ctx.reply().integer(axis);
+        for (int i = 0; i < element.rank(); i++) {
+            ctx.reply().integer(element.axis(i));
         }
     }
 
