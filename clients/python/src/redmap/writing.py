@@ -122,9 +122,7 @@ def mmap(r: Any, key: KeyT, path: Union[str, "os.PathLike[str]"], dtype: Any, sh
         if value_size is not None:
             command.append(value_size)
     row = _row_shape(shape)
-    if len(row) == 1:
-        command += ["DIM", row[0]]  # what SHAPE n means, understood by servers before SHAPE too
-    elif row:
+    if row:
         command += ["SHAPE", *row]
     if writable:
         command.append("WRITABLE")
