@@ -86,7 +86,7 @@ final class ArrayCommands {
         int group = 1 + array.dim();
         int pairs = (ctx.argc() - 2) / group;
         if ((ctx.argc() - 2) % group != 0) {
-            throw wrongValueCount(ctx, array.dim(), "an index and");
+            throw wrongValueCount(ctx, array, "an index and");
         }
         long count = array.count();
         long[] rows = new long[pairs];
@@ -111,7 +111,7 @@ final class ArrayCommands {
         array.requireWritable();
         int values = ctx.argc() - 2;
         if (values % array.dim() != 0) {
-            throw wrongValueCount(ctx, array.dim(), "");
+            throw wrongValueCount(ctx, array, "");
         }
         int rows = values / array.dim();
         MemorySegment staged = Staging.of(rows * array.rowBytes());
@@ -226,11 +226,14 @@ final class ArrayCommands {
     }
 
 
-    private static RedmapException wrongValueCount(CommandContext ctx, int dim, String what) {
+    private static RedmapException wrongValueCount(CommandContext ctx, MappedArray array, String what) {
+        int dim = array.dim();
         if (dim == 1) {
             return RedmapException.err("wrong number of arguments for '" + ctx.keyword(0) + "' command");
         }
+        ElementShape shape = array.elementShape();
+        String has = shape.rank() == 1 ? "DIM " + dim : "SHAPE " + shape.text();
         return RedmapException.err("each row needs " + what + (what.isEmpty() ? "" : " ") + dim
-                + " values (the key has DIM " + dim + ")");
+                + " values (the key has " + has + ")");
     }
 }

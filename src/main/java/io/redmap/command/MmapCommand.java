@@ -133,8 +133,8 @@ final class MmapCommand {
                     shape = ElementShape.ofDim(parseDim(ctx.arg(++i)));
                 } else {
                     int end = i + 1;
-                    while (end < ctx.argc() && !ctx.keyword(end).equals("writable")) {
-                        end++; // the axes: every word up to WRITABLE
+                    while (end < ctx.argc() && !isOption(ctx.keyword(end))) {
+                        end++; // the axes: every word up to the next option
                     }
                     shape = parseShape(ctx, i + 1, end);
                     i = end - 1;
