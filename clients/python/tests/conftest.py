@@ -15,7 +15,7 @@ import redis
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from servers import Server, remove, temp_dir  # noqa: E402
+from servers import Cluster, Server, remove, temp_dir  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -25,6 +25,16 @@ def server() -> Iterator[Server]:
     yield process
     process.kill()
     remove(dir)
+
+
+@pytest.fixture(scope="session")
+def cluster() -> Iterator[Cluster]:
+    """Two shards of a master and a replica (test_cluster.py, the cluster example of docs/python.md)."""
+    root = temp_dir("redmap-py-cluster")
+    nodes = Cluster(root)
+    yield nodes
+    nodes.close()
+    remove(root)
 
 
 @pytest.fixture

@@ -12,16 +12,7 @@ from redis.cluster import RedisCluster
 
 import redmap
 from conftest import calls
-from servers import Cluster, poll, remove, temp_dir
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[Cluster]:
-    root = temp_dir("redmap-py-cluster")
-    nodes = Cluster(root)
-    yield nodes
-    nodes.close()
-    remove(root)
+from servers import Cluster
 
 
 @pytest.fixture
