@@ -17,6 +17,8 @@ from typing import Any, List, Optional, Sequence, Union
 import redis
 from redis.exceptions import AskError, ConnectionError, MovedError, ResponseError, TimeoutError
 
+from .errors import ShapeError
+
 Arg = Union[bytes, str, int, memoryview]
 Command = Sequence[Arg]
 
@@ -80,6 +82,10 @@ class Exchange:
                 small += b"*1\r\n$6\r\nASKING\r\n"
             small += b"*%d\r\n" % len(command)
             for arg in command:
+                if type(arg) is int:  # indices: the common case of a gather, kept short
+                    digits = b"%d" % arg
+                    small += b"$%d\r\n%b\r\n" % (len(digits), digits)
+                    continue
                 data = self._encode(arg)
                 small += b"$%d\r\n" % len(data)
                 if len(data) > _SMALL:
@@ -161,8 +167,8 @@ class Exchange:
         length = int(line[1:])
         if length != out.nbytes:
             # The key changed between its shape was read and this reply (remapped, popped).
-            raise ResponseError(f"the reply has {length} bytes where {out.nbytes} were expected "
-                                "(the key changed meanwhile)")
+            raise ShapeError(f"the reply has {length} bytes where {out.nbytes} were expected "
+                             "(the key changed meanwhile)")
         self._read_into(out.cast("B") if out.format != "B" else out)
         self._exact(2)
         self._pending -= 1
