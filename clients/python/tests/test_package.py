@@ -34,3 +34,13 @@ def test_pip_installs_the_package_with_its_types_and_dependencies(tmp_path):
     imported = subprocess.run([sys.executable, "-c", "import redmap; print(redmap.__file__, redmap.read.__doc__ != '')"],
                               env={"PYTHONPATH": str(site)}, capture_output=True, text=True, cwd=tmp_path)
     assert imported.stdout.split() == [str(site / "redmap" / "__init__.py"), "True"], imported.stderr
+
+
+def test_the_package_type_checks_strictly():
+    """PEP 484 hints that mean something: mypy --strict (pyproject.toml's [tool.mypy]) passes."""
+    if subprocess.run([sys.executable, "-m", "mypy", "--version"], capture_output=True).returncode != 0:
+        pytest.skip("no mypy for this python (apt-get install python3-mypy)")
+    result = subprocess.run([sys.executable, "-m", "mypy", "--cache-dir", "/dev/null", "src/redmap"],
+                            cwd=PROJECT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "strict = true" in (PROJECT / "pyproject.toml").read_text()

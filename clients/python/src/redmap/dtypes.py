@@ -7,14 +7,14 @@ so the dtypes here are all explicitly little-endian; ``string`` keys are numpy b
 
 from __future__ import annotations
 
-from typing import Any, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 import numpy as np
 
 from .errors import DtypeError
 
 # VTYPE name -> numpy dtype string, for the types whose size is fixed.
-_NUMPY_OF: dict = {
+_NUMPY_OF: Dict[str, str] = {
     "int8": "i1",
     "uint8": "u1",
     "int16": "<i2",
@@ -31,7 +31,7 @@ _NUMPY_OF: dict = {
 _TYPE_OF = {(np.dtype(d).kind, np.dtype(d).itemsize): name for name, d in _NUMPY_OF.items()}
 
 
-def _long_double() -> Optional[np.dtype]:
+def _long_double() -> "Optional[np.dtype[Any]]":
     """numpy's longdouble when it is the server's: the x87 80-bit format in 16 bytes (x86-64)."""
     dtype = np.dtype(np.longdouble)
     if dtype.itemsize == 16 and np.finfo(dtype).nmant == 63:
@@ -39,7 +39,7 @@ def _long_double() -> Optional[np.dtype]:
     return None
 
 
-def numpy_dtype(type_name: str, value_size: int) -> np.dtype:
+def numpy_dtype(type_name: str, value_size: int) -> "np.dtype[Any]":
     """The dtype of a key from its VTYPE and VSIZE replies."""
     if type_name in _NUMPY_OF:
         return np.dtype(_NUMPY_OF[type_name])

@@ -8,7 +8,8 @@ the first time a server is asked (its answer is kept per connection pool).
 from __future__ import annotations
 
 import weakref
-from typing import Any, List, NamedTuple, Tuple
+from dataclasses import dataclass
+from typing import Any, List, Tuple
 
 import numpy as np
 
@@ -20,8 +21,9 @@ DEFAULT_BULK_LIMIT = 512 * 1024 * 1024
 _bulk_limits: "weakref.WeakKeyDictionary[Any, int]" = weakref.WeakKeyDictionary()
 
 
-class Layout(NamedTuple):
-    dtype: np.dtype
+@dataclass(frozen=True)
+class Layout:
+    dtype: "np.dtype[Any]"
     row_shape: Tuple[int, ...]
     count: int
     bulk_limit: int

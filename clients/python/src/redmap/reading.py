@@ -7,7 +7,7 @@ small buffer). No ``bytes`` object of the payload is ever made.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, List, Sequence, Tuple, Union
+from typing import Any, Iterable, List, Sequence, Tuple, Union, cast
 
 import numpy as np
 
@@ -50,10 +50,10 @@ def read(r: Any, key: KeyT, start: int = 0, stop: Union[int, None] = None, *,
 def gather(r: Any, key: KeyT, indices: Indices, *, chunk_bytes: int = CHUNK_BYTES) -> "np.ndarray[Any, Any]":
     """The elements (rows) of ``key`` at ``indices``, in that order, as an array ``(k, *row)``.
 
-    One VMREAD (in one round trip with the key's type and shape when there are at most 65,536
-    indices and no negative ones); larger gathers are VMREADs of ``chunk_bytes`` each. Negative
-    indices count from the end, as in numpy; an index out of range is the server's
-    ``index exceeds size`` error (``redis.ResponseError``).
+    At most 65,536 indices, none negative: one VMREAD, sent with the key's VTYPE and VSHAPE in
+    one round trip, its reply received whole (up to ``proto-max-bulk-len``). Otherwise the shape
+    comes first, then VMREADs of ``chunk_bytes`` each. Negative indices count from the end, as
+    in numpy; an index out of range is the server's ``index exceeds size`` (``redis.ResponseError``).
     """
     wanted = _index_array(indices)
 
@@ -104,7 +104,7 @@ def _chunks(out: "np.ndarray[Any, Any]", rows: int) -> Iterable[Tuple[int, "np.n
 
 def _bytes_of(array: "np.ndarray[Any, Any]") -> memoryview:
     """The bytes of a C-contiguous array, writable, without a copy."""
-    return memoryview(array.reshape(-1).view(np.uint8))
+    return memoryview(cast(Any, array.reshape(-1).view(np.uint8)))
 
 
 def _receive(exchange: Exchange, out: "np.ndarray[Any, Any]", requests: Iterable[Tuple[Command, int, int]]) -> None:

@@ -108,7 +108,8 @@ class Exchange:
             return arg
         if isinstance(arg, int) and not isinstance(arg, bool):
             return b"%d" % arg
-        return self._conn.encoder.encode(arg)
+        encoded: bytes = self._conn.encoder.encode(arg)
+        return encoded
 
     # ------------------------------------------------------------------------------ replies
 
@@ -203,15 +204,16 @@ class Exchange:
 
     def _error(self, text: str) -> Exception:
         # Redirections raised as redis-py's cluster client raises them; the rest as its parser does.
+        error: Exception
         if text.startswith("MOVED "):
-            return MovedError(text[len("MOVED "):])
-        if text.startswith("ASK "):
-            return AskError(text[len("ASK "):])
-        parser = getattr(self._conn, "_parser", None)
-        if parser is not None and hasattr(parser, "parse_error"):
-            error: Exception = parser.parse_error(text)
-            return error
-        return ResponseError(text)
+            error = MovedError(text[len("MOVED "):])
+        elif text.startswith("ASK "):
+            error = AskError(text[len("ASK "):])
+        elif hasattr(getattr(self._conn, "_parser", None), "parse_error"):
+            error = self._conn._parser.parse_error(text)
+        else:
+            error = ResponseError(text)
+        return error
 
     # ------------------------------------------------------------------------- the buffer
 
@@ -247,9 +249,9 @@ class Exchange:
         """The next ``length`` bytes."""
         while self._end - self._pos < length:
             if length > len(self._buf):
-                data = bytearray(length)
-                self._read_into(memoryview(data))
-                return bytes(data)
+                large = bytearray(length)
+                self._read_into(memoryview(large))
+                return bytes(large)
             self._fill()
         data = bytes(self._view[self._pos:self._pos + length])
         self._pos += length

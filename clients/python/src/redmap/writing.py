@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import random
 import time
-from typing import Any, Optional, Sequence, Tuple, Union
+from typing import Any, List, Sequence, Tuple, Union
 
 import numpy as np
 from redis.exceptions import WatchError
@@ -61,7 +61,10 @@ def append(r: Any, key: KeyT, array: Any, *, chunk_bytes: int = CHUNK_BYTES) -> 
     written = position = 0
     while True:
         # The first chunk's transaction checks the whole array before anything is sent.
-        count, rows = on_key(r, key, lambda exchange, at=position: _append_chunk(exchange, key, data, at, chunk_bytes))
+        def chunk(exchange: Exchange, at: int = position) -> Tuple[int, int]:
+            return _append_chunk(exchange, key, data, at, chunk_bytes)
+
+        count, rows = on_key(r, key, chunk)
         written += count
         position += rows
         if position >= len(data):
@@ -115,7 +118,7 @@ def mmap(r: Any, key: KeyT, path: Union[str, "os.PathLike[str]"], dtype: Any, sh
     A dtype without a redmap type is refused here (DtypeError); the server's errors (a key
     already mapped otherwise, a missing read-only file...) pass through.
     """
-    command: list = ["MMAP", key, os.fspath(path)]
+    command: List[Any] = ["MMAP", key, os.fspath(path)]
     if dtype is not None:
         type_name, value_size = redmap_type(dtype)
         command.append(type_name)
