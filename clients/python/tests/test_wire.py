@@ -69,3 +69,15 @@ def test_a_watch_left_by_a_failed_append_does_not_go_back_to_the_pool(r, key):
     after = r.client_id()
     assert redmap.append(r, key, np.arange(3.0)) == 3
     assert r.client_id() == after  # after EXEC the connection is kept
+
+
+def test_a_client_that_decodes_replies_works_too(server, key):
+    """The package reads its replies itself: decode_responses does not reach the array bytes."""
+    text = redis.Redis(port=server.port, decode_responses=True)
+    redmap.mmap(text, key, f"{key}.u1", np.uint8, shape=4, writable=True)
+    rows = np.array([[0xff, 0xfe, 0x80, 0], [1, 2, 3, 4]], dtype=np.uint8)  # not UTF-8
+    redmap.append(text, key, rows)
+    assert np.array_equal(redmap.read(text, key), rows)
+    assert np.array_equal(redmap.gather(text, key, [1, 0]), rows[[1, 0]])
+    assert text.execute_command("VTYPE", key) == "uint8"
+    text.close()
