@@ -32,6 +32,9 @@ def test_a_sentinel_managed_client_reads_writes_and_follows_a_failover():
         assert np.array_equal(redmap.gather(client, "emb", [499, 3]), rows[[499, 3]])
         assert client.execute_command("WAIT", 1, 10000) == 1
 
+        # Sentinel must know the replica (from the master's INFO) before the master is gone.
+        watcher = redis.Redis(port=sentinel.port)
+        poll("Sentinel to see the replica", lambda: watcher.sentinel_slaves("data") or None, log=sentinel.log)
         master.kill()  # kill -9: Sentinel promotes the replica
         promoted = poll("Sentinel to promote the replica", lambda: _master_port(sentinel, replica.port), timeout=60,
                         log=sentinel.log)
