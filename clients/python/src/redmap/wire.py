@@ -96,9 +96,8 @@ class Exchange:
                     small += data
                     small += _CRLF
         parts.append(bytes(small))
-        self._broken = True  # until the whole request is out: a half-sent request desynchronises
-        self._conn.send_packed_command(parts)  # disconnects and raises on a socket error
-        self._broken = False
+        # On any failure, even half-way, redis-py disconnects the connection before raising.
+        self._conn.send_packed_command(parts)
         self._pending += len(commands)
 
     def _encode(self, arg: Arg) -> Union[bytes, memoryview]:
