@@ -53,6 +53,9 @@ final class ArrayCommands {
                         .summary("Returns every element.").handler(ArrayCommands::vall),
                 command("vtype").arity(2).flags(READONLY, FAST).keys(KeySpec.atFirst("RO")).group("module")
                         .syntax("key").summary("Returns the element type.").handler(ArrayCommands::vtype),
+                command("vshape").arity(2).flags(READONLY, FAST).keys(KeySpec.atFirst("RO")).group("module")
+                        .syntax("key").summary("Returns the array's shape, first axis (the element count) first.")
+                        .handler(ArrayCommands::vshape),
                 command("vsize").arity(2).flags(READONLY, FAST).keys(KeySpec.atFirst("RO")).group("module")
                         .syntax("key").summary("Returns the size of one value in bytes.").handler(ArrayCommands::vsize),
                 command("vfilepath").arity(2).flags(READONLY, FAST).keys(KeySpec.atFirst("RO")).group("module")
@@ -164,6 +167,16 @@ final class ArrayCommands {
 
     static void vtype(CommandContext ctx) {
         ctx.reply().bulk(ctx.array(1).codec().type().canonicalName());
+    }
+
+    static void vshape(CommandContext ctx) {
+        MappedArray array = ctx.array(1);
+        int[] element = array.elementShape();
+        ctx.reply().arrayHeader(1 + element.length);
+        ctx.reply().integer(array.count());
+        for (int axis : element) {
+            ctx.reply().integer(axis);
+        }
     }
 
     static void vsize(CommandContext ctx) {

@@ -15,8 +15,9 @@ import static io.redmap.command.CommandFlag.WRITE;
 import static io.redmap.command.CommandSpec.command;
 
 /**
- * Ranges and raw bytes: VRANGE (LRANGE's rules), VREAD and VWRITE (little-endian elements, no
- * text conversion: for moving millions of values to and from numpy or Java), and VSYNC.
+ * Ranges and raw bytes: VRANGE (LRANGE's rules), VREAD, VMREAD and VWRITE (little-endian elements,
+ * no text conversion: for moving millions of values, or a batch of random rows, to and from numpy
+ * or Java), and VSYNC.
  */
 final class BulkCommands {
     private BulkCommands() {
@@ -32,6 +33,10 @@ final class BulkCommands {
                         .syntax("key start count").complexity("O(N) where N is the number of bytes returned")
                         .summary("Returns count elements from start as their raw little-endian bytes.")
                         .handler(BulkCommands::vread),
+                command("vmread").arity(-3).flags(READONLY, FAST).keys(KeySpec.atFirst("RO", "access")).group("module")
+                        .syntax("key index [index ...]").complexity("O(N) where N is the number of bytes returned")
+                        .summary("Returns the elements at several indices, in order, as their raw little-endian bytes.")
+                        .handler(BulkCommands::vmread),
                 command("vwrite").arity(4).flags(WRITE, DENYOOM, ARRAY_EVENT).keys(KeySpec.atFirst("RW", "update")).group("module")
                         .syntax("key start bytes").complexity("O(N) where N is the number of bytes written")
                         .summary("Writes raw little-endian elements from start (start == count appends); replies how many.")
@@ -74,15 +79,17 @@ final class BulkCommands {
         if (start > count || rows > count - start) {
             throw RedmapException.err("index exceeds size");
         }
-        long bytes = rows * array.rowBytes();
-        if (bytes > ctx.server().config().getLong("proto-max-bulk-len")) {
-            throw RedmapException.err("reply too large: read at most proto-max-bulk-len bytes at a time");
+        ByteStream.replyRange(ctx, array, start, rows);
+    }
+
+    static void vmread(CommandContext ctx) {
+        MappedArray array = ctx.array(1);
+        long count = array.count();
+        long[] rows = new long[ctx.argc() - 2];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = ArrayCommands.index(ctx, i + 2, count); // VMGET's checks and errors, in its order
         }
-        if (bytes <= ByteStream.STREAM_THRESHOLD) {
-            ctx.reply().bulk(array.segment(), array.offsetOf(start), (int) bytes);
-        } else {
-            ctx.reply().stream(new ByteStream(array, array.offsetOf(start), bytes, ctx.server().commandLock()));
-        }
+        ByteStream.replyRows(ctx, array, rows);
     }
 
     static void vwrite(CommandContext ctx) {

@@ -1,5 +1,6 @@
 package io.redmap.command;
 
+import io.redmap.RedmapException;
 import io.redmap.protocol.Reply;
 import io.redmap.protocol.ReplyStream;
 import io.redmap.store.MappedArray;
@@ -7,9 +8,10 @@ import io.redmap.store.MappedArray;
 import java.util.concurrent.locks.Lock;
 
 /**
- * A large VREAD, written as one bulk string a chunk at a time (see {@link ReplyStream}),
- * each chunk copied once from the mapping under the command lock. If the array shrinks under
- * it, the promised length can no longer be honoured: the stream fails and the connection closes.
+ * Raw rows as one bulk string: a range (VREAD) or rows in any order (VMREAD). Small replies are
+ * written at once; large ones a chunk at a time (see {@link ReplyStream}), each chunk copied once
+ * from the mapping under the command lock. If the array shrinks under a stream, the promised
+ * length can no longer be honoured: the stream fails and the connection closes.
  */
 final class ByteStream implements ReplyStream {
     /** Replies of more bytes than this are streamed. */
@@ -21,39 +23,88 @@ final class ByteStream implements ReplyStream {
     static final long CHUNK_BYTES = 32 << 10;
 
     private final MappedArray array;
-    private final long offset;
+    /** The range's first row; unused for a gather. */
+    private final long first;
+    /** The gathered rows, in order (already checked against the count); null for a range. */
+    private final long[] rows;
     private final long length;
     private final Lock lock;
     private long written = -1;
 
-    ByteStream(MappedArray array, long offset, long length, Lock lock) {
+    private ByteStream(MappedArray array, long first, long[] rows, long length, Lock lock) {
         this.array = array;
-        this.offset = offset;
+        this.first = first;
+        this.rows = rows;
         this.length = length;
         this.lock = lock;
+    }
+
+    /** Replies rows {@code [first, first + count)} (already checked against the count). */
+    static void replyRange(CommandContext ctx, MappedArray array, long first, long count) {
+        reply(ctx, new ByteStream(array, first, null, replyBytes(ctx, array, count), ctx.server().commandLock()));
+    }
+
+    /** Replies the given rows in their order, duplicates included (already checked against the count). */
+    static void replyRows(CommandContext ctx, MappedArray array, long[] rows) {
+        reply(ctx, new ByteStream(array, 0, rows, replyBytes(ctx, array, rows.length), ctx.server().commandLock()));
+    }
+
+    private static void reply(CommandContext ctx, ByteStream stream) {
+        if (stream.length <= STREAM_THRESHOLD) {
+            stream.writeChunk(ctx.reply(), stream.length); // the command lock is held: one pass, no re-check needed
+        } else {
+            ctx.reply().stream(stream);
+        }
+    }
+
+    /** The reply's size, refused when a client could not receive it as one bulk string. */
+    private static long replyBytes(CommandContext ctx, MappedArray array, long rows) {
+        long limit = ctx.server().config().getLong("proto-max-bulk-len");
+        if (rows > 0 && array.rowBytes() > limit / rows) {
+            throw RedmapException.err("reply too large: read at most proto-max-bulk-len bytes at a time");
+        }
+        return rows * array.rowBytes();
     }
 
     @Override
     public boolean writeChunk(Reply reply) {
         lock.lock();
         try {
-            if (written < 0) {
-                reply.bulkHeader(length);
-                written = 0;
-            }
-            int chunk = (int) Math.min(CHUNK_BYTES, length - written);
-            if (array.file().isClosedOrGone() || offset + written + chunk > array.file().length()) {
-                throw new IllegalStateException("the array shrank while VREAD was sending it");
-            }
-            reply.bulkData(array.segment(), offset + written, chunk);
-            written += chunk;
-            if (written == length) {
-                reply.bulkEnd();
-                return true;
-            }
-            return false;
+            return writeChunk(reply, CHUNK_BYTES);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Writes up to {@code budget} more bytes (whole and partial rows alike); true when done. */
+    private boolean writeChunk(Reply reply, long budget) {
+        if (written < 0) {
+            reply.bulkHeader(length);
+            written = 0;
+        }
+        long rowBytes = array.rowBytes();
+        while (budget > 0 && written < length) {
+            long source;
+            long piece;
+            if (rows == null) { // a range is contiguous in the file: one copy
+                source = array.offsetOf(first) + written;
+                piece = Math.min(budget, length - written);
+            } else { // a row at a time, or its rest when a chunk ended inside it
+                long within = written % rowBytes;
+                source = array.offsetOf(rows[(int) (written / rowBytes)]) + within;
+                piece = Math.min(budget, rowBytes - within);
+            }
+            if (array.file().isClosedOrGone() || source + piece > array.file().length()) {
+                throw new IllegalStateException("the array shrank while its bytes were being sent");
+            }
+            reply.bulkData(array.segment(), source, (int) piece);
+            written += piece;
+            budget -= piece;
+        }
+        if (written == length) {
+            reply.bulkEnd();
+            return true;
+        }
+        return false;
     }
 }

@@ -87,6 +87,11 @@ public final class MappedArray {
         return dim;
     }
 
+    /** The shape of one element: empty for plain arrays, {@code [dim]} for rows. */
+    public int[] elementShape() {
+        return dim == 1 ? new int[0] : new int[] {dim};
+    }
+
     public long rowBytes() {
         return rowBytes;
     }
