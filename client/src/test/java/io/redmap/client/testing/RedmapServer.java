@@ -110,11 +110,25 @@ public final class RedmapServer implements AutoCloseable {
 
     /** How many times the server ran {@code command} (INFO commandstats): to show that nothing was sent. */
     public long calls(String command) {
+        return commandStat(command, "calls");
+    }
+
+    /** How many times the server refused {@code command} before running it (-MOVED, -NOAUTH...). */
+    public long rejectedCalls(String command) {
+        return commandStat(command, "rejected_calls");
+    }
+
+    /** A field of {@code cmdstat_<command>:calls=1,usec=7,...,rejected_calls=0,failed_calls=0}; 0 when never called. */
+    private long commandStat(String command, String field) {
         try (Jedis jedis = jedis()) {
-            String prefix = "cmdstat_" + command.toLowerCase() + ":calls=";
+            String prefix = "cmdstat_" + command.toLowerCase() + ":";
             for (String line : jedis.info("commandstats").split("\r\n")) {
                 if (line.startsWith(prefix)) {
-                    return Long.parseLong(line.substring(prefix.length(), line.indexOf(',')));
+                    for (String pair : line.substring(prefix.length()).split(",")) {
+                        if (pair.startsWith(field + "=")) {
+                            return Long.parseLong(pair.substring(field.length() + 1));
+                        }
+                    }
                 }
             }
             return 0;
