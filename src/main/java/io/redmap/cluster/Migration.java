@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -149,9 +150,7 @@ public final class Migration implements Runnable {
                     byte[] last = BlockChecksums.of(file, finalSize);
                     sendDiffering(connection, file, finalSize, sums, last, resendFrom(size, finalSize));
                 }
-                refusal(ask(connection, bytes("RDM.IMPORT.KEY"), bytes(Long.toString(finalSize)),
-                        bytes(array.codec().type().canonicalName()), bytes(Integer.toString(array.codec().size())),
-                        bytes(Integer.toString(array.dim())), bytes(array.isWritable() ? "w" : "r")));
+                refusal(ask(connection, importKey(finalSize, array)));
                 if (!target.copy()) {
                     removeHere(key, array);
                 }
@@ -160,6 +159,21 @@ public final class Migration implements Runnable {
                 lock.unlock();
             }
         }
+    }
+
+    /**
+     * {@code RDM.IMPORT.KEY size type value_size dim w|r [shape]}: the key's metadata. The shape
+     * goes only when DIM does not say it, so that a target that knew only DIM takes every key it
+     * can map as before.
+     */
+    private static byte[][] importKey(long size, MappedArray array) {
+        List<byte[]> words = new ArrayList<>(List.of(bytes("RDM.IMPORT.KEY"), bytes(Long.toString(size)),
+                bytes(array.codec().type().canonicalName()), bytes(Integer.toString(array.codec().size())),
+                bytes(Integer.toString(array.dim())), bytes(array.isWritable() ? "w" : "r")));
+        if (!array.elementShape().saidByDim()) {
+            words.add(bytes(array.elementShape().text()));
+        }
+        return words.toArray(byte[][]::new);
     }
 
     /** Where a pass must send every block again: the block where the shorter size ended, when the size changed (else -1). */

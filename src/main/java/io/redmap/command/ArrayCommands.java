@@ -3,6 +3,7 @@ package io.redmap.command;
 import io.redmap.RedmapException;
 import io.redmap.protocol.Reply;
 import io.redmap.protocol.Request;
+import io.redmap.store.ElementShape;
 import io.redmap.store.MappedArray;
 import io.redmap.type.ElementCodec;
 
@@ -85,7 +86,7 @@ final class ArrayCommands {
         int group = 1 + array.dim();
         int pairs = (ctx.argc() - 2) / group;
         if ((ctx.argc() - 2) % group != 0) {
-            throw wrongValueCount(ctx, array.dim(), "an index and");
+            throw wrongValueCount(ctx, array, "an index and");
         }
         long count = array.count();
         long[] rows = new long[pairs];
@@ -110,7 +111,7 @@ final class ArrayCommands {
         array.requireWritable();
         int values = ctx.argc() - 2;
         if (values % array.dim() != 0) {
-            throw wrongValueCount(ctx, array.dim(), "");
+            throw wrongValueCount(ctx, array, "");
         }
         int rows = values / array.dim();
         MemorySegment staged = Staging.of(rows * array.rowBytes());
@@ -171,11 +172,11 @@ final class ArrayCommands {
 
     static void vshape(CommandContext ctx) {
         MappedArray array = ctx.array(1);
-        int[] element = array.elementShape();
-        ctx.reply().arrayHeader(1 + element.length);
+        ElementShape element = array.elementShape();
+        ctx.reply().arrayHeader(1 + element.rank());
         ctx.reply().integer(array.count());
-        for (int axis : element) {
-            ctx.reply().integer(axis);
+        for (int i = 0; i < element.rank(); i++) {
+            ctx.reply().integer(element.axis(i));
         }
     }
 
@@ -225,11 +226,14 @@ final class ArrayCommands {
     }
 
 
-    private static RedmapException wrongValueCount(CommandContext ctx, int dim, String what) {
+    private static RedmapException wrongValueCount(CommandContext ctx, MappedArray array, String what) {
+        int dim = array.dim();
         if (dim == 1) {
             return RedmapException.err("wrong number of arguments for '" + ctx.keyword(0) + "' command");
         }
+        ElementShape shape = array.elementShape();
+        String has = shape.rank() == 1 ? "DIM " + dim : "SHAPE " + shape.text();
         return RedmapException.err("each row needs " + what + (what.isEmpty() ? "" : " ") + dim
-                + " values (the key has DIM " + dim + ")");
+                + " values (the key has " + has + ")");
     }
 }

@@ -6,6 +6,7 @@ import io.redmap.keyspace.ByteKey;
 import io.redmap.protocol.Request;
 import io.redmap.replication.IncomingFile;
 import io.redmap.store.ArraySpec;
+import io.redmap.store.ElementShape;
 import io.redmap.store.MappedArray;
 import io.redmap.store.MappedFile;
 import io.redmap.store.NpyHeader;
@@ -52,8 +53,8 @@ final class ImportCommands {
                 command("rdm.import.flush").arity(1).flags(ADMIN, NOSCRIPT, NO_MULTI, LOCK_FREE).group("cluster")
                         .summary("An internal command of MIGRATE: makes the blocks received so far durable.")
                         .handler(ImportCommands::flush),
-                command("rdm.import.key").arity(6).flags(WRITE, ADMIN, NOSCRIPT, NO_MULTI).group("cluster")
-                        .syntax("size type value_size dim <w | r>")
+                command("rdm.import.key").arity(-6).flags(WRITE, ADMIN, NOSCRIPT, NO_MULTI).group("cluster")
+                        .syntax("size type value_size dim <w | r> [shape]")
                         .summary("An internal command of MIGRATE: the file is complete; map it under the key.")
                         .handler(ImportCommands::key));
     }
@@ -125,8 +126,11 @@ final class ImportCommands {
     static void key(CommandContext ctx) {
         IncomingImport incoming = incoming(ctx);
         long size = ctx.integer(1);
-        ArraySpec spec = spec(incoming.path(), ctx.string(2), (int) ctx.integer(3), (int) ctx.integer(4),
-                ctx.keyword(5).equals("w"));
+        if (ctx.argc() > 7) {
+            throw CommandContext.syntaxError();
+        }
+        ElementShape shape = ctx.argc() == 7 ? shape(ctx.string(6)) : ElementShape.ofDim((int) ctx.integer(4));
+        ArraySpec spec = spec(incoming.path(), ctx.string(2), (int) ctx.integer(3), shape, ctx.keyword(5).equals("w"));
         if (ctx.keyspace().get(incoming.db(), incoming.key()) != null && !incoming.replace()) {
             throw new RedmapException("BUSYKEY", "Target key name already exists.");
         }
@@ -164,11 +168,20 @@ final class ImportCommands {
     }
 
     /** The key's spec as the source mapped it; a .npy file brings its own type and shape. */
-    private static ArraySpec spec(String path, String type, int valueSize, int dim, boolean writable) {
+    private static ArraySpec spec(String path, String type, int valueSize, ElementShape shape, boolean writable) {
         if (NpyHeader.isNpyPath(path)) {
-            return new ArraySpec(path, null, 0, 0, writable);
+            return new ArraySpec(path, null, 0, null, writable);
         }
-        return new ArraySpec(path, ElementType.require(type), valueSize, dim, writable);
+        return new ArraySpec(path, ElementType.require(type), valueSize, shape, writable);
+    }
+
+    /** The element shape the source sends when DIM does not say it ({@code (3,4)}). */
+    private static ElementShape shape(String text) {
+        try {
+            return ElementShape.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw RedmapException.err("bad element shape " + text);
+        }
     }
 
     private static IncomingImport incoming(CommandContext ctx) {

@@ -6,6 +6,7 @@ import io.redmap.replication.Replication;
 import io.redmap.server.ClientType;
 import io.redmap.protocol.AsciiNumbers;
 import io.redmap.store.ArraySpec;
+import io.redmap.store.ElementShape;
 import io.redmap.store.MappedArray;
 import io.redmap.store.NpyHeader;
 import io.redmap.store.PathPolicy;
@@ -23,9 +24,10 @@ import static io.redmap.command.CommandFlag.WRITE;
 import static io.redmap.command.CommandSpec.command;
 
 /**
- * {@code MMAP key path [type [value_size] [DIM n] [WRITABLE]]}: makes a key of a file.
- * The two-argument form is the seed form: a writable double array, created if missing.
- * A {@code .npy} file brings its own type and shape: {@code MMAP key file.npy [WRITABLE]}.
+ * {@code MMAP key path [type [value_size] [DIM n | SHAPE d1 [d2 ...]] [WRITABLE]]}: makes a key of a
+ * file. The two-argument form is the seed form: a writable double array, created if missing.
+ * {@code SHAPE} is the shape of one element (its values are one row, in C order); {@code DIM n} is
+ * {@code SHAPE n}. A {@code .npy} file brings its own type and shape: {@code MMAP key file.npy [WRITABLE]}.
  */
 final class MmapCommand {
     static final int MAX_STRING_SIZE = 1 << 20;
@@ -36,7 +38,7 @@ final class MmapCommand {
 
     static List<CommandSpec> specs() {
         return List.of(command("mmap").arity(-3).flags(WRITE, DENYOOM, ARRAY_EVENT).keys(KeySpec.atFirst("OW", "insert")).group("module")
-                .syntax("key path [type [value_size] [DIM n] [WRITABLE]]")
+                .syntax("key path [type [value_size] [DIM n | SHAPE d1 [d2 ...]] [WRITABLE]]")
                 .summary("Maps a file of typed values to a key; replies the element count.")
                 .handler(MmapCommand::mmap));
     }
@@ -103,7 +105,7 @@ final class MmapCommand {
         String path = PathPolicy.decode(ctx.arg(2));
         boolean npy = NpyHeader.isNpyPath(path);
         if (ctx.argc() == 3 && !npy) {
-            return new ArraySpec(path, ElementType.DOUBLE, 8, 1, true);
+            return new ArraySpec(path, ElementType.DOUBLE, 8, ElementShape.SCALAR, true);
         }
         // A .npy file names its own type: "MMAP key file.npy [WRITABLE]" needs none.
         int i = 3;
@@ -113,24 +115,39 @@ final class MmapCommand {
             i = 4;
         }
         int valueSize = 0;
-        // For a .npy file, 0 means "as the header says"; a DIM given must match it.
-        int dim = npy ? 0 : 1;
+        // For a .npy file, null means "as the header says"; a shape given must match it.
+        ElementShape shape = null;
         boolean writable = false;
         for (; i < ctx.argc(); i++) {
             String word = ctx.keyword(i);
             if (word.equals("writable")) {
                 writable = true;
-            } else if (word.equals("dim")) {
+            } else if (word.equals("dim") || word.equals("shape")) {
                 if (i + 1 >= ctx.argc()) {
                     throw CommandContext.syntaxError();
                 }
-                dim = parseDim(ctx.arg(++i));
+                if (shape != null) {
+                    throw RedmapException.err("DIM and SHAPE cannot be used together, nor either twice");
+                }
+                if (word.equals("dim")) {
+                    shape = ElementShape.ofDim(parseDim(ctx.arg(++i)));
+                } else {
+                    int end = i + 1;
+                    while (end < ctx.argc() && !isOption(ctx.keyword(end))) {
+                        end++; // the axes: every word up to the next option
+                    }
+                    shape = parseShape(ctx, i + 1, end);
+                    i = end - 1;
+                }
             } else {
                 valueSize = parseValueSize(ctx.arg(i));
             }
         }
+        if (shape == null && !npy) {
+            shape = ElementShape.SCALAR;
+        }
         if (type == null) {
-            return new ArraySpec(path, null, 0, dim, writable);
+            return new ArraySpec(path, null, 0, shape, writable);
         }
         if (type.hasFixedSize()) {
             if (valueSize != 0 && valueSize != type.fixedSize()) {
@@ -140,11 +157,11 @@ final class MmapCommand {
         } else if (valueSize == 0) {
             throw RedmapException.err("string type must has value_size");
         }
-        return new ArraySpec(path, type, valueSize, dim, writable);
+        return new ArraySpec(path, type, valueSize, shape, writable);
     }
 
     private static boolean isOption(String word) {
-        return word.equals("writable") || word.equals("dim");
+        return word.equals("writable") || word.equals("dim") || word.equals("shape");
     }
 
     private static int parseValueSize(byte[] word) {
@@ -161,6 +178,35 @@ final class MmapCommand {
             throw RedmapException.err("value_size must be between 1 and " + MAX_STRING_SIZE);
         }
         return (int) size;
+    }
+
+    /** The axes of {@code SHAPE d1 [d2 ...]}: arguments {@code [from, to)}. */
+    private static ElementShape parseShape(CommandContext ctx, int from, int to) {
+        if (to == from) {
+            throw RedmapException.err("SHAPE needs at least one axis");
+        }
+        if (to - from >= ElementShape.MAX_AXES) {
+            throw RedmapException.err("SHAPE has more than " + (ElementShape.MAX_AXES - 1) + " axes");
+        }
+        int[] axes = new int[to - from];
+        long values = 1;
+        for (int i = 0; i < axes.length; i++) {
+            long axis;
+            try {
+                axis = AsciiNumbers.parseLong(ctx.arg(from + i));
+            } catch (NumberFormatException e) {
+                throw RedmapException.err("SHAPE axes must be positive integers");
+            }
+            if (axis <= 0) {
+                throw RedmapException.err("SHAPE axes must be positive integers");
+            }
+            values = Math.min(values * Math.min(axis, MAX_DIM + 1L), MAX_DIM + 1L); // no overflow, however many axes
+            axes[i] = (int) Math.min(axis, MAX_DIM + 1L);
+        }
+        if (values > MAX_DIM) {
+            throw RedmapException.err("SHAPE must hold between 1 and " + MAX_DIM + " values per element");
+        }
+        return ElementShape.of(axes);
     }
 
     private static int parseDim(byte[] word) {

@@ -367,7 +367,7 @@ public final class Keyspace implements AutoCloseable {
             for (Map.Entry<ByteKey, MappedArray> entry : database.entries().entrySet()) {
                 MappedArray array = entry.getValue();
                 ArraySpec spec = new ArraySpec(array.givenPath(), array.codec().type(), array.codec().size(),
-                        array.dim(), array.isWritable());
+                        array.elementShape(), array.isWritable());
                 entries.add(new Catalogue.Entry(database.index(), entry.getKey().bytes(), spec));
             }
         }

@@ -1,6 +1,7 @@
 package io.redmap.persistence;
 
 import io.redmap.store.ArraySpec;
+import io.redmap.store.ElementShape;
 import io.redmap.type.ElementType;
 
 import java.io.IOException;
@@ -27,15 +28,20 @@ import java.util.zip.CRC32C;
  * <p>A text file, one line per key, each line with its own CRC-32C, so that a damaged byte costs
  * one key, not the whole keyspace:
  * <pre>
- * redmap-catalogue 1
- * &lt;crc&gt; &lt;db&gt; &lt;w|r&gt; &lt;type&gt; &lt;valueSize&gt; &lt;dim&gt; &lt;key hex&gt; &lt;path hex&gt;
+ * redmap-catalogue 2
+ * &lt;crc&gt; &lt;db&gt; &lt;w|r&gt; &lt;type&gt; &lt;valueSize&gt; &lt;shape&gt; &lt;key hex&gt; &lt;path hex&gt;
  * </pre>
- * The format is versioned by its first line; the type names are the frozen canonical names.
+ * The format is versioned by its first line; the type names are the frozen canonical names; the
+ * shape is that of one element as a tuple without spaces ({@code ()}, {@code (768,)}, {@code (3,4)}).
+ * Version 1 had the values per row there instead ({@code 1} for plain values, {@code n} for
+ * {@code DIM n}); it is still read, and the next save writes version 2.
  * It is replaced atomically: written to a temporary file, fsynced, renamed over the old one,
  * and the directory fsynced, so that a crash at any moment leaves the old or the new catalogue.
  */
 public final class Catalogue {
-    static final String MAGIC = "redmap-catalogue 1";
+    static final String MAGIC = "redmap-catalogue 2";
+    /** Before arrays of any rank: the values per row where version 2 has the shape. */
+    static final String MAGIC_V1 = "redmap-catalogue 1";
     private static final String HEADER_PREFIX = "redmap-catalogue ";
     private static final HexFormat HEX = HexFormat.of();
 
@@ -83,7 +89,8 @@ public final class Catalogue {
             return new Loaded(entries, damaged);
         }
         List<String> lines = new String(bytes, StandardCharsets.ISO_8859_1).lines().toList();
-        if (!lines.getFirst().equals(MAGIC)) {
+        boolean v1 = lines.getFirst().equals(MAGIC_V1);
+        if (!v1 && !lines.getFirst().equals(MAGIC)) {
             damaged.add(lines.getFirst().startsWith(HEADER_PREFIX) && lines.getFirst().length() < 40
                     ? "line 1: format '" + lines.getFirst() + "' is not one this server reads ('" + MAGIC + "')"
                     : "line 1: not a redmap catalogue header (expected '" + MAGIC + "')");
@@ -94,7 +101,7 @@ public final class Catalogue {
                 continue;
             }
             try {
-                entries.add(parse(line));
+                entries.add(parse(line, v1));
             } catch (IllegalArgumentException e) {
                 damaged.add("line " + (i + 1) + ": " + e.getMessage());
             }
@@ -177,11 +184,11 @@ public final class Catalogue {
     private static String format(Entry entry) {
         ArraySpec spec = entry.spec();
         return entry.db() + " " + (spec.writable() ? 'w' : 'r') + " " + spec.type().canonicalName() + " "
-                + spec.valueSize() + " " + spec.dim() + " " + HEX.formatHex(entry.key()) + " "
+                + spec.valueSize() + " " + spec.shape().text() + " " + HEX.formatHex(entry.key()) + " "
                 + HEX.formatHex(spec.path().getBytes(StandardCharsets.UTF_8));
     }
 
-    private static Entry parse(String line) {
+    private static Entry parse(String line, boolean v1) {
         String[] fields = line.split(" ", -1);
         if (fields.length != 8) {
             throw new IllegalArgumentException("expected 8 fields, found " + fields.length);
@@ -208,10 +215,10 @@ public final class Catalogue {
                 throw new IllegalArgumentException("unknown type " + fields[3]);
             }
             int valueSize = Integer.parseInt(fields[4]);
-            int dim = Integer.parseInt(fields[5]);
+            ElementShape shape = v1 ? ElementShape.ofDim(Integer.parseInt(fields[5])) : ElementShape.parse(fields[5]);
             byte[] key = HEX.parseHex(fields[6]);
             String path = new String(HEX.parseHex(fields[7]), StandardCharsets.UTF_8);
-            return new Entry(db, key, new ArraySpec(path, type, valueSize, dim, writable));
+            return new Entry(db, key, new ArraySpec(path, type, valueSize, shape, writable));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("bad number: " + e.getMessage());
         }

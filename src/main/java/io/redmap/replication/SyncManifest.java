@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.redmap.keyspace.ByteKey;
 import io.redmap.keyspace.Database;
 import io.redmap.keyspace.Keyspace;
+import io.redmap.store.ElementShape;
 import io.redmap.store.MappedArray;
 
 import java.io.IOException;
@@ -23,7 +24,8 @@ import java.util.Map;
  * inside the replica's; any other file by its absolute path. The files are opened here, so that a
  * file renamed or deleted during the sync is still read as it was.
  *
- * <p>Frames (RESP arrays): {@code RDM.KEY db key path type value-size dim w|r} per key,
+ * <p>Frames (RESP arrays): {@code RDM.KEY db key path type value-size dim w|r [shape]} per key (the
+ * element shape as a tuple, {@code (3,4)}, when DIM does not say it),
  * {@code RDM.FILE index path size} per file, in cluster mode {@code RDM.SLOTS moves} (the slot
  * moves of the master's view), then {@code RDM.MANIFEST keys files}.
  */
@@ -66,9 +68,17 @@ final class SyncManifest implements AutoCloseable {
     }
 
     private static byte[][] keyFrame(int db, ByteKey key, String path, MappedArray array) {
-        return new byte[][] {bytes("RDM.KEY"), bytes(Integer.toString(db)), key.bytes(), bytes(path),
+        byte[][] frame = {bytes("RDM.KEY"), bytes(Integer.toString(db)), key.bytes(), bytes(path),
                 bytes(array.codec().type().canonicalName()), bytes(Integer.toString(array.codec().size())),
                 bytes(Integer.toString(array.dim())), bytes(array.isWritable() ? "w" : "r")};
+        ElementShape shape = array.elementShape();
+        if (shape.saidByDim()) {
+            return frame;
+        }
+        // Replicas that knew only DIM ignore the extra word; the others map the same shape.
+        byte[][] withShape = java.util.Arrays.copyOf(frame, frame.length + 1);
+        withShape[frame.length] = bytes(shape.text());
+        return withShape;
     }
 
     private static byte[] bytes(String text) {

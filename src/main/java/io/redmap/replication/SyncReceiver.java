@@ -11,6 +11,7 @@ import io.redmap.protocol.Request;
 import io.redmap.server.Log;
 import io.redmap.server.ServerState;
 import io.redmap.store.ArraySpec;
+import io.redmap.store.ElementShape;
 import io.redmap.type.ElementType;
 
 import java.io.IOException;
@@ -165,7 +166,7 @@ final class SyncReceiver {
         return text.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** {@code RDM.KEY db key path type value-size dim w|r}. */
+    /** {@code RDM.KEY db key path type value-size dim w|r [shape]}: the shape when DIM does not say it. */
     private void key(Request frame) {
         int db = (int) frame.parseLong(1);
         if (db < 0 || db >= server.keyspace().databaseCount()) {
@@ -173,8 +174,8 @@ final class SyncReceiver {
                     + server.keyspace().databaseCount() + " (databases)");
         }
         ElementType type = ElementType.require(text(frame, 4));
-        ArraySpec spec = new ArraySpec(text(frame, 3), type, (int) frame.parseLong(5), (int) frame.parseLong(6),
-                text(frame, 7).equals("w"));
+        ElementShape shape = frame.size() > 8 ? shape(text(frame, 8)) : ElementShape.ofDim((int) frame.parseLong(6));
+        ArraySpec spec = new ArraySpec(text(frame, 3), type, (int) frame.parseLong(5), shape, text(frame, 7).equals("w"));
         keys.add(new Catalogue.Entry(db, frame.word(2), spec));
     }
 
@@ -286,6 +287,14 @@ final class SyncReceiver {
     private void abort() {
         for (IncomingFile file : files) {
             file.abort();
+        }
+    }
+
+    private static ElementShape shape(String text) {
+        try {
+            return ElementShape.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw RedmapException.err("bad element shape " + text + " in the manifest");
         }
     }
 

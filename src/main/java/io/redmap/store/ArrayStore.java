@@ -51,7 +51,7 @@ public final class ArrayStore implements AutoCloseable {
         try {
             MappedArray array = npy
                     ? NpyFiles.open(file, spec, durability)
-                    : new MappedArray(file, spec.path(), spec.type().codec(spec.valueSize()), spec.dim(), 0,
+                    : new MappedArray(file, spec.path(), spec.type().codec(spec.valueSize()), spec.shape(), 0,
                     spec.writable(), durability);
             success = true;
             return array;

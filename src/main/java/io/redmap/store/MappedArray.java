@@ -7,8 +7,9 @@ import io.redmap.type.ElementCodec;
 import java.lang.foreign.MemorySegment;
 
 /**
- * A key's view of a mapped file: an array of rows, each {@code dim} values of one element type,
- * after {@code headerBytes} of header (0 for raw files).
+ * A key's view of a mapped file: an array of rows, each {@code dim} values of one element type
+ * (one element of its {@link ElementShape}, in C order), after {@code headerBytes} of header (0 for
+ * raw files).
  *
  * <p>The element count is derived from the shared file's length every time, never cached, so
  * that all keys on one file agree. Bytes after the last whole row (a file whose size is not a
@@ -18,6 +19,7 @@ public final class MappedArray {
     private final MappedFile file;
     private final String givenPath;
     private final ElementCodec codec;
+    private final ElementShape shape;
     private final int dim;
     private final long rowBytes;
     private final long headerBytes;
@@ -34,17 +36,18 @@ public final class MappedArray {
     private long accessMillis = BatchClock.millis();
     private int accessCounter = -1;
 
-    public MappedArray(MappedFile file, String givenPath, ElementCodec codec, int dim, long headerBytes,
+    public MappedArray(MappedFile file, String givenPath, ElementCodec codec, ElementShape shape, long headerBytes,
                        boolean writable, Durability durability) {
-        this(file, givenPath, codec, dim, headerBytes, writable, durability, null);
+        this(file, givenPath, codec, shape, headerBytes, writable, durability, null);
     }
 
-    MappedArray(MappedFile file, String givenPath, ElementCodec codec, int dim, long headerBytes,
+    MappedArray(MappedFile file, String givenPath, ElementCodec codec, ElementShape shape, long headerBytes,
                 boolean writable, Durability durability, NpyHeader npyHeader) {
         this.file = file;
         this.givenPath = givenPath;
         this.codec = codec;
-        this.dim = dim;
+        this.shape = shape;
+        this.dim = shape.rowValues();
         this.rowBytes = (long) codec.size() * dim;
         this.headerBytes = headerBytes;
         this.writable = writable;
@@ -82,14 +85,14 @@ public final class MappedArray {
         return codec;
     }
 
-    /** Values per row: 1 for plain arrays. */
+    /** Values per row (the product of the element shape's axes): 1 for plain arrays. */
     public int dim() {
         return dim;
     }
 
-    /** The shape of one element: empty for plain arrays, {@code [dim]} for rows. */
-    public int[] elementShape() {
-        return dim == 1 ? new int[0] : new int[] {dim};
+    /** The shape of one element: {@code ()} for plain arrays, {@code (dim,)} for rows, more axes for rank N. */
+    public ElementShape elementShape() {
+        return shape;
     }
 
     public long rowBytes() {
@@ -107,13 +110,13 @@ public final class MappedArray {
 
     /**
      * Whether an MMAP of this array's file with {@code spec} asks for this very mapping: same
-     * writable flag, and the same type, value size and row length where the spec names them
+     * writable flag, and the same type, value size and element shape where the spec names them
      * (a {@code .npy} spec without them means "as the header says", which this array follows).
      */
     public boolean isMappedAs(ArraySpec spec) {
         return spec.writable() == writable
                 && (spec.type() == null || spec.type() == codec.type() && spec.valueSize() == codec.size())
-                && (spec.dim() == 0 || spec.dim() == dim);
+                && (spec.shape() == null || spec.shape().matches(shape));
     }
 
     /** Whole rows in the file. */

@@ -22,7 +22,7 @@ final class NpyFiles {
             return;
         }
         if (spec.type() == null) {
-            throw RedmapException.err("a new .npy file needs a type: MMAP key path.npy type [DIM n] WRITABLE");
+            throw RedmapException.err("a new .npy file needs a type: MMAP key path.npy type [SHAPE d1 ...] WRITABLE");
         }
         if (spec.type().codec(spec.valueSize()).npyDescr() == null) {
             throw RedmapException.err("numpy has no dtype for " + spec.type().canonicalName());
@@ -39,10 +39,12 @@ final class NpyFiles {
         if (spec.type() != null && (spec.type() != codec.type() || spec.valueSize() != codec.size())) {
             throw RedmapException.err("the type does not match the .npy header ('" + header.descr() + "')");
         }
-        if (spec.dim() != 0 && spec.dim() != header.dim()) {
-            throw RedmapException.err("DIM " + spec.dim() + " does not match the .npy header's rows of " + header.dim());
+        ElementShape shape = header.elementShape();
+        if (spec.shape() != null && !spec.shape().matches(shape)) {
+            throw RedmapException.err("SHAPE " + spec.shape().text() + " does not match the .npy header's elements of shape "
+                    + shape.text());
         }
-        MappedArray array = new MappedArray(file, spec.path(), codec, header.dim(), header.dataOffset(),
+        MappedArray array = new MappedArray(file, spec.path(), codec, shape, header.dataOffset(),
                 spec.writable(), durability, header);
         file.npyGuard().add(header, array.rowBytes());
         boolean success = false;
@@ -65,13 +67,13 @@ final class NpyFiles {
             throw RedmapException.err("not a usable .npy file: it is empty");
         }
         if (spec.type() == null) {
-            throw RedmapException.err("a new .npy file needs a type: MMAP key path.npy type [DIM n] WRITABLE");
+            throw RedmapException.err("a new .npy file needs a type: MMAP key path.npy type [SHAPE d1 ...] WRITABLE");
         }
         String descr = spec.type().codec(spec.valueSize()).npyDescr();
         if (descr == null) {
             throw RedmapException.err("numpy has no dtype for " + spec.type().canonicalName());
         }
-        byte[] header = NpyHeader.create(descr, 0, Math.max(1, spec.dim()));
+        byte[] header = NpyHeader.create(descr, 0, spec.shape() == null ? ElementShape.SCALAR : spec.shape());
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment bytes = arena.allocate(header.length);
             MemorySegment.copy(MemorySegment.ofArray(header), 0, bytes, 0, header.length);

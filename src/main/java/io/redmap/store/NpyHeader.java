@@ -92,7 +92,11 @@ public record NpyHeader(int majorVersion, int dataOffset, String descr, boolean 
             String trimmed = part.trim();
             if (!trimmed.isEmpty()) {
                 try {
-                    dims.add(Long.parseLong(trimmed.endsWith("L") ? trimmed.substring(0, trimmed.length() - 1) : trimmed));
+                    long dim = Long.parseLong(trimmed.endsWith("L") ? trimmed.substring(0, trimmed.length() - 1) : trimmed);
+                    if (dim < 0) {
+                        throw new NumberFormatException();
+                    }
+                    dims.add(dim);
                 } catch (NumberFormatException e) {
                     throw invalid("bad shape (" + text + ")");
                 }
@@ -101,30 +105,52 @@ public record NpyHeader(int majorVersion, int dataOffset, String descr, boolean 
         return dims.stream().mapToLong(Long::longValue).toArray();
     }
 
-    /** Values per row: 1 for a 1-D array, the second dimension for a 2-D one. */
-    int dim() {
-        return shape.length == 2 ? (int) shape[1] : 1;
+    /** The shape of one element: the axes after the first (C order: each element is one row). */
+    ElementShape elementShape() {
+        int[] axes = new int[shape.length - 1];
+        for (int i = 0; i < axes.length; i++) {
+            axes[i] = (int) shape[i + 1];
+        }
+        return ElementShape.of(axes);
     }
 
-    /** Checks that redmap can serve this array: C order, 1-D or 2-D. */
+    /** Checks that redmap can serve this array: C order, at least one axis, elements of whole values. */
     void requireServable() {
         if (fortranOrder) {
             throw invalid("Fortran-order arrays are not supported (save with numpy.ascontiguousarray)");
         }
-        if (shape.length < 1 || shape.length > 2) {
-            throw invalid("only 1-D and 2-D arrays are supported, not " + shape.length + "-D");
+        if (shape.length == 0) {
+            throw invalid("a 0-D array (a single value) has no axis to index; save it as shape (1,)");
         }
-        if (shape.length == 2 && (shape[1] <= 0 || shape[1] > Integer.MAX_VALUE)) {
-            throw invalid("bad row length " + shape[1]);
+        if (shape.length > ElementShape.MAX_AXES) {
+            throw invalid("more than " + ElementShape.MAX_AXES + " axes");
         }
+        long values = 1;
+        for (int i = 1; i < shape.length; i++) {
+            if (shape[i] <= 0) {
+                throw invalid("shape " + shapeText() + " has an empty axis after the first: its elements hold no values");
+            }
+            values *= shape[i];
+            if (values > Integer.MAX_VALUE) {
+                throw invalid("shape " + shapeText() + ": an element of more than " + Integer.MAX_VALUE + " values");
+            }
+        }
+    }
+
+    private String shapeText() {
+        StringBuilder out = new StringBuilder("(");
+        for (int i = 0; i < shape.length; i++) {
+            out.append(i == 0 ? "" : ", ").append(shape[i]);
+        }
+        return out.append(shape.length == 1 ? ",)" : ")").toString();
     }
 
     /**
      * A complete version-1 header for a new file, with numpy's growth room and 64-byte
      * alignment.
      */
-    static byte[] create(String descr, long rows, int dim) {
-        String dict = dict(descr, rows, dim == 1 ? 0 : dim);
+    static byte[] create(String descr, long rows, ElementShape element) {
+        String dict = dict(descr, element.numpyShape(rows));
         int growth = Math.max(0, GROWTH_DIGITS - Long.toString(rows).length());
         int unpadded = 10 + dict.length() + growth + 1;
         int total = (unpadded + ALIGN - 1) / ALIGN * ALIGN;
@@ -133,13 +159,11 @@ public record NpyHeader(int majorVersion, int dataOffset, String descr, boolean 
 
     /** This header with another number of rows, the same length (the data must not move). */
     byte[] withRows(long rows) {
-        String dict = dict(descr, rows, shape.length == 2 ? (int) shape[1] : 0);
-        return layout(majorVersion, dict, dataOffset);
+        return layout(majorVersion, dict(descr, elementShape().numpyShape(rows)), dataOffset);
     }
 
-    /** The dict literal; {@code columns} is 0 for a 1-D array. */
-    private static String dict(String descr, long rows, int columns) {
-        String shape = columns == 0 ? "(" + rows + ",)" : "(" + rows + ", " + columns + ")";
+    /** The dict literal, with the shape as numpy writes it ({@code (5,)}, {@code (5, 3, 4)}). */
+    private static String dict(String descr, String shape) {
         return "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
     }
 

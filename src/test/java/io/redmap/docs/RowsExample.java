@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
-/** Rows of 4 floats (DIM 4) from Java with Jedis: append, read and replace whole rows. */
+/** Rows of 4 floats (DIM 4) from Java with Jedis: append, read, gather and replace whole rows. */
 final class RowsExample {
     private RowsExample() {
     }
@@ -38,6 +38,18 @@ final class RowsExample {
             ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
             expect(values.length, 8);
             expect(values[4], 1.0f);
+
+            // VMREAD gathers rows in any order, duplicates included: rows 1, 0, 1 are 48 bytes.
+            byte[] gathered = (byte[]) jedis.sendCommand(command("VMREAD"), SafeEncoder.encodeMany("emb", "1", "0", "1"));
+            float[][] batch = new float[3][4];
+            var floats = ByteBuffer.wrap(gathered).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            for (float[] row : batch) {
+                floats.get(row);
+            }
+            expect(batch[0][0], 1.0f);
+            expect(batch[1][0], -1.0f);
+            expect(batch[2][3], 4.0f);
+            expect(call(jedis, "VSHAPE", "emb"), List.of(2L, 4L));
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.redmap.store.ArraySpec;
+import io.redmap.store.ElementShape;
 import io.redmap.type.ElementType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -103,9 +104,9 @@ class CatalogueTest {
         Catalogue.Loaded loaded = new Catalogue(dir.resolve("catalogue")).load();
         assertThat(loaded.entries()).isEmpty();
         assertThat(loaded.damaged()).singleElement().asString().startsWith("line 1: not a redmap catalogue header");
-        Files.writeString(dir.resolve("catalogue"), "redmap-catalogue 2\n");
+        Files.writeString(dir.resolve("catalogue"), "redmap-catalogue 3\n");
         assertThat(new Catalogue(dir.resolve("catalogue")).load().damaged()).singleElement().asString()
-                .isEqualTo("line 1: format 'redmap-catalogue 2' is not one this server reads ('redmap-catalogue 1')");
+                .isEqualTo("line 1: format 'redmap-catalogue 3' is not one this server reads ('redmap-catalogue 2')");
     }
 
     /** No version ever saved an empty catalogue (the header is always written), so 0 bytes is damage. */
@@ -196,6 +197,17 @@ class CatalogueTest {
 
     /** The on-disk format, written out by hand: if this test fails, old catalogues no longer load. */
     private static final String FROZEN = """
+            redmap-catalogue 2
+            33130044 0 w double 8 () 74656d7073 74656d70732e62696e
+            32e0d7af 3 r string 16 () 00ff0a20 646f6e6ec3a965732fc3bc2e62696e
+            6d101edc 15 w int32 4 (3,) 67726964 2f646174612f677269642e693332
+            37238487 1 r bfloat16 2 () 68 682e6266
+            2467a971 2 w float 4 (32,32,3) 696d61676573 696d616765732e6e7079
+            1743367d 4 w uint8 1 (1,) 6f6e65 6f6e652e7538
+            """;
+
+    /** Version 1, before arrays of any rank: values per row where version 2 has the element shape. */
+    private static final String FROZEN_V1 = """
             redmap-catalogue 1
             61430a13 0 w double 8 1 74656d7073 74656d70732e62696e
             e60c8137 3 r string 16 1 00ff0a20 646f6e6ec3a965732fc3bc2e62696e
@@ -211,19 +223,48 @@ class CatalogueTest {
                 entry(1, "h".getBytes(StandardCharsets.US_ASCII), "h.bf", ElementType.BFLOAT16, 2, 1, false));
     }
 
+    private static List<Catalogue.Entry> frozenEntriesV2() {
+        List<Catalogue.Entry> entries = new ArrayList<>(frozenEntries());
+        entries.add(new Catalogue.Entry(2, "images".getBytes(StandardCharsets.US_ASCII),
+                new ArraySpec("images.npy", ElementType.FLOAT, 4, ElementShape.of(32, 32, 3), true)));
+        entries.add(new Catalogue.Entry(4, "one".getBytes(StandardCharsets.US_ASCII),
+                new ArraySpec("one.u8", ElementType.UINT8, 1, ElementShape.of(1), true)));
+        return entries;
+    }
+
     @Test
     void theFrozenFormatLoads() throws Exception {
         Path file = dir.resolve("catalogue");
-        Files.writeString(file, FROZEN + "deadbeef 0 w double 8 1 6b 6b2e62696e\n\n", StandardCharsets.ISO_8859_1);
+        Files.writeString(file, FROZEN + "deadbeef 0 w double 8 () 6b 6b2e62696e\n\n", StandardCharsets.ISO_8859_1);
+        Catalogue.Loaded loaded = new Catalogue(file).load();
+        assertThat(describe(loaded.entries())).containsExactlyElementsOf(describe(frozenEntriesV2()));
+        assertThat(loaded.damaged()).singleElement().asString().startsWith("line 8:").contains("checksum");
+    }
+
+    @Test
+    void theFirstVersionStillLoadsWithDimAsTheShape() throws Exception {
+        Path file = dir.resolve("catalogue");
+        Files.writeString(file, FROZEN_V1 + "deadbeef 0 w double 8 1 6b 6b2e62696e\n\n", StandardCharsets.ISO_8859_1);
         Catalogue.Loaded loaded = new Catalogue(file).load();
         assertThat(describe(loaded.entries())).containsExactlyElementsOf(describe(frozenEntries()));
+        assertThat(loaded.entries()).extracting(e -> e.spec().shape().text()).containsExactly("()", "()", "(3,)", "()");
         assertThat(loaded.damaged()).singleElement().asString().startsWith("line 6:").contains("checksum");
+    }
+
+    @Test
+    void aBadShapeIsOneDamagedLine() throws Exception {
+        Path file = dir.resolve("catalogue");
+        Files.writeString(file, "redmap-catalogue 2\n" + "4dec4dfd 0 w double 8 (0,3) 6b 6b2e62696e\n"
+                + FROZEN.lines().skip(1).findFirst().orElseThrow() + "\n", StandardCharsets.ISO_8859_1);
+        Catalogue.Loaded loaded = new Catalogue(file).load();
+        assertThat(loaded.entries()).hasSize(1);
+        assertThat(loaded.damaged()).singleElement().asString().startsWith("line 2:");
     }
 
     @Test
     void theFrozenFormatIsWhatSaveWrites() throws Exception {
         Path file = dir.resolve("catalogue");
-        new Catalogue(file).save(frozenEntries());
+        new Catalogue(file).save(frozenEntriesV2());
         assertThat(Files.readString(file, StandardCharsets.ISO_8859_1)).isEqualTo(FROZEN);
     }
 }

@@ -26,7 +26,8 @@ final class Keyspaces {
     }
 
     /** One key as clients see it. The path is the one VFILEPATH gives, relative to the server's dir when inside it. */
-    record KeyState(int db, String key, Object type, Object vtype, Object vsize, Object vcount, String path, Object values) {
+    record KeyState(int db, String key, Object type, Object vtype, Object vsize, Object vshape, Object vcount, String path,
+                    Object values) {
     }
 
     /** DBSIZE of each database, then every key in order. */
@@ -58,7 +59,7 @@ final class Keyspaces {
             path = path.substring(prefix.length());
         }
         return new KeyState(db, key, reply(jedis, "TYPE", key), reply(jedis, "VTYPE", key), reply(jedis, "VSIZE", key),
-                count, path, values);
+                reply(jedis, "VSHAPE", key), count, path, values);
     }
 
     private static Object reply(Jedis jedis, String command, Object... args) {
