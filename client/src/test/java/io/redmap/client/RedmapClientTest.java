@@ -105,6 +105,22 @@ class RedmapClientTest {
     }
 
     @Test
+    void rowsOfARankThreeKeyAreItsLastTwoAxesFlattened() {
+        // Images of 2 x 3 pixels: MMAP ... SHAPE 2 3, a row of 6 values per image.
+        assertThat(redmap.mmap("img", "img.i2", ElementType.INT16, true, 2, 3)).isZero();
+        short[][] images = {{1, 2, 3, 4, 5, 6}, {-1, -2, -3, -4, -5, -6}};
+        assertThat(redmap.rows(Primitive.SHORTS).append("img", images)).isEqualTo(2);
+        assertThat(redmap.shape("img")).containsExactly(2, 2, 3);
+        assertThat(redmap.info("img").rowShape()).containsExactly(2, 3);
+        assertThat(text("VGET", "img", "1")).isEqualTo(List.of(-1L, -2L, -3L, -4L, -5L, -6L));
+        assertThat(redmap.shorts().gather("img", 1, 0)).containsExactly(-1, -2, -3, -4, -5, -6, 1, 2, 3, 4, 5, 6);
+        assertThat(redmap.rows(Primitive.SHORTS).read("img", 1, 1)).isDeepEqualTo(new short[][] {images[1]});
+        assertThatThrownBy(() -> redmap.rows(Primitive.SHORTS).append("img", new short[][] {{1, 2, 3}}))
+                .isInstanceOf(RedmapTypeException.class)
+                .hasMessage("row 0 has 3 values, but the rows of 'img' have 6 (shape int16[2, 2, 3]); nothing was written");
+    }
+
+    @Test
     void aWrongJavaTypeIsRefusedBeforeAnythingIsSent() {
         redmap.mmap("prices", "prices.f8", ElementType.DOUBLE, true);
         redmap.doubles().append("prices", new double[] {1.5, 2.5});
