@@ -40,7 +40,7 @@ class DocsExamplesTest {
      * from the README.
      */
     private static final List<String> PAGES_TESTED_ELSEWHERE = List.of("replication.md", "cluster.md",
-            "observability.md");
+            "observability.md", "java.md"); // java.md: the client's JavaDocsTest (client/)
     static final Path ROOT = projectRoot();
     private static Boolean pythonReady;
 
