@@ -88,7 +88,7 @@ final class MemoryCommands {
             return;
         }
         MappedFile file = array.file();
-        file.checkOnDisk(false); // a file grown by another program counts at its size now
+        file.checkOnDisk(true); // a file grown by another program counts at its size now
         ctx.reply().integer(file.length());
     }
 

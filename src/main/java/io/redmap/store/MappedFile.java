@@ -78,7 +78,7 @@ public final class MappedFile implements AutoCloseable {
      * Another program may truncate, delete or replace a mapped file. Checking costs a system call
      * (a stat), so commands check at most once per this interval: at 100 microseconds, 50 clients
      * sending one request at a time (about 40,000 a second) still cost a stat per request, as many
-     * system calls as the reads and writes of their requests. VCOUNT always checks.
+     * system calls as the reads and writes of their requests. VCOUNT and MEMORY USAGE always check.
      */
     private static final long CHECK_INTERVAL_NANOS = 1_000_000;
 
