@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.LongAdder;
  * same float[][]). Rounds alternate A B; each runs THREADS threads for SECONDS. Prints
  * "name value" lines for bench/special/java-gather.
  *
- *   java -cp <client classes and Jedis> GatherBench.java redmapPort redisPort rows seconds rounds threads
+ *   java -cp <client classes and Jedis> GatherBench.java redmapPort redisPort rows seconds rounds threads warmSeconds
  */
 public final class GatherBench {
     static final int DIM = 768;
@@ -33,6 +33,7 @@ public final class GatherBench {
         double seconds = Double.parseDouble(args[3]);
         int rounds = Integer.parseInt(args[4]);
         int threads = Integer.parseInt(args[5]);
+        double warmSeconds = Double.parseDouble(args[6]);
         try (JedisPooled redmapJedis = new JedisPooled("127.0.0.1", redmapPort);
                 JedisPooled redis = new JedisPooled("127.0.0.1", redisPort)) {
             RedmapClient redmap = new RedmapClient(redmapJedis);
@@ -41,8 +42,8 @@ public final class GatherBench {
             Runnable a = () -> redmap.floatRows().gather("emb", randomIndices(rows));
             Runnable b = () -> decode(redis.mget(keysOf(keys, randomIndices(rows))));
             Runnable bRaw = () -> redis.mget(keysOf(keys, randomIndices(rows)));
-            run(a, threads, Math.min(seconds, 1)); // warm-up: JIT, pools
-            run(b, threads, Math.min(seconds, 1));
+            run(a, threads, warmSeconds); // warm-up: both JITs (the server's and this client's), pools
+            run(b, threads, warmSeconds);
             List<Double> ratios = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 double ra = run(a, threads, seconds);
