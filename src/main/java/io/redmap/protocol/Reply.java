@@ -59,6 +59,13 @@ public final class Reply {
         this.streamable = streamable;
     }
 
+    /** A connection's reply to a request, formatting in the connection's own scratch arrays. */
+    public Reply(ByteBuf out, int protocol, boolean streamable, ReplyScratch reused) {
+        this(out, protocol, streamable);
+        this.scratch = reused.number;
+        this.frame = reused.frame;
+    }
+
     /**
      * Replies with a stream: the connection writes it after this command, chunk by chunk. What is
      * replied after it (the next replies of an EXEC) is kept to be written after it. Where

@@ -12,8 +12,16 @@ import java.util.List;
 final class WholeRequests {
     /** Bytes copied at a time: a pipeline of small requests fits many times over. */
     private static final int WINDOW = 16 * 1024;
-    /** One window per event loop thread: a decoder only ever runs on its channel's event loop. */
-    private static final ThreadLocal<byte[]> WINDOWS = ThreadLocal.withInitial(() -> new byte[WINDOW]);
+    /**
+     * One window per event loop thread (a decoder only ever runs on its channel's event loop), and
+     * where the words of the request being parsed lie in it (grown for longer requests).
+     */
+    private static final class Scratch {
+        final byte[] window = new byte[WINDOW];
+        int[] spans = new int[64];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private WholeRequests() {
     }
@@ -29,12 +37,13 @@ final class WholeRequests {
      * @return the number of bytes consumed; 0 when the first request is left to the state machine
      */
     static int decode(ByteBuf in, DecoderLimits limit, List<Object> out) {
-        byte[] window = WINDOWS.get();
+        Scratch scratch = SCRATCH.get();
+        byte[] window = scratch.window;
         int available = Math.min(in.readableBytes(), WINDOW);
         in.getBytes(in.readerIndex(), window, 0, available);
         int position = 0;
         while (position < available && window[position] == '*') {
-            int end = parseWhole(window, position, available, limit, out);
+            int end = parseWhole(window, position, available, limit, scratch, out);
             if (end < 0) {
                 break;
             }
@@ -50,7 +59,8 @@ final class WholeRequests {
      *
      * @return the index after the request, or -1 to leave it to the state machine
      */
-    private static int parseWhole(byte[] bytes, int start, int end, DecoderLimits limit, List<Object> out) {
+    private static int parseWhole(byte[] bytes, int start, int end, DecoderLimits limit, Scratch scratch,
+                                  List<Object> out) {
         int position = start + 1;
         long count = 0;
         int digitsEnd = digitsEnd(bytes, position, end);
@@ -67,7 +77,10 @@ final class WholeRequests {
         }
         // First where each word lies in the window (start, length), then one copy a word, or one
         // array for all of them when there are many.
-        int[] spans = new int[2 * (int) count];
+        if (scratch.spans.length < 2 * count) {
+            scratch.spans = new int[2 * (int) count];
+        }
+        int[] spans = scratch.spans;
         int wordBytes = 0;
         for (int i = 0; i < count; i++) {
             if (position >= end || bytes[position] != '$') {
@@ -91,22 +104,22 @@ final class WholeRequests {
             // As in the state machine (and Redis): the two bytes after the data are skipped unread.
             position += length + 2;
         }
-        out.add(count > RespDecoder.PACK_THRESHOLD ? packWords(bytes, spans, wordBytes) : copyWords(bytes, spans));
+        out.add(count > RespDecoder.PACK_THRESHOLD ? packWords(bytes, spans, (int) count, wordBytes)
+                : copyWords(bytes, spans, (int) count));
         return position;
     }
 
-    /** The words at {@code spans} (start, length pairs), an array each. */
-    private static Request copyWords(byte[] bytes, int[] spans) {
-        byte[][] words = new byte[spans.length / 2][];
+    /** The {@code count} words at {@code spans} (start, length pairs), an array each. */
+    private static Request copyWords(byte[] bytes, int[] spans, int count) {
+        byte[][] words = new byte[count][];
         for (int i = 0; i < words.length; i++) {
             words[i] = Arrays.copyOfRange(bytes, spans[2 * i], spans[2 * i] + spans[2 * i + 1]);
         }
         return Request.of(words);
     }
 
-    /** The words at {@code spans} (start, length pairs) back to back in one array. */
-    private static Request packWords(byte[] bytes, int[] spans, int wordBytes) {
-        int count = spans.length / 2;
+    /** The {@code count} words at {@code spans} (start, length pairs) back to back in one array. */
+    private static Request packWords(byte[] bytes, int[] spans, int count, int wordBytes) {
         byte[] packed = new byte[wordBytes];
         int[] bounds = new int[count + 1];
         for (int i = 0; i < count; i++) {

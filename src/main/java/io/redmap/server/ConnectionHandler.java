@@ -9,6 +9,7 @@ import io.redmap.BatchClock;
 import io.redmap.command.CommandDispatcher;
 import io.redmap.protocol.ProtocolException;
 import io.redmap.protocol.Reply;
+import io.redmap.protocol.ReplyScratch;
 import io.redmap.protocol.ReplyStream;
 import io.redmap.protocol.Request;
 
@@ -38,6 +39,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
     private final CommandDispatcher dispatcher;
     private ClientSession session;
     private ByteBuf pending;
+    /** Where this connection's replies format their numbers, one request after another. */
+    private final ReplyScratch scratch = new ReplyScratch();
     private ReplyStream streaming;
     /** Whether this connection waits in its loop's {@link StreamPump} for a chunk. */
     private boolean inPump;
@@ -151,7 +154,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
             }
         }
         int mark = pending.writerIndex();
-        Reply reply = new Reply(pending, session.protocol(), true);
+        Reply reply = new Reply(pending, session.protocol(), true, scratch);
         dispatcher.dispatch(session, request, reply);
         if (session.replies().dropAfterCommand() && reply.buffer() == pending) {
             pending.writerIndex(mark); // CLIENT REPLY OFF or SKIP
