@@ -202,7 +202,11 @@ public final class Reply {
     public void bulkData(MemorySegment source, long offset, int length) {
         out.ensureWritable(length);
         int at = out.writerIndex();
-        MemorySegment target = out.hasArray()
+        // A direct buffer by its address: a gather copies hundreds of rows into each buffer, and a
+        // ByteBuffer view per row (and a segment of it) were two allocations a row.
+        MemorySegment target = out.hasMemoryAddress()
+                ? MemorySegment.ofAddress(out.memoryAddress() + at).reinterpret(length)
+                : out.hasArray()
                 ? MemorySegment.ofArray(out.array()).asSlice(out.arrayOffset() + at, length)
                 : MemorySegment.ofBuffer(out.nioBuffer(at, length));
         MemorySegment.copy(source, offset, target, 0, length);
