@@ -11,7 +11,7 @@ package io.redmap;
  * millisecond.
  *
  * <p>A tick reads one clock, the monotonic one: on a virtual machine with {@code kvm-clock} each
- * reading is a system call. The wall-clock milliseconds are derived from it, from a pair of
+ * reading is slow (see {@link io.redmap.stats.CommandClock}). The wall-clock milliseconds are derived from it, from a pair of
  * readings of both clocks that {@link #resync()} renews every second, so they follow the wall
  * clock's corrections within a second.
  */

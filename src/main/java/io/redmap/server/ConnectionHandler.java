@@ -191,7 +191,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
             return;
         }
         paused = false;
-        BatchClock.tick();
         while (!paused && streaming == null && !backlog.isEmpty() && ctx.channel().isActive()) {
             handle(ctx, backlog.poll());
         }
@@ -289,7 +288,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
     /** The stream is complete: the requests that waited for it run now. */
     private void finishStream() {
         endStream();
-        BatchClock.tick();
         while (streaming == null && !paused && !backlog.isEmpty() && context.channel().isActive()) {
             handle(context, backlog.poll());
         }

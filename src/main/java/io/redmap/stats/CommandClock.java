@@ -5,8 +5,9 @@ package io.redmap.stats;
  *
  * <p>A command's time (INFO commandstats, latencystats, the slow log, the latency monitor) is
  * the difference of two readings of {@link System#nanoTime()}. On a virtual machine whose clock
- * source is {@code kvm-clock} each reading is a system call, and at 700,000 pipelined requests a
- * second two of them per command cost a sixth of the server's time. Within a batch of requests
+ * source is {@code kvm-clock} a reading is slow (a paravirtual clock read, tens of nanoseconds
+ * or more): with two readings per command, {@code clock_gettime} was 6% of the server's CPU
+ * samples during a pipelined VGET load over TLS, 3.4% with one. Within a batch of requests
  * read together from one connection the commands run back to back, so the reading that ends one
  * command starts the next, and the batch's first command starts at the reading the connection
  * took when the batch began ({@code BatchClock.tick}). What a command's time then also holds is the

@@ -1,8 +1,8 @@
 package io.redmap.it;
 
+import io.redmap.testing.Numpy;
 import io.redmap.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,21 +12,18 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static io.redmap.it.ArrayClient.f8;
 import static io.redmap.it.ArrayClient.fileBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * numpy's .npy files (SPEC section C): numpy-written files of every version map with their dtype
@@ -35,29 +32,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code /usr/bin/python3}; without it these tests are skipped.
  */
 class NpyFilesTest {
-    private static final String PYTHON = "/usr/bin/python3";
-    /** argv: path, version (0: numpy.save's choice), a Python expression for the array. */
-    private static final String SAVE = """
-            import sys
-            import numpy as np
-            path, version, expression = sys.argv[1:]
-            a = eval(expression)
-            with open(path, 'wb') as f:
-                if version == '0':
-                    np.save(f, a, allow_pickle=True)
-                else:
-                    np.lib.format.write_array(f, a, version=(int(version), 0), allow_pickle=True)
-            """;
-    /** argv: path. Prints the shape, the dtype and the values, as numpy reads them from the file. */
-    private static final String LOAD = """
-            import sys
-            import numpy as np
-            a = np.load(sys.argv[1], mmap_mode='r')
-            print(a.shape)
-            print(a.dtype.str)
-            print(' '.join(repr(x) for x in a.ravel().tolist()))
-            """;
-
     /** What numpy sees in a file. */
     record Loaded(String shape, String dtype, List<Double> values) {
     }
@@ -84,19 +58,13 @@ class NpyFilesTest {
                         List.of(0f, 0.25f, 0.5f, 0.75f, 1f, 1.25f, 1.5f, 1.75f, 2f, 2.25f, 2.5f, 2.75f)));
     }
 
-    private static boolean numpy;
     private TestServer server;
     private Jedis jedis;
     private ArrayClient redis;
 
-    @BeforeAll
-    static void probeNumpy() {
-        numpy = run(List.of(PYTHON, "-c", "import numpy"), true) != null;
-    }
-
     @BeforeEach
     void start() {
-        assumeTrue(numpy, PYTHON + " cannot import numpy (apt-get install python3-numpy)");
+        Numpy.assume();
         server = TestServer.start();
         jedis = server.jedis();
         redis = new ArrayClient(jedis);
@@ -329,34 +297,13 @@ class NpyFilesTest {
     }
 
     private void save(String name, int version, String expression) {
-        run(List.of(PYTHON, "-c", SAVE, server.path(name).toString(), String.valueOf(version), expression), false);
+        Numpy.save(server.path(name), version, expression);
     }
 
     private Loaded load(String name) {
-        List<String> lines = run(List.of(PYTHON, "-c", LOAD, server.path(name).toString()), false).lines().toList();
+        List<String> lines = Numpy.load(server.path(name));
         List<Double> values = lines.size() < 3 || lines.get(2).isBlank() ? List.of()
                 : Arrays.stream(lines.get(2).split(" ")).map(Double::parseDouble).toList();
         return new Loaded(lines.get(0), lines.get(1), values);
-    }
-
-    /** Runs a command; its output, or (when {@code quiet}) null if it fails. */
-    private static String run(List<String> command, boolean quiet) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            boolean ok = process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0;
-            if (!ok && !quiet) {
-                throw new AssertionError("python failed: " + output);
-            }
-            return ok ? output : null;
-        } catch (IOException e) {
-            if (quiet) {
-                return null;
-            }
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -25,28 +25,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and nothing is mapped.
  */
 class NpyRankTest {
-    /** argv: path, version (0: numpy.save's choice), a Python expression for the array. */
-    private static final String SAVE = """
-            import sys
-            import numpy as np
-            path, version, expression = sys.argv[1:]
-            a = eval(expression)
-            with open(path, 'wb') as f:
-                if version == '0':
-                    np.save(f, a, allow_pickle=True)
-                else:
-                    np.lib.format.write_array(f, a, version=(int(version), 0), allow_pickle=True)
-            """;
-    /** argv: path. Prints the shape, the dtype and the values, as numpy reads them from the file. */
-    private static final String LOAD = """
-            import sys
-            import numpy as np
-            a = np.load(sys.argv[1], mmap_mode='r')
-            print(a.shape)
-            print(a.dtype.str)
-            print(' '.join(repr(x) for x in a.ravel().tolist()))
-            """;
-
     private TestServer server;
     private Jedis jedis;
     private ArrayClient redis;
@@ -67,11 +45,11 @@ class NpyRankTest {
     }
 
     private void save(String name, int version, String expression) {
-        Numpy.run(SAVE, List.of(server.path(name).toString(), Integer.toString(version), expression));
+        Numpy.save(server.path(name), version, expression);
     }
 
     private List<String> load(String name) {
-        return Numpy.run(LOAD, List.of(server.path(name).toString()));
+        return Numpy.load(server.path(name));
     }
 
     @ParameterizedTest

@@ -3,6 +3,7 @@ package io.redmap.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +38,41 @@ public final class Numpy {
             }
         }
         assumeTrue(available, PYTHON + " cannot import numpy (apt-get install python3-numpy)");
+    }
+
+    /** argv: path, version (0: numpy.save's choice), a Python expression for the array. */
+    private static final String SAVE = """
+            import sys
+            import numpy as np
+            path, version, expression = sys.argv[1:]
+            a = eval(expression)
+            with open(path, 'wb') as f:
+                if version == '0':
+                    np.save(f, a, allow_pickle=True)
+                else:
+                    np.lib.format.write_array(f, a, version=(int(version), 0), allow_pickle=True)
+            """;
+    /** argv: path. Prints the shape, the dtype and the values, as numpy reads them from the file. */
+    private static final String LOAD = """
+            import sys
+            import numpy as np
+            a = np.load(sys.argv[1], mmap_mode='r')
+            print(a.shape)
+            print(a.dtype.str)
+            print(' '.join(repr(x) for x in a.ravel().tolist()))
+            """;
+
+    /**
+     * Writes the array of the Python {@code expression} to {@code path} as a .npy file, in format
+     * {@code version} (0: numpy.save's choice).
+     */
+    public static void save(Path path, int version, String expression) {
+        run(SAVE, List.of(path.toString(), Integer.toString(version), expression));
+    }
+
+    /** What numpy reads from {@code path}: its shape, its dtype, and its values in C order, a line each. */
+    public static List<String> load(Path path) {
+        return run(LOAD, List.of(path.toString()));
     }
 
     /** Runs {@code script} with {@code args}; fails the test unless it exits 0 within a minute. Its output lines. */
