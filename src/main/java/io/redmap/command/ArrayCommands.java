@@ -217,6 +217,23 @@ final class ArrayCommands {
         }
     }
 
+    /**
+     * Replies the given rows, each a value or for rows (DIM n) an array of n values. The array is
+     * used up: its entries are overwritten.
+     */
+    static void replyRows(MappedArray array, long[] rows, Reply reply) {
+        if (array.dim() != 1) {
+            for (long row : rows) {
+                replyRow(array, row, reply);
+            }
+            return;
+        }
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = array.offsetOf(rows[i]);
+        }
+        array.codec().replyAll(array.segment(), rows, reply);
+    }
+
     /** Parses the {@code dim} values of one row, from argument {@code first} on, into the staging buffer. */
     private static void parseRow(CommandContext ctx, int first, MappedArray array, MemorySegment staged, long offset) {
         ElementCodec codec = array.codec();

@@ -208,8 +208,11 @@ public final class CommandDispatcher {
             return;
         }
         long minReplicas = server.config().getLong("min-replicas-to-write");
+        if (minReplicas <= 0) {
+            return;
+        }
         long maxLag = server.config().getLong("min-replicas-max-lag");
-        if (minReplicas > 0 && maxLag > 0 && replication.replicas().goodReplicas(maxLag) < minReplicas) {
+        if (maxLag > 0 && replication.replicas().goodReplicas(maxLag) < minReplicas) {
             throw new RedmapException("NOREPLICAS", "Not enough good replicas to write.");
         }
     }

