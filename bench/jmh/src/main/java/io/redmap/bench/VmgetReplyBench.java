@@ -42,6 +42,7 @@ public class VmgetReplyBench {
     private Arena arena;
     private MemorySegment data;
     private long[] offsets;
+    private long[] consumed;
     private ElementCodec codec;
     private ByteBuf out;
     private Reply reply;
@@ -58,6 +59,7 @@ public class VmgetReplyBench {
         for (int i = 0; i < values; i++) {
             offsets[i] = random.nextInt(COUNT) * 8L;
         }
+        consumed = new long[values];
         codec = ElementType.DOUBLE.codec(8);
         out = Unpooled.directBuffer(values * 32 + 64);
         reply = new Reply(out, protocol);
@@ -76,6 +78,15 @@ public class VmgetReplyBench {
         for (long offset : offsets) {
             codec.reply(data, offset, reply);
         }
+        return out.writerIndex();
+    }
+
+    @Benchmark
+    public int vmgetReadFirst() {
+        out.clear();
+        reply.arrayHeader(offsets.length);
+        System.arraycopy(offsets, 0, consumed, 0, offsets.length);
+        codec.replyAll(data, consumed, reply);
         return out.writerIndex();
     }
 }
