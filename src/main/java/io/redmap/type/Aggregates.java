@@ -24,8 +24,6 @@ import java.lang.foreign.MemorySegment;
  * Values are {@code count} consecutive elements of {@code codec.size()} bytes from {@code offset}.
  */
 public final class Aggregates {
-    /** numpy's default ufunc buffer size (numpy.getbufsize()). */
-    private static final long BUFFER = 8192;
     private static final int BLOCK = 128;
     /** Values of at most 32 bits (|v| <= 2^32) whose sum fits a long: 2^31 of them. */
     private static final long NARROW_CHUNK = 1L << 31;
@@ -51,6 +49,22 @@ public final class Aggregates {
      * total; 64-bit values go to the 128-bit total one by one (an add and an unsigned compare).
      */
     public static IntegerSum sumExact(NumericCodec codec, MemorySegment segment, long offset, long count) {
+        IntegerSum[] sums = new IntegerSum[SplitWork.PARTS];
+        SplitWork.run(count, partsFor(count), (part, from, to) ->
+                sums[part] = sumExactPart(codec, segment, offset + from * codec.size(), to - from));
+        IntegerSum total = IntegerSum.ZERO;
+        for (IntegerSum sum : sums) { // exact: any grouping gives the same sum
+            total = sum == null ? total : total.plus(sum);
+        }
+        return total;
+    }
+
+    /** Large ranges are split between threads (see {@link BufferSums#SPLIT_MIN_VALUES}). */
+    private static int partsFor(long count) {
+        return count >= BufferSums.SPLIT_MIN_VALUES ? SplitWork.PARTS : 1;
+    }
+
+    private static IntegerSum sumExactPart(NumericCodec codec, MemorySegment segment, long offset, long count) {
         int size = codec.size();
         IntegerSum total = IntegerSum.ZERO;
         if (size < 8) {
@@ -104,35 +118,38 @@ public final class Aggregates {
 
     private static double bufferedDouble(NumericCodec codec, MemorySegment s, long offset, long count) {
         boolean fast = codec instanceof FloatingCodec && codec.type() == ElementType.DOUBLE;
-        int size = codec.size();
+        BufferSums sums = new BufferSums(offset, count, codec.size(),
+                fast ? (at, n) -> pairwiseDouble(s, at, n) : (at, n) -> pairwiseGeneric(codec, s, at, n));
         double total = 0.0;
-        for (long start = 0; start < count; start += BUFFER) {
-            long n = Math.min(BUFFER, count - start);
-            long at = offset + start * size;
-            total += fast ? pairwiseDouble(s, at, n) : pairwiseGeneric(codec, s, at, n);
+        while (sums.hasNext()) {
+            total += sums.next();
         }
         return total;
     }
 
     /** float32 accumulation (float32 values, and the float32 intermediates of float16 means). */
     private static float bufferedFloat(NumericCodec codec, MemorySegment s, long offset, long count) {
-        int size = codec.size();
+        BufferSums sums = floatSums(codec, s, offset, count);
         float total = 0.0f;
-        for (long start = 0; start < count; start += BUFFER) {
-            total += pairwiseFloat(codec, s, offset + start * size, Math.min(BUFFER, count - start));
+        while (sums.hasNext()) {
+            total += (float) sums.next();
         }
         return total;
     }
 
     /** float16 / bfloat16: float32 inside a buffer, rounded to 16 bits between buffers. */
     private static double bufferedNarrow(NumericCodec codec, MemorySegment s, long offset, long count, Precision precision) {
-        int size = codec.size();
+        BufferSums sums = floatSums(codec, s, offset, count);
         float total = 0.0f;
-        for (long start = 0; start < count; start += BUFFER) {
-            float sum = total + pairwiseFloat(codec, s, offset + start * size, Math.min(BUFFER, count - start));
+        while (sums.hasNext()) {
+            float sum = total + (float) sums.next();
             total = precision == Precision.HALF ? Float.float16ToFloat(Float.floatToFloat16(sum)) : roundToBFloat(sum);
         }
         return total;
+    }
+
+    private static BufferSums floatSums(NumericCodec codec, MemorySegment s, long offset, long count) {
+        return new BufferSums(offset, count, codec.size(), (at, n) -> pairwiseFloat(codec, s, at, n));
     }
 
     /** Rounds a float to the nearest bfloat16 (ties to even), NaN kept. */
@@ -254,6 +271,40 @@ public final class Aggregates {
      * at least 1. Integer types compare as integers (uint64 unsigned).
      */
     public static long extremeOffset(NumericCodec codec, MemorySegment s, long offset, long count, boolean max) {
+        int size = codec.size();
+        long[] bests = new long[SplitWork.PARTS];
+        int parts = (int) Math.min(partsFor(count), count);
+        SplitWork.run(count, parts, (part, from, to) ->
+                bests[part] = extremeOffsetPart(codec, s, offset + from * size, to - from, max));
+        // Parts in order, as one pass would meet them: the first NaN wins, else the first of the
+        // best values (a later part replaces it only when strictly better).
+        long best = bests[0];
+        for (int part = 1; part < parts && !isNaN(codec, s, best); part++) {
+            long candidate = bests[part];
+            if (isNaN(codec, s, candidate) || better(codec, s, candidate, best, max)) {
+                best = candidate;
+            }
+        }
+        return best;
+    }
+
+    private static boolean isNaN(NumericCodec codec, MemorySegment s, long at) {
+        return !codec.isInteger() && Double.isNaN(codec.readDouble(s, at));
+    }
+
+    private static boolean better(NumericCodec codec, MemorySegment s, long candidate, long best, boolean max) {
+        if (codec.isInteger()) {
+            long value = codec.readLong(s, candidate);
+            long bestValue = codec.readLong(s, best);
+            int order = codec.type() == ElementType.UINT64 ? Long.compareUnsigned(value, bestValue) : Long.compare(value, bestValue);
+            return max ? order > 0 : order < 0;
+        }
+        double value = codec.readDouble(s, candidate);
+        double bestValue = codec.readDouble(s, best);
+        return max ? value > bestValue : value < bestValue;
+    }
+
+    private static long extremeOffsetPart(NumericCodec codec, MemorySegment s, long offset, long count, boolean max) {
         int size = codec.size();
         long best = offset;
         if (codec.isInteger()) {
