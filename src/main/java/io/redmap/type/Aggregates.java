@@ -49,9 +49,9 @@ public final class Aggregates {
      * total; 64-bit values go to the 128-bit total one by one (an add and an unsigned compare).
      */
     public static IntegerSum sumExact(NumericCodec codec, MemorySegment segment, long offset, long count) {
-        IntegerSum[] sums = new IntegerSum[SplitWork.PARTS];
-        SplitWork.run(count, partsFor(count), (part, from, to) ->
-                sums[part] = sumExactPart(codec, segment, offset + from * codec.size(), to - from));
+        IntegerSum[] sums = new IntegerSum[chunksFor(count)];
+        SplitWork.run(count, sums.length, (chunk, from, to) ->
+                sums[chunk] = sumExactPart(codec, segment, offset + from * codec.size(), to - from));
         IntegerSum total = IntegerSum.ZERO;
         for (IntegerSum sum : sums) { // exact: any grouping gives the same sum
             total = sum == null ? total : total.plus(sum);
@@ -60,8 +60,8 @@ public final class Aggregates {
     }
 
     /** Large ranges are split between threads (see {@link BufferSums#SPLIT_MIN_VALUES}). */
-    private static int partsFor(long count) {
-        return count >= BufferSums.SPLIT_MIN_VALUES ? SplitWork.PARTS : 1;
+    private static int chunksFor(long count) {
+        return SplitWork.chunks(count, count >= BufferSums.SPLIT_MIN_VALUES);
     }
 
     private static IntegerSum sumExactPart(NumericCodec codec, MemorySegment segment, long offset, long count) {
@@ -272,15 +272,14 @@ public final class Aggregates {
      */
     public static long extremeOffset(NumericCodec codec, MemorySegment s, long offset, long count, boolean max) {
         int size = codec.size();
-        long[] bests = new long[SplitWork.PARTS];
-        int parts = (int) Math.min(partsFor(count), count);
-        SplitWork.run(count, parts, (part, from, to) ->
-                bests[part] = extremeOffsetPart(codec, s, offset + from * size, to - from, max));
-        // Parts in order, as one pass would meet them: the first NaN wins, else the first of the
-        // best values (a later part replaces it only when strictly better).
+        long[] bests = new long[chunksFor(count)];
+        SplitWork.run(count, bests.length, (chunk, from, to) ->
+                bests[chunk] = extremeOffsetPart(codec, s, offset + from * size, to - from, max));
+        // Chunks in order, as one pass would meet them: the first NaN wins, else the first of the
+        // best values (a later chunk's replaces it only when strictly better).
         long best = bests[0];
-        for (int part = 1; part < parts && !isNaN(codec, s, best); part++) {
-            long candidate = bests[part];
+        for (int chunk = 1; chunk < bests.length && !isNaN(codec, s, best); chunk++) {
+            long candidate = bests[chunk];
             if (isNaN(codec, s, candidate) || better(codec, s, candidate, best, max)) {
                 best = candidate;
             }

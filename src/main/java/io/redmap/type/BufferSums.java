@@ -29,7 +29,7 @@ final class BufferSums {
     private final long count;
     private final int size;
     private final Pairwise pairwise;
-    private final int parts;
+    private final boolean split;
     private final double[] window;
     private long nextBuffer;
     private int filled;
@@ -41,7 +41,7 @@ final class BufferSums {
         this.count = count;
         this.size = size;
         this.pairwise = pairwise;
-        this.parts = count >= SPLIT_MIN_VALUES ? SplitWork.PARTS : 1;
+        this.split = count >= SPLIT_MIN_VALUES;
         this.window = new double[(int) Math.min(WINDOW, buffers(count))];
     }
 
@@ -64,7 +64,7 @@ final class BufferSums {
     private void fill() {
         long first = nextBuffer;
         int n = (int) Math.min(window.length, buffers(count) - first);
-        SplitWork.run(n, parts, (part, from, to) -> {
+        SplitWork.run(n, SplitWork.chunks(n, split), (chunk, from, to) -> {
             for (long b = from; b < to; b++) {
                 long start = (first + b) * BUFFER;
                 window[(int) b] = pairwise.sum(offset + start * size, Math.min(BUFFER, count - start));

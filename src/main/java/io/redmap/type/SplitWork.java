@@ -1,32 +1,37 @@
 package io.redmap.type;
 
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs a reduction over a large range on the calling thread and a few helper threads of our own,
- * each on one contiguous part, while the caller waits for all of them. An aggregation over a
- * file in the page cache is bound by memory bandwidth, which one core does not use up: on two
- * cores, VAGG SUM of 100M doubles took about half the time on two threads.
+ * while the caller waits. An aggregation over a file in the page cache is bound by how fast one
+ * core can stream memory, less than the machine's bandwidth.
+ *
+ * <p>The range is cut into {@link #CHUNKS} chunks that the caller and the helpers claim in turn,
+ * so that the caller never waits for a helper that has not been scheduled yet (on a busy machine
+ * it may not run at all: the caller then does every chunk itself, and a helper that starts late
+ * finds none left). Each chunk's result goes to its own slot; the caller combines them in order.
  *
  * <p>The helpers are daemon threads named {@code redmap-aggregate-N}, started on first use (a
- * server that never aggregates a large range never starts them), at most three and at most one
- * fewer than the processors. Not the common ForkJoinPool: its size and its other users are not
- * ours to know. Callers hold the command lock, so one reduction runs at a time and the helpers
- * never queue behind another.
+ * server that never aggregates a large range never starts them), one fewer than the processors,
+ * at most three. Not the common ForkJoinPool: its size and its other users are not ours to know.
+ * Callers hold the command lock, so one reduction runs at a time.
  */
 final class SplitWork {
-    /** A part of the range: indices {@code [from, to)}, numbered {@code part} from 0 in order. */
+    /** A chunk of the range: indices {@code [from, to)}, numbered {@code chunk} from 0 in order. */
     @FunctionalInterface
-    interface Part {
-        void run(int part, long from, long to);
+    interface Chunk {
+        void run(int chunk, long from, long to);
     }
 
-    /** How many parts a large range is split into: one per processor, up to four. */
-    static final int PARTS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    /** Threads that may work on one range: one per processor, up to four. */
+    static final int THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    /** Chunks of a split range: small enough that the threads finish close together. */
+    static final int CHUNKS = 32;
 
     private SplitWork() {
     }
@@ -34,69 +39,88 @@ final class SplitWork {
     /** Started on first use only (the holder class is loaded then). */
     private static final class Helpers {
         private static final AtomicInteger NUMBER = new AtomicInteger();
-        static final ExecutorService POOL = Executors.newFixedThreadPool(PARTS - 1, task -> {
+        static final ExecutorService POOL = Executors.newFixedThreadPool(THREADS - 1, task -> {
             Thread thread = new Thread(task, "redmap-aggregate-" + NUMBER.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
     }
 
+    /** How many chunks {@link #run} makes of {@code n} indices when {@code split} (else one). */
+    static int chunks(long n, boolean split) {
+        return split && THREADS > 1 ? (int) Math.max(1, Math.min(CHUNKS, n)) : 1;
+    }
+
     /**
-     * Runs {@code part} over {@code [0, n)}: split into {@code parts} contiguous parts of nearly
-     * equal size (fewer when {@code n} is smaller), the first on the calling thread; returns once
-     * all are done, rethrowing what a part threw.
+     * Runs {@code work} over {@code [0, n)} cut into {@code chunks} contiguous chunks of nearly
+     * equal size ({@link #chunks}); returns once all are done, rethrowing what one threw.
      */
-    static void run(long n, int parts, Part part) {
-        int count = (int) Math.max(1, Math.min(Math.min(parts, PARTS), n));
-        if (count == 1) {
-            part.run(0, 0, n);
+    static void run(long n, int chunks, Chunk work) {
+        if (chunks == 1) {
+            work.run(0, 0, n);
             return;
         }
-        Future<?>[] helpers = new Future<?>[count - 1];
-        for (int p = 1; p < count; p++) {
-            int index = p;
-            helpers[p - 1] = Helpers.POOL.submit(() -> part.run(index, boundary(n, count, index), boundary(n, count, index + 1)));
+        Claims claims = new Claims(n, chunks, work);
+        for (int i = 1; i < THREADS; i++) {
+            Helpers.POOL.execute(claims::work);
         }
-        Throwable failure = null;
-        try {
-            part.run(0, 0, boundary(n, count, 1));
-        } catch (RuntimeException | Error e) {
-            failure = e;
+        claims.work();
+        claims.await();
+    }
+
+    /** The chunks of one range, claimed by whichever thread comes first. */
+    private static final class Claims {
+        private final long n;
+        private final int chunks;
+        private final Chunk work;
+        private final AtomicInteger next = new AtomicInteger();
+        private final CountDownLatch done;
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Claims(long n, int chunks, Chunk work) {
+            this.n = n;
+            this.chunks = chunks;
+            this.work = work;
+            this.done = new CountDownLatch(chunks);
         }
-        for (Future<?> helper : helpers) { // every part is waited for: none reads the segment after we return
-            try {
-                getUninterruptibly(helper);
-            } catch (ExecutionException e) {
-                if (failure == null) {
-                    failure = e.getCause();
+
+        void work() {
+            for (int chunk = next.getAndIncrement(); chunk < chunks; chunk = next.getAndIncrement()) {
+                try {
+                    work.run(chunk, boundary(chunk), boundary(chunk + 1));
+                } catch (RuntimeException | Error e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    done.countDown();
                 }
             }
         }
-        if (failure instanceof RuntimeException e) {
-            throw e;
-        }
-        if (failure instanceof Error e) {
-            throw e;
-        }
-    }
 
-    /** Where part {@code index} of {@code count} starts. */
-    private static long boundary(long n, int count, int index) {
-        return n / count * index + Math.min(index, n % count);
-    }
+        /** Where chunk {@code index} starts. */
+        private long boundary(int index) {
+            return n / chunks * index + Math.min(index, n % chunks);
+        }
 
-    private static void getUninterruptibly(Future<?> future) throws ExecutionException {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                future.get();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
+        /** Waits for the chunks that other threads are still on, then rethrows a failure. */
+        void await() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    done.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            switch (failure.get()) {
+                case null -> { }
+                case RuntimeException e -> throw e;
+                case Error e -> throw e;
+                default -> throw new IllegalStateException(failure.get());
+            }
         }
     }
 }
