@@ -25,6 +25,13 @@ import java.lang.foreign.MemorySegment;
  */
 public final class Aggregates {
     private static final int BLOCK = 128;
+    /**
+     * Whether little-endian doubles and floats are summed with {@link VectorSums}: the launcher
+     * adds the incubator module ({@code --add-modules jdk.incubator.vector}); without it (another
+     * launcher, an embedding application) the plain loops below give the same bits, slower.
+     */
+    private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && VectorSums.wideEnough();
     /** Values of at most 32 bits (|v| <= 2^32) whose sum fits a long: 2^31 of them. */
     private static final long NARROW_CHUNK = 1L << 31;
 
@@ -117,9 +124,11 @@ public final class Aggregates {
     }
 
     private static double bufferedDouble(NumericCodec codec, MemorySegment s, long offset, long count) {
-        boolean fast = codec instanceof FloatingCodec && codec.type() == ElementType.DOUBLE;
+        boolean littleEndian = codec instanceof FloatingCodec && codec.type() == ElementType.DOUBLE;
         BufferSums sums = new BufferSums(offset, count, codec.size(),
-                fast ? (at, n) -> pairwiseDouble(s, at, n) : (at, n) -> pairwiseGeneric(codec, s, at, n));
+                littleEndian && VECTOR ? (at, n) -> VectorSums.pairwiseDouble(s, at, n)
+                : littleEndian ? (at, n) -> pairwiseDouble(s, at, n)
+                : (at, n) -> pairwiseGeneric(codec, s, at, n));
         double total = 0.0;
         while (sums.hasNext()) {
             total += sums.next();
@@ -149,7 +158,10 @@ public final class Aggregates {
     }
 
     private static BufferSums floatSums(NumericCodec codec, MemorySegment s, long offset, long count) {
-        return new BufferSums(offset, count, codec.size(), (at, n) -> pairwiseFloat(codec, s, at, n));
+        boolean littleEndian = codec instanceof FloatingCodec && codec.type() == ElementType.FLOAT;
+        return new BufferSums(offset, count, codec.size(), littleEndian && VECTOR
+                ? (at, n) -> VectorSums.pairwiseFloat(s, at, n)
+                : (at, n) -> pairwiseFloat(codec, s, at, n));
     }
 
     /** Rounds a float to the nearest bfloat16 (ties to even), NaN kept. */
@@ -162,7 +174,7 @@ public final class Aggregates {
         return Float.intBitsToFloat(rounded & 0xFFFF0000);
     }
 
-    private static double pairwiseDouble(MemorySegment s, long offset, long n) {
+    static double pairwiseDouble(MemorySegment s, long offset, long n) {
         if (n < 8) {
             double sum = 0.0;
             for (long i = 0; i < n; i++) {
@@ -203,7 +215,7 @@ public final class Aggregates {
     }
 
     /** Pairwise sum in float32 of values read as floats (exact for float32, float16 and bfloat16). */
-    private static float pairwiseFloat(NumericCodec codec, MemorySegment s, long offset, long n) {
+    static float pairwiseFloat(NumericCodec codec, MemorySegment s, long offset, long n) {
         int size = codec.size();
         if (n < 8) {
             float sum = 0.0f;
