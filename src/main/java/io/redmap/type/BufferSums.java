@@ -15,7 +15,7 @@ final class BufferSums {
     /**
      * Ranges of fewer values are summed on the calling thread alone. Handing a part to a helper
      * and waiting for it costs some tens of microseconds (a wake-up on each side); summing
-     * 8192 doubles from the page cache takes about one (bench/jmh: VaggSplitBench).
+     * 8192 doubles from the page cache takes about one (bench/jmh: VaggSumBench).
      */
     static final long SPLIT_MIN_VALUES = 1L << 20;
 
