@@ -13,9 +13,9 @@ final class BufferSums {
     /** Buffers computed at a time: 512 KiB of sums for up to 512M values. */
     private static final int WINDOW = 1 << 16;
     /**
-     * Ranges of fewer values are summed on the calling thread alone. Handing a part to a helper
-     * and waiting for it costs some tens of microseconds (a wake-up on each side); summing
-     * 8192 doubles from the page cache takes about one (bench/jmh: VaggSumBench).
+     * Ranges of fewer values are summed on the calling thread alone: waking a helper and waiting
+     * for it costs a few tens of microseconds, while 2^20 doubles take 100 to 350 (8 MB at 20 to
+     * 70 GB/s). A first guess from noisy runs; bench/jmh's VaggSumBench measures either side.
      */
     static final long SPLIT_MIN_VALUES = 1L << 20;
 

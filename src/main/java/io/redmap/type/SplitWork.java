@@ -8,8 +8,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs a reduction over a large range on the calling thread and a few helper threads of our own,
- * while the caller waits. An aggregation over a file in the page cache is bound by how fast one
- * core can stream memory, less than the machine's bandwidth.
+ * while the caller waits (the client waits too, so the server may use the machine's cores). One
+ * core reading a file from the page cache does not use all of the memory bandwidth; whether two
+ * do better on a given machine is for bench/special/vagg-numpy to show (on the shared 2-core
+ * machine it could not be measured cleanly).
  *
  * <p>The range is cut into {@link #CHUNKS} chunks that the caller and the helpers claim in turn,
  * so that the caller never waits for a helper that has not been scheduled yet (on a busy machine
