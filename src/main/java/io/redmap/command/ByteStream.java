@@ -25,6 +25,12 @@ final class ByteStream implements ReplyStream {
      * server's memory, besides the channel's high-water mark.
      */
     static final long CHUNK_BYTES = 32 << 10;
+    /**
+     * Bytes of a range offered at a time straight to the socket, where the connection allows it
+     * ({@link Reply#bulkDataDirect}): they cost no server memory, and the kernel copies them
+     * from the mapping while the command lock is held, so they are the values of that moment.
+     */
+    static final long DIRECT_BYTES = 1 << 20;
 
     private final MappedArray array;
     /** The range's first row; unused for a gather. */
@@ -86,6 +92,12 @@ final class ByteStream implements ReplyStream {
             reply.bulkHeader(length);
             written = 0;
         }
+        if (rows == null && written < length) { // a range: straight into the socket if it can
+            long source = array.offsetOf(first) + written;
+            long piece = Math.min(DIRECT_BYTES, length - written);
+            checkInFile(source, piece);
+            written += reply.bulkDataDirect(array.segment(), source, piece);
+        }
         long rowBytes = array.rowBytes();
         while (budget > 0 && written < length) {
             long source;
@@ -98,9 +110,7 @@ final class ByteStream implements ReplyStream {
                 source = array.offsetOf(rows[(int) (written / rowBytes)]) + within;
                 piece = Math.min(budget, rowBytes - within);
             }
-            if (array.file().isClosedOrGone() || source + piece > array.file().length()) {
-                throw new IllegalStateException("the array shrank while its bytes were being sent");
-            }
+            checkInFile(source, piece);
             reply.bulkData(array.segment(), source, (int) piece);
             written += piece;
             budget -= piece;
@@ -110,5 +120,11 @@ final class ByteStream implements ReplyStream {
             return true;
         }
         return false;
+    }
+
+    private void checkInFile(long source, long piece) {
+        if (array.file().isClosedOrGone() || source + piece > array.file().length()) {
+            throw new IllegalStateException("the array shrank while its bytes were being sent");
+        }
     }
 }

@@ -49,6 +49,8 @@ public final class Reply {
     private List<Object> streamed;
     private byte[] scratch;
     private byte[] frame;
+    /** Where a stream's bytes may go straight into the socket, or null. */
+    private DirectSink direct;
 
     /** A reply written at once, whatever its size. */
     public Reply(ByteBuf out, int protocol) {
@@ -218,6 +220,22 @@ public final class Reply {
                 : MemorySegment.ofBuffer(out.nioBuffer(at, length));
         MemorySegment.copy(source, offset, target, 0, length);
         out.writerIndex(at + length);
+    }
+
+    /**
+     * Bytes of a bulk string sent straight from the mapping into the socket, with what this reply
+     * holds ahead of them, when the connection allows it ({@link DirectSink}).
+     *
+     * @return how many bytes were sent; the caller copies the rest with {@link #bulkData}
+     */
+    public long bulkDataDirect(MemorySegment source, long offset, long length) {
+        return direct == null ? 0 : direct.send(out, source, offset, length);
+    }
+
+    /** Lets {@link #bulkDataDirect} send through {@code sink} (null: never). */
+    public Reply sendingDirectly(DirectSink sink) {
+        this.direct = sink;
+        return this;
     }
 
     public void bulkEnd() {

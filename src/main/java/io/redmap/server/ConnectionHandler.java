@@ -217,7 +217,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
             }
             boolean done;
             try {
-                done = streaming.writeChunk(new Reply(unsent, session.protocol()));
+                done = streaming.writeChunk(new Reply(unsent, session.protocol()).sendingDirectly(directSink()));
             } catch (RuntimeException | InternalError e) {
                 // Half a reply is already on the wire: the only safe end is to close the connection.
                 Log.warning("closing client " + session.address() + ": a streamed reply failed: " + e.getMessage());
@@ -242,6 +242,18 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
         }
         return false;
     }
+
+    /** Where large streams of mapped bytes go without a copy ({@link SocketSink}): null on TLS. */
+    private io.redmap.protocol.DirectSink directSink() {
+        if (!directSinkKnown) {
+            directSink = SocketSink.of(context.channel(), server.stats().bytesWritten);
+            directSinkKnown = true;
+        }
+        return directSink;
+    }
+
+    private io.redmap.protocol.DirectSink directSink;
+    private boolean directSinkKnown;
 
     /** A stream's output is sent when this much of it is written (or the reply is complete). */
     private static final int SEND_BYTES = 64 << 10;

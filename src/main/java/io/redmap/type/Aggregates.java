@@ -24,9 +24,14 @@ import java.lang.foreign.MemorySegment;
  * Values are {@code count} consecutive elements of {@code codec.size()} bytes from {@code offset}.
  */
 public final class Aggregates {
-    /** numpy's default ufunc buffer size (numpy.getbufsize()). */
-    private static final long BUFFER = 8192;
     private static final int BLOCK = 128;
+    /**
+     * Whether little-endian doubles and floats are summed with {@link VectorSums}: the launcher
+     * adds the incubator module ({@code --add-modules jdk.incubator.vector}); without it (another
+     * launcher, an embedding application) the plain loops below give the same bits, slower.
+     */
+    private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && VectorSums.wideEnough();
     /** Values of at most 32 bits (|v| <= 2^32) whose sum fits a long: 2^31 of them. */
     private static final long NARROW_CHUNK = 1L << 31;
 
@@ -51,6 +56,22 @@ public final class Aggregates {
      * total; 64-bit values go to the 128-bit total one by one (an add and an unsigned compare).
      */
     public static IntegerSum sumExact(NumericCodec codec, MemorySegment segment, long offset, long count) {
+        IntegerSum[] sums = new IntegerSum[chunksFor(count)];
+        SplitWork.run(count, sums.length, (chunk, from, to) ->
+                sums[chunk] = sumExactPart(codec, segment, offset + from * codec.size(), to - from));
+        IntegerSum total = IntegerSum.ZERO;
+        for (IntegerSum sum : sums) { // exact: any grouping gives the same sum
+            total = sum == null ? total : total.plus(sum);
+        }
+        return total;
+    }
+
+    /** Large ranges are split between threads (see {@link BufferSums#SPLIT_MIN_VALUES}). */
+    private static int chunksFor(long count) {
+        return SplitWork.chunks(count, count >= BufferSums.SPLIT_MIN_VALUES);
+    }
+
+    private static IntegerSum sumExactPart(NumericCodec codec, MemorySegment segment, long offset, long count) {
         int size = codec.size();
         IntegerSum total = IntegerSum.ZERO;
         if (size < 8) {
@@ -103,36 +124,44 @@ public final class Aggregates {
     }
 
     private static double bufferedDouble(NumericCodec codec, MemorySegment s, long offset, long count) {
-        boolean fast = codec instanceof FloatingCodec && codec.type() == ElementType.DOUBLE;
-        int size = codec.size();
+        boolean littleEndian = codec instanceof FloatingCodec && codec.type() == ElementType.DOUBLE;
+        BufferSums sums = new BufferSums(offset, count, codec.size(),
+                littleEndian && VECTOR ? (at, n) -> VectorSums.pairwiseDouble(s, at, n)
+                : littleEndian ? (at, n) -> pairwiseDouble(s, at, n)
+                : (at, n) -> pairwiseGeneric(codec, s, at, n));
         double total = 0.0;
-        for (long start = 0; start < count; start += BUFFER) {
-            long n = Math.min(BUFFER, count - start);
-            long at = offset + start * size;
-            total += fast ? pairwiseDouble(s, at, n) : pairwiseGeneric(codec, s, at, n);
+        while (sums.hasNext()) {
+            total += sums.next();
         }
         return total;
     }
 
     /** float32 accumulation (float32 values, and the float32 intermediates of float16 means). */
     private static float bufferedFloat(NumericCodec codec, MemorySegment s, long offset, long count) {
-        int size = codec.size();
+        BufferSums sums = floatSums(codec, s, offset, count);
         float total = 0.0f;
-        for (long start = 0; start < count; start += BUFFER) {
-            total += pairwiseFloat(codec, s, offset + start * size, Math.min(BUFFER, count - start));
+        while (sums.hasNext()) {
+            total += (float) sums.next();
         }
         return total;
     }
 
     /** float16 / bfloat16: float32 inside a buffer, rounded to 16 bits between buffers. */
     private static double bufferedNarrow(NumericCodec codec, MemorySegment s, long offset, long count, Precision precision) {
-        int size = codec.size();
+        BufferSums sums = floatSums(codec, s, offset, count);
         float total = 0.0f;
-        for (long start = 0; start < count; start += BUFFER) {
-            float sum = total + pairwiseFloat(codec, s, offset + start * size, Math.min(BUFFER, count - start));
+        while (sums.hasNext()) {
+            float sum = total + (float) sums.next();
             total = precision == Precision.HALF ? Float.float16ToFloat(Float.floatToFloat16(sum)) : roundToBFloat(sum);
         }
         return total;
+    }
+
+    private static BufferSums floatSums(NumericCodec codec, MemorySegment s, long offset, long count) {
+        boolean littleEndian = codec instanceof FloatingCodec && codec.type() == ElementType.FLOAT;
+        return new BufferSums(offset, count, codec.size(), littleEndian && VECTOR
+                ? (at, n) -> VectorSums.pairwiseFloat(s, at, n)
+                : (at, n) -> pairwiseFloat(codec, s, at, n));
     }
 
     /** Rounds a float to the nearest bfloat16 (ties to even), NaN kept. */
@@ -145,7 +174,7 @@ public final class Aggregates {
         return Float.intBitsToFloat(rounded & 0xFFFF0000);
     }
 
-    private static double pairwiseDouble(MemorySegment s, long offset, long n) {
+    static double pairwiseDouble(MemorySegment s, long offset, long n) {
         if (n < 8) {
             double sum = 0.0;
             for (long i = 0; i < n; i++) {
@@ -186,7 +215,7 @@ public final class Aggregates {
     }
 
     /** Pairwise sum in float32 of values read as floats (exact for float32, float16 and bfloat16). */
-    private static float pairwiseFloat(NumericCodec codec, MemorySegment s, long offset, long n) {
+    static float pairwiseFloat(NumericCodec codec, MemorySegment s, long offset, long n) {
         int size = codec.size();
         if (n < 8) {
             float sum = 0.0f;
@@ -254,6 +283,39 @@ public final class Aggregates {
      * at least 1. Integer types compare as integers (uint64 unsigned).
      */
     public static long extremeOffset(NumericCodec codec, MemorySegment s, long offset, long count, boolean max) {
+        int size = codec.size();
+        long[] bests = new long[chunksFor(count)];
+        SplitWork.run(count, bests.length, (chunk, from, to) ->
+                bests[chunk] = extremeOffsetPart(codec, s, offset + from * size, to - from, max));
+        // Chunks in order, as one pass would meet them: the first NaN wins, else the first of the
+        // best values (a later chunk's replaces it only when strictly better).
+        long best = bests[0];
+        for (int chunk = 1; chunk < bests.length && !isNaN(codec, s, best); chunk++) {
+            long candidate = bests[chunk];
+            if (isNaN(codec, s, candidate) || better(codec, s, candidate, best, max)) {
+                best = candidate;
+            }
+        }
+        return best;
+    }
+
+    private static boolean isNaN(NumericCodec codec, MemorySegment s, long at) {
+        return !codec.isInteger() && Double.isNaN(codec.readDouble(s, at));
+    }
+
+    private static boolean better(NumericCodec codec, MemorySegment s, long candidate, long best, boolean max) {
+        if (codec.isInteger()) {
+            long value = codec.readLong(s, candidate);
+            long bestValue = codec.readLong(s, best);
+            int order = codec.type() == ElementType.UINT64 ? Long.compareUnsigned(value, bestValue) : Long.compare(value, bestValue);
+            return max ? order > 0 : order < 0;
+        }
+        double value = codec.readDouble(s, candidate);
+        double bestValue = codec.readDouble(s, best);
+        return max ? value > bestValue : value < bestValue;
+    }
+
+    private static long extremeOffsetPart(NumericCodec codec, MemorySegment s, long offset, long count, boolean max) {
         int size = codec.size();
         long best = offset;
         if (codec.isInteger()) {

@@ -16,6 +16,12 @@ public record IntegerSum(long high, long low) {
         return new IntegerSum(high + (value >> 63) + carry(low, sum), sum);
     }
 
+    /** This sum plus another (128-bit two's complement addition). */
+    IntegerSum plus(IntegerSum other) {
+        long sum = low + other.low;
+        return new IntegerSum(high + other.high + carry(low, sum), sum);
+    }
+
     /** 1 when adding to {@code before} wrapped round to {@code after} (an unsigned carry out of the low word). */
     static long carry(long before, long after) {
         return Long.compareUnsigned(after, before) < 0 ? 1 : 0;

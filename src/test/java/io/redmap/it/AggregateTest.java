@@ -120,6 +120,36 @@ class AggregateTest {
         assertThat(redis.call("VAGG", "n", "MIN", "1", "-1")).isEqualTo("-1");
     }
 
+    /**
+     * Ranges of 2^20 values and more are summed on several threads (the buffers' pairwise sums in
+     * parallel, added in order; min and max per part): the same bits as one thread and as numpy,
+     * just below and above that size, at odd sizes, and with NaN or the extreme in a later part.
+     */
+    @Test
+    void largeRangesSplitBetweenThreadsKeepNumpysBits() {
+        Numpy.assume();
+        int split = 1 << 20;
+        for (int n : new int[] {split - 1, split, split + 8193, 3 * split + 5}) {
+            Random random = new Random(n);
+            double[] doubles = new double[n];
+            float[] floats = new float[n];
+            long[] ints = new long[n];
+            for (int i = 0; i < n; i++) {
+                doubles[i] = random.nextGaussian() * Math.pow(10, random.nextInt(-6, 7));
+                floats[i] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(-3, 4)));
+                ints[i] = random.nextInt();
+            }
+            doubles[n - 2] = 1e300; // the maximum in the last part
+            floats[n - 3] = -1e30f; // the minimum in the last part
+            assertAgreesWithNumpy("double", "<f8", 1, f8(doubles), n);
+            assertAgreesWithNumpy("float", "<f4", 1, f4(floats), n);
+            assertAgreesWithNumpy("int32", "<i4", 1, le(4, ints), n);
+        }
+        double[] withNaN = new Random(9).doubles(3 * split + 5, -1, 1).toArray();
+        withNaN[2 * split + 77] = Double.NaN;
+        assertAgreesWithNumpy("double", "<f8", 1, f8(withNaN), withNaN.length);
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"double", "float", "int32", "uint64"})
     void emptyRangesSumToZeroAndHaveNoMeanMinOrMax(String type) {

@@ -1,0 +1,26 @@
+package io.redmap.protocol;
+
+import io.netty.buffer.ByteBuf;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A connection's socket, written straight from memory: a large VREAD's bytes go from the mapping
+ * into the socket with one copy by the kernel, as Redis writes a string from its own memory,
+ * instead of a copy into an output buffer first and a second one from there. Only while nothing
+ * of the connection's earlier output waits to be sent (the bytes must go out in order), and only
+ * on plaintext connections (TLS encrypts in its own buffers).
+ */
+public interface DirectSink {
+    /**
+     * Sends {@code pending}'s readable bytes, then up to {@code length} bytes of {@code source}
+     * from {@code offset}, as far as the socket takes them now (it never blocks); what it took of
+     * {@code pending} is skipped there. The caller holds what keeps {@code source} mapped.
+     *
+     * @return how many bytes of {@code source} were sent: 0 when the socket is full, or when
+     *     the connection has other output waiting
+     * @throws IllegalStateException when the socket refuses the bytes (the memory is gone, the
+     *     connection is broken): the connection must be closed
+     */
+    long send(ByteBuf pending, MemorySegment source, long offset, long length);
+}
