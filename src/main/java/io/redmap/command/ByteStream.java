@@ -1,6 +1,7 @@
 package io.redmap.command;
 
 import io.redmap.RedmapException;
+import io.redmap.protocol.DirectSink;
 import io.redmap.protocol.Reply;
 import io.redmap.protocol.ReplyStream;
 import io.redmap.store.MappedArray;
@@ -9,9 +10,11 @@ import java.util.concurrent.locks.Lock;
 
 /**
  * Raw rows as one bulk string: a range (VREAD) or rows in any order (VMREAD). Small replies are
- * written at once; large ones a chunk at a time (see {@link ReplyStream}), each chunk copied once
- * from the mapping under the command lock. If the array shrinks under a stream, the promised
- * length can no longer be honoured: the stream fails and the connection closes.
+ * written at once; large ones a chunk at a time (see {@link ReplyStream}), each chunk under the
+ * command lock, handed straight from the mapping to the socket where the connection allows it
+ * (a range as one slice, a gather as its rows), else copied once from the mapping. If the array
+ * shrinks under a stream, the promised length can no longer be honoured: the stream fails and
+ * the connection closes.
  */
 final class ByteStream implements ReplyStream {
     /**
@@ -26,7 +29,7 @@ final class ByteStream implements ReplyStream {
      */
     static final long CHUNK_BYTES = 32 << 10;
     /**
-     * Bytes of a range offered at a time straight to the socket, where the connection allows it
+     * Bytes of a range or a gather offered at a time straight to the socket, where the connection allows it
      * ({@link Reply#bulkDataDirect}): they cost no server memory, and the kernel copies them
      * from the mapping while the command lock is held, so they are the values of that moment.
      */
@@ -40,6 +43,8 @@ final class ByteStream implements ReplyStream {
     private final long length;
     private final Lock lock;
     private long written = -1;
+    /** A gather's next rows for the socket, as offset and length pairs; made at the first use. */
+    private long[] slices;
 
     private ByteStream(MappedArray array, long first, long[] rows, long length, Lock lock) {
         this.array = array;
@@ -97,6 +102,9 @@ final class ByteStream implements ReplyStream {
             long piece = Math.min(DIRECT_BYTES, length - written);
             checkInFile(source, piece);
             written += reply.bulkDataDirect(array.segment(), source, piece);
+        } else if (written < length) { // a gather: its rows as they lie in the mapping, likewise
+            int count = directRowSlices();
+            written += reply.bulkDataDirect(array.segment(), slices, count);
         }
         long rowBytes = array.rowBytes();
         while (budget > 0 && written < length) {
@@ -120,6 +128,33 @@ final class ByteStream implements ReplyStream {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Puts the next rows to send in {@link #slices} (offset and length pairs, the first row's
+     * rest if a chunk ended inside it), up to {@link DirectSink#MAX_SLICES} rows and
+     * {@link #DIRECT_BYTES}; returns how many.
+     */
+    private int directRowSlices() {
+        if (slices == null) {
+            slices = new long[2 * DirectSink.MAX_SLICES];
+        }
+        long rowBytes = array.rowBytes();
+        long at = written;
+        long taken = 0;
+        int count = 0;
+        while (count < DirectSink.MAX_SLICES && at < length && taken < DIRECT_BYTES) {
+            long within = at % rowBytes;
+            long source = array.offsetOf(rows[(int) (at / rowBytes)]) + within;
+            long piece = Math.min(rowBytes - within, DIRECT_BYTES - taken);
+            checkInFile(source, piece);
+            slices[2 * count] = source;
+            slices[2 * count + 1] = piece;
+            count++;
+            at += piece;
+            taken += piece;
+        }
+        return count;
     }
 
     private void checkInFile(long source, long piece) {

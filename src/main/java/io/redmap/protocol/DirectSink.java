@@ -12,6 +12,9 @@ import java.lang.foreign.MemorySegment;
  * on plaintext connections (TLS encrypts in its own buffers).
  */
 public interface DirectSink {
+    /** The most slices of a mapping one {@link #send} takes (the rows of a gather). */
+    int MAX_SLICES = 256;
+
     /**
      * Sends {@code pending}'s readable bytes, then up to {@code length} bytes of {@code source}
      * from {@code offset}, as far as the socket takes them now (it never blocks); what it took of
@@ -22,5 +25,16 @@ public interface DirectSink {
      * @throws IllegalStateException when the socket refuses the bytes (the memory is gone, the
      *     connection is broken): the connection must be closed
      */
-    long send(ByteBuf pending, MemorySegment source, long offset, long length);
+    default long send(ByteBuf pending, MemorySegment source, long offset, long length) {
+        return send(pending, source, new long[] {offset, length}, 1);
+    }
+
+    /**
+     * Like {@link #send(ByteBuf, MemorySegment, long, long)} for {@code count} (at most
+     * {@link #MAX_SLICES}) slices of {@code source} in a row, slice i starting at offset {@code slices[2i]}
+     * with {@code slices[2i + 1]} bytes: the rows of a VMREAD, sent by one writev as they lie in the mapping.
+     *
+     * @return how many bytes of the slices were sent, counted from the first slice
+     */
+    long send(ByteBuf pending, MemorySegment source, long[] slices, int count);
 }

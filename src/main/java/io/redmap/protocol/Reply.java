@@ -232,6 +232,11 @@ public final class Reply {
         return direct == null ? 0 : direct.send(out, source, offset, length);
     }
 
+    /** {@link #bulkDataDirect(MemorySegment, long, long)} of slices of {@code source} in a row (see {@link DirectSink}). */
+    public long bulkDataDirect(MemorySegment source, long[] slices, int count) {
+        return direct == null ? 0 : direct.send(out, source, slices, count);
+    }
+
     /** Lets {@link #bulkDataDirect} send through {@code sink} (null: never). */
     public Reply sendingDirectly(DirectSink sink) {
         this.direct = sink;

@@ -41,10 +41,10 @@ final class SocketSink implements DirectSink {
     private static final int EAGAIN = 11;
     private static final long IOVEC = 16;
 
-    /** Two iovecs and the errno slot, per event loop thread (a sink is only used on its loop). */
+    /** The iovecs (the pending bytes and the slices) and the errno slot, per event loop thread (a sink is only used on its loop). */
     private static final ThreadLocal<MemorySegment[]> SCRATCH = ThreadLocal.withInitial(() -> {
         Arena arena = Arena.ofAuto();
-        return new MemorySegment[] {arena.allocate(2 * IOVEC, 8), arena.allocate(CAPTURE)};
+        return new MemorySegment[] {arena.allocate((1 + MAX_SLICES) * IOVEC, 8), arena.allocate(CAPTURE)};
     });
 
     private final Channel channel;
@@ -66,7 +66,10 @@ final class SocketSink implements DirectSink {
     }
 
     @Override
-    public long send(ByteBuf pending, MemorySegment source, long offset, long length) {
+    public long send(ByteBuf pending, MemorySegment source, long[] slices, int slicesCount) {
+        if (slicesCount < 1 || slicesCount > MAX_SLICES) {
+            throw new IllegalArgumentException("1 to " + MAX_SLICES + " slices, not " + slicesCount);
+        }
         ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
         if (outbound == null || !outbound.isEmpty() || outbound.totalPendingWriteBytes() != 0
                 || !channel.isActive() || (pending.isReadable() && !pending.hasMemoryAddress())) {
@@ -81,9 +84,11 @@ final class SocketSink implements DirectSink {
             iov.set(JAVA_LONG, 8, head);
             count++;
         }
-        iov.set(JAVA_LONG, count * IOVEC, source.address() + offset);
-        iov.set(JAVA_LONG, count * IOVEC + 8, length);
-        count++;
+        for (int i = 0; i < slicesCount; i++) {
+            iov.set(JAVA_LONG, count * IOVEC, source.address() + slices[2 * i]);
+            iov.set(JAVA_LONG, count * IOVEC + 8, slices[2 * i + 1]);
+            count++;
+        }
         long sent = writev(iov, count, scratch[1]);
         if (sent <= 0) {
             return 0;

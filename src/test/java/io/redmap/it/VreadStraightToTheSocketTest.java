@@ -22,7 +22,7 @@ import static io.redmap.it.ArrayClient.f8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A large VREAD on a plaintext connection goes from the mapping straight into the socket (the
+ * A large VREAD (or VMREAD) on a plaintext connection goes from the mapping straight into the socket (the
  * kernel copies it while the command lock is held) when nothing else waits to be sent, else
  * through the output buffer as before: the client gets the file's bytes either way, a fast or a
  * slow reader, framed so that the next reply follows; a write pipelined after it is not in its
@@ -104,6 +104,53 @@ class VreadStraightToTheSocketTest {
             assertThat(readBulk(in)).isEqualTo(file);
             assertThat(line(in)).isEqualTo(":1");
             assertThat(line(in)).isEqualTo(":1");
+            assertThat(line(in)).isEqualTo("$2");
+            assertThat(line(in)).isEqualTo("42");
+        }
+    }
+
+    @Test
+    void aLargeGatherGoesTheSameWayToASlowReaderAndAWritePipelinedAfterItIsNotInItsReply() throws Exception {
+        int rowBytes = 8_000;
+        int[] picked = new java.util.SplittableRandom(7).ints(2_000, 0, COUNT / 1_000).toArray();
+        picked[picked.length - 1] = 0; // the row the write below changes
+        picked[picked.length / 2] = picked[3]; // a duplicate
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        for (int row : picked) {
+            expected.write(file, row * rowBytes, rowBytes);
+        }
+        try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(16 << 10);
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()));
+            socket.setSoTimeout(20_000);
+            send(socket, "MMAP", "rows", "k.f8", "double", "DIM", "1000", "WRITABLE");
+            InputStream in = socket.getInputStream();
+            assertThat(line(in)).isEqualTo(":" + COUNT / 1_000);
+            String[] gather = new String[2 + picked.length];
+            gather[0] = "VMREAD";
+            gather[1] = "rows";
+            for (int i = 0; i < picked.length; i++) {
+                gather[2 + i] = String.valueOf(picked[i]);
+            }
+            send(socket, gather);
+            send(socket, "VSET", "k", "0", "42");
+            send(socket, "VGET", "rows", "0");
+            Thread.sleep(300); // the server sends what the socket takes, then waits for the reader
+            DataInputStream data = new DataInputStream(in);
+            assertThat(line(in)).isEqualTo("$" + expected.size());
+            byte[] got = new byte[expected.size()];
+            for (int at = 0; at < got.length; ) {
+                int n = data.read(got, at, Math.min(64 << 10, got.length - at));
+                assertThat(n).as("bytes before the end").isPositive();
+                at += n;
+                if (at < (4 << 20)) {
+                    Thread.sleep(2); // slowly at first: the socket fills, and the rest is copied as before
+                }
+            }
+            assertThat(got).isEqualTo(expected.toByteArray());
+            assertThat(line(in)).isEmpty(); // the bulk string's CRLF
+            assertThat(line(in)).isEqualTo(":1");
+            assertThat(line(in)).isEqualTo("*1000");
             assertThat(line(in)).isEqualTo("$2");
             assertThat(line(in)).isEqualTo("42");
         }
