@@ -31,7 +31,8 @@ public final class AotTraining {
     }
 
     public static void main(String[] args) throws Exception {
-        Log.configure(System.err, "warning");
+        // At the server's own level: writing the log (local time, its formatter) is part of a start.
+        Log.configure(System.err, "notice");
         Path dir = Files.createTempDirectory("redmap-aot-training");
         try {
             writeDoubles(dir.resolve("k.f8"), ELEMENTS);
