@@ -63,10 +63,16 @@ record MemoryFigures(long heapUsed, long heapCommitted, long heapMax, long heapA
         return active() + nonHeapCommitted;
     }
 
-    /** Notes the allocation at start, once per JVM: called when the command table is built. */
+    /**
+     * Notes the allocation at start, once per JVM: called when the command table is built. Read
+     * from the Runtime and Netty's counter rather than the management beans, whose first use
+     * (loading java.management) was an eighth of a server's start (async-profiler, wall clock);
+     * the JDK's own direct buffers, which they would add, hold nothing yet.
+     */
     static void recordStartup() {
         if (startup < 0) {
-            startup = read().allocated();
+            Runtime runtime = Runtime.getRuntime();
+            startup = runtime.totalMemory() - runtime.freeMemory() + Math.max(0, PlatformDependent.usedDirectMemory());
         }
     }
 

@@ -87,7 +87,7 @@ public final class FileRegistry implements AutoCloseable {
             }
             int handOver = fd;
             fd = -1;
-            MappedFile file = MappedFile.map(handOver, path, writable, pendingBuffers);
+            MappedFile file = MappedFile.map(handOver, path, writable, pendingBuffers, stat);
             if (!writable) {
                 file.closeIdleDescriptor(0); // Reads need only the mapping.
             }

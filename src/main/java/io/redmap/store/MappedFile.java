@@ -99,9 +99,21 @@ public final class MappedFile implements AutoCloseable {
     }
 
     static MappedFile map(int fd, String path, boolean writable, PendingBuffers buffers) throws NativeIOException {
+        LibC.Stat stat;
+        try {
+            stat = LibC.fstat(fd, path);
+        } catch (NativeIOException | RuntimeException e) {
+            LibC.close(fd);
+            throw e;
+        }
+        return map(fd, path, writable, buffers, stat);
+    }
+
+    /** As above, with the descriptor's {@code fstat} already made (the registry makes one to know the file). */
+    static MappedFile map(int fd, String path, boolean writable, PendingBuffers buffers, LibC.Stat stat)
+            throws NativeIOException {
         boolean success = false;
         try {
-            LibC.Stat stat = LibC.fstat(fd, path);
             MappedFile file = new MappedFile(new FileId(stat.device(), stat.inode()), path, fd, writable, stat.size(), buffers);
             file.remap(file.reservationFor(stat.size()));
             file.lastDescriptorUseNanos = System.nanoTime();

@@ -40,7 +40,8 @@ class DocsExamplesTest {
      * from the README.
      */
     private static final List<String> PAGES_TESTED_ELSEWHERE = List.of("replication.md", "cluster.md",
-            "observability.md", "java.md"); // java.md: the client's JavaDocsTest (client/)
+            "observability.md", "java.md", // java.md: the client's JavaDocsTest (client/)
+            "operations.md"); // operations.md: its launcher, with and without the AOT cache, in io.redmap.server.LauncherTest
     static final Path ROOT = projectRoot();
     private static Boolean pythonReady;
 

@@ -77,6 +77,34 @@ public final class ServerProcess implements AutoCloseable {
         return launch(dir, null, options);
     }
 
+    /**
+     * Starts a server through a launcher script ({@code bin/redmap-server} of some tree) with
+     * these environment variables added; {@code timeout} covers what the launcher does first
+     * (training its AOT cache). {@link #restart()} of it starts the plain JVM, not the launcher.
+     */
+    public static ServerProcess startLauncher(Path launcher, java.util.Map<String, String> environment, Path dir,
+                                              Duration timeout, String... options) {
+        List<String> command = new ArrayList<>(List.of(launcher.toString(),
+                "--port", "0", "--bind", "127.0.0.1", "--dir", dir.toString()));
+        command.addAll(List.of(options));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command, e);
+        }
+        ServerProcess server = new ServerProcess(dir, null, List.of(options), process);
+        try {
+            server.port = Integer.parseInt(server.awaitLog(READY, timeout).group(1));
+        } catch (RuntimeException | Error e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
     private static ServerProcess launch(Path dir, Path configFile, String... options) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
