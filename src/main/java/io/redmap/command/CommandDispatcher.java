@@ -25,9 +25,11 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class CommandDispatcher {
     private final ServerState server;
+    private final LockFreeReads lockFreeReads;
 
     public CommandDispatcher(ServerState server) {
         this.server = server;
+        this.lockFreeReads = new LockFreeReads(server, this);
     }
 
     /** Executes a request from a client and writes its reply. */
@@ -63,6 +65,8 @@ public final class CommandDispatcher {
                 ran = true;
                 run(spec, new CommandContext(server, this, session, args, reply));
                 server.stats().commandsProcessed.increment();
+            } else if (lockFreeReads.tryRun(spec, session, args, reply)) {
+                ran = true; // a read of an array that no command changed meanwhile: no lock taken
             } else {
                 ReentrantLock lock = server.commandLock();
                 lock.lock();

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.LongAdder;
  * (INFO, LATENCY HISTOGRAM, CONFIG RESETSTAT): their counters are plain fields and a plain
  * histogram, which the lock orders. Atomic counters cost a locked instruction per update, four per
  * call (the call that records them was 4% of the CPU samples of a pipelined VGET over TLS). The commands that run outside the lock, on
- * several network threads at once (PING, ECHO, AUTH: {@code LOCK_FREE}), count atomically.
+ * several network threads at once (PING, ECHO, AUTH: {@code LOCK_FREE}; VGET, VMGET, VREAD and
+ * VMREAD: {@code LOCK_FREE_READ}), count atomically.
  */
 public final class CommandCounters {
     /** Redis's range and precision: 1 ns to 1 s, two significant digits (LATENCY_HISTOGRAM_*). */
@@ -27,7 +28,7 @@ public final class CommandCounters {
     private static final int DIGITS = 2;
 
     private final String name;
-    /** Whether calls may come from several threads at once (a LOCK_FREE command). */
+    /** Whether calls may come from several threads at once (a LOCK_FREE or LOCK_FREE_READ command). */
     private final boolean shared;
     private long calls;
     private long nanos;
