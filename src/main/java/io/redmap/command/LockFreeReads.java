@@ -38,11 +38,12 @@ import io.redmap.store.MappedArray;
  * key's counter). Inside MULTI commands are queued before this point, as before.
  *
  * <p>{@code -Dredmap.lockedReads=true} turns it off, so that {@code bench/special/read-threads}
- * can measure the old path against the new on one build.
+ * can measure the old path against the new on one build (and {@code bench/jmh}'s
+ * {@code ReadDispatchBench}, which makes one dispatcher of each kind).
  */
 final class LockFreeReads {
-    /** The benchmark's switch: every command under the lock, as before this class. */
-    static final boolean DISABLED = Boolean.getBoolean("redmap.lockedReads");
+    /** The benchmarks' switch, read when the dispatcher is made: every command under the lock, as before this class. */
+    static final String LOCKED_READS_PROPERTY = "redmap.lockedReads";
 
     /** Thrown by a handler's helpers when the read must go to the locked path; no stack, no allocation. */
     static final class GiveWay extends RuntimeException {
@@ -55,6 +56,7 @@ final class LockFreeReads {
 
     private final ServerState server;
     private final CommandDispatcher dispatcher;
+    private final boolean disabled = Boolean.getBoolean(LOCKED_READS_PROPERTY);
 
     LockFreeReads(ServerState server, CommandDispatcher dispatcher) {
         this.server = server;
@@ -68,7 +70,7 @@ final class LockFreeReads {
      *     (nothing was written to the reply, nothing counted)
      */
     boolean tryRun(CommandSpec spec, ClientSession session, Request args, Reply reply) {
-        if (!spec.has(CommandFlag.LOCK_FREE_READ) || DISABLED || !server.observability().monitors().isEmpty()
+        if (!spec.has(CommandFlag.LOCK_FREE_READ) || disabled || !server.observability().monitors().isEmpty()
                 || server.keyspace().access().lfu()) {
             return false;
         }
