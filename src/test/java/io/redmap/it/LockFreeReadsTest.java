@@ -157,9 +157,23 @@ class LockFreeReadsTest {
             assertThat(stat(setup, "keyspace_hits") - hitsBefore).isEqualTo((long) READERS * perThread);
             assertThat(stat(setup, "keyspace_misses") - missesBefore).isZero();
             assertThat(commandCalls(setup).get("vget")).isEqualTo((long) READERS * perThread);
+            // The latency histogram too: one per network thread, summed when read.
+            List<?> histogram = (List<?>) call(setup, "LATENCY", "HISTOGRAM", "vget");
+            assertThat(histogram.get(0)).isEqualTo("vget");
+            List<?> figures = (List<?>) histogram.get(1);
+            assertThat(figures.subList(0, 2)).isEqualTo(List.of("calls", (long) READERS * perThread));
+            assertThat((String) call(setup, "INFO", "latencystats")).contains("latency_percentiles_usec_vget:p50=");
+            assertThat(call(setup, "CONFIG", "RESETSTAT")).isEqualTo("OK");
+            assertThat((List<?>) call(setup, "LATENCY", "HISTOGRAM", "vget")).as("reset: no calls").isEmpty();
+            assertThat(call(setup, "VGET", "a", 0)).isEqualTo(1L);
+            assertThat(((List<?>) ((List<?>) call(setup, "LATENCY", "HISTOGRAM", "vget")).get(1)).subList(0, 2))
+                    .isEqualTo(List.of("calls", 1L));
+            hitsBefore = stat(setup, "keyspace_hits");
+            missesBefore = stat(setup, "keyspace_misses");
             // A missing key is the locked path's miss and error, counted once too.
             assertThat(catchError(setup, "VGET", "nokey", 0)).isEqualTo("ERR You must do MMAP first");
             assertThat(stat(setup, "keyspace_misses") - missesBefore).isEqualTo(1);
+            assertThat(stat(setup, "keyspace_hits") - hitsBefore).isZero();
         }
     }
 
