@@ -2,6 +2,8 @@ package io.redmap.it;
 
 import io.redmap.testing.TestServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.commands.ProtocolCommand;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -53,10 +55,11 @@ class LockFreeReadsTest {
     private final AtomicLong generation = new AtomicLong();
     private final Map<String, LongAdder> sent = new ConcurrentHashMap<>();
 
-    @Test
-    void readsRacingWritesDeletesRemapsAndFlushesSeeOnlyWholeWrittenRows() throws Exception {
+    @ParameterizedTest(name = "io-threads {0}")
+    @ValueSource(ints = {2, 4})
+    void readsRacingWritesDeletesRemapsAndFlushesSeeOnlyWholeWrittenRows(int ioThreads) throws Exception {
         Set<String> crashLogsBefore = crashLogs();
-        try (TestServer server = TestServer.start("--io-threads", "4")) {
+        try (TestServer server = TestServer.start("--io-threads", String.valueOf(ioThreads))) {
             Files.write(server.path("rows.bin"), new byte[INITIAL_ROWS * ROW_BYTES]); // every row 0 0 0 0
             Jedis setup = server.jedis();
             mapRows(setup);
