@@ -20,7 +20,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Runs one request: finds the command, checks authentication and arity once for all commands,
- * queues it inside MULTI, executes it under the command lock, and turns any refusal into an
+ * queues it inside MULTI, executes it under the command lock (the array reads first try without
+ * it: {@link LockFreeReads}), and turns any refusal into an
  * error reply. A failed command leaves no partial reply behind.
  */
 public final class CommandDispatcher {

@@ -37,6 +37,11 @@ import io.redmap.store.MappedArray;
  * must follow the order of execution); an LFU policy counts accesses (a read-modify-write of the
  * key's counter). Inside MULTI commands are queued before this point, as before.
  *
+ * <p>Everything a handler does here must be undoable by resetting the reply's writer index: the
+ * reply a dispatch writes into has no {@code DirectSink} (only a stream's chunks write straight to
+ * the socket, and streams give way), and the one shared write, a key's access time, is harmless
+ * to repeat.
+ *
  * <p>{@code -Dredmap.lockedReads=true} turns it off, so that {@code bench/special/read-threads}
  * can measure the old path against the new on one build (and {@code bench/jmh}'s
  * {@code ReadDispatchBench}, which makes one dispatcher of each kind).
