@@ -14,6 +14,7 @@ import java.util.List;
 import static io.redmap.command.CommandFlag.ARRAY_EVENT;
 import static io.redmap.command.CommandFlag.DENYOOM;
 import static io.redmap.command.CommandFlag.FAST;
+import static io.redmap.command.CommandFlag.LOCK_FREE_READ;
 import static io.redmap.command.CommandFlag.READONLY;
 import static io.redmap.command.CommandFlag.WRITE;
 import static io.redmap.command.CommandSpec.command;
@@ -29,10 +30,10 @@ final class ArrayCommands {
 
     static List<CommandSpec> specs() {
         return List.of(
-                command("vget").arity(3).flags(READONLY, FAST).keys(KeySpec.atFirst("RO", "access")).group("module")
+                command("vget").arity(3).flags(READONLY, FAST, LOCK_FREE_READ).keys(KeySpec.atFirst("RO", "access")).group("module")
                         .syntax("key index").summary("Returns the element at an index.")
                         .handler(ArrayCommands::vget),
-                command("vmget").arity(-3).flags(READONLY, FAST).keys(KeySpec.atFirst("RO", "access")).group("module")
+                command("vmget").arity(-3).flags(READONLY, FAST, LOCK_FREE_READ).keys(KeySpec.atFirst("RO", "access")).group("module")
                         .syntax("key index [index ...]").complexity("O(N) where N is the number of indices")
                         .summary("Returns the elements at several indices.").handler(ArrayCommands::vmget),
                 command("vset").arity(-4).flags(WRITE, DENYOOM, FAST, ARRAY_EVENT).keys(KeySpec.atFirst("RW", "update")).group("module")

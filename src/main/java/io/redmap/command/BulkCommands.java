@@ -10,6 +10,7 @@ import java.util.List;
 import static io.redmap.command.CommandFlag.ARRAY_EVENT;
 import static io.redmap.command.CommandFlag.DENYOOM;
 import static io.redmap.command.CommandFlag.FAST;
+import static io.redmap.command.CommandFlag.LOCK_FREE_READ;
 import static io.redmap.command.CommandFlag.READONLY;
 import static io.redmap.command.CommandFlag.WRITE;
 import static io.redmap.command.CommandSpec.command;
@@ -29,11 +30,11 @@ final class BulkCommands {
                         .syntax("key start stop").complexity("O(N) where N is the number of elements returned")
                         .summary("Returns the elements from start to stop, inclusive (negative counts from the end).")
                         .handler(BulkCommands::vrange),
-                command("vread").arity(4).flags(READONLY).keys(KeySpec.atFirst("RO", "access")).group("module")
+                command("vread").arity(4).flags(READONLY, LOCK_FREE_READ).keys(KeySpec.atFirst("RO", "access")).group("module")
                         .syntax("key start count").complexity("O(N) where N is the number of bytes returned")
                         .summary("Returns count elements from start as their raw little-endian bytes.")
                         .handler(BulkCommands::vread),
-                command("vmread").arity(-3).flags(READONLY, FAST).keys(KeySpec.atFirst("RO", "access")).group("module")
+                command("vmread").arity(-3).flags(READONLY, FAST, LOCK_FREE_READ).keys(KeySpec.atFirst("RO", "access")).group("module")
                         .syntax("key index [index ...]").complexity("O(N) where N is the number of bytes returned")
                         .summary("Returns the elements at several indices, in order, as their raw little-endian bytes.")
                         .handler(BulkCommands::vmread),

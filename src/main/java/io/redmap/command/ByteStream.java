@@ -66,8 +66,10 @@ final class ByteStream implements ReplyStream {
 
     private static void reply(CommandContext ctx, ByteStream stream) {
         if (stream.length <= STREAM_THRESHOLD) {
-            stream.writeChunk(ctx.reply(), stream.length); // the command lock is held: one pass, no re-check needed
+            // One pass: under the command lock, or validated against it after (LockFreeReads).
+            stream.writeChunk(ctx.reply(), stream.length);
         } else {
+            RowStream.giveWayWithoutLock(ctx);
             ctx.reply().stream(stream);
         }
     }

@@ -30,6 +30,8 @@ public final class CommandContext {
     private int changedKeys;
     /** What replicas are sent for this command when not the command itself (see {@link #propagateAs}). */
     private List<Request> effects;
+    /** Whether the handler runs without the command lock ({@link LockFreeReads}): lookups and streams give way. */
+    private boolean withoutLock;
 
     CommandContext(ServerState server, CommandDispatcher dispatcher, ClientSession session, Request request, Reply reply) {
         this.server = server;
@@ -99,6 +101,9 @@ public final class CommandContext {
      * first}; the key counts as used (Redis's lookupKey), unless the client asked for CLIENT NO-TOUCH.
      */
     public MappedArray array(int index) {
+        if (withoutLock) {
+            return LockFreeReads.array(this, index);
+        }
         MappedArray array = server.keyspace().get(session.db(), key(index));
         if (array == null) {
             server.stats().keyspaceMisses.increment();
@@ -110,6 +115,16 @@ public final class CommandContext {
             server.keyspace().access().touched(array); // what OBJECT IDLETIME and FREQ report
         }
         return array;
+    }
+
+    /** The handler runs without the command lock, optimistically (see {@link LockFreeReads}). */
+    void runWithoutLock() {
+        withoutLock = true;
+    }
+
+    /** Whether the handler runs without the command lock: what needs it (a stream) must give way. */
+    boolean withoutLock() {
+        return withoutLock;
     }
 
     /**

@@ -20,14 +20,17 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Runs one request: finds the command, checks authentication and arity once for all commands,
- * queues it inside MULTI, executes it under the command lock, and turns any refusal into an
+ * queues it inside MULTI, executes it under the command lock (the array reads first try without
+ * it: {@link LockFreeReads}), and turns any refusal into an
  * error reply. A failed command leaves no partial reply behind.
  */
 public final class CommandDispatcher {
     private final ServerState server;
+    private final LockFreeReads lockFreeReads;
 
     public CommandDispatcher(ServerState server) {
         this.server = server;
+        this.lockFreeReads = new LockFreeReads(server, this);
     }
 
     /** Executes a request from a client and writes its reply. */
@@ -63,6 +66,8 @@ public final class CommandDispatcher {
                 ran = true;
                 run(spec, new CommandContext(server, this, session, args, reply));
                 server.stats().commandsProcessed.increment();
+            } else if (lockFreeReads.tryRun(spec, session, args, reply)) {
+                ran = true; // a read of an array that no command changed meanwhile: no lock taken
             } else {
                 ReentrantLock lock = server.commandLock();
                 lock.lock();

@@ -42,6 +42,12 @@ public enum CommandFlag {
     /** Touches no shared state: runs without the command lock (PING, ECHO). */
     LOCK_FREE,
     /**
+     * A read of one array key that may run without the command lock, validated against the
+     * lock's sequence number afterwards and run again under the lock when anything changed
+     * meanwhile (see {@link LockFreeReads}): VGET, VMGET, VREAD, VMREAD.
+     */
+    LOCK_FREE_READ,
+    /**
      * An array command that raises a keyspace event of the module class ({@code d}) named after
      * itself, about the key it names, when it changed something (notify-keyspace-events).
      */
@@ -54,7 +60,7 @@ public enum CommandFlag {
 
     public boolean shownInCommandInfo() {
         return switch (this) {
-            case MAY_REPLICATE, SENTINEL, TOUCHES_ARBITRARY_KEYS, TRANSACTION_CONTROL, LOCK_FREE, ARRAY_EVENT -> false;
+            case MAY_REPLICATE, SENTINEL, TOUCHES_ARBITRARY_KEYS, TRANSACTION_CONTROL, LOCK_FREE, LOCK_FREE_READ, ARRAY_EVENT -> false;
             default -> true;
         };
     }

@@ -50,6 +50,7 @@ final class RowStream implements ReplyStream {
             }
             return;
         }
+        giveWayWithoutLock(ctx);
         ctx.reply().stream(new RowStream(array, first, count, null, ctx.server().commandLock()));
     }
 
@@ -60,7 +61,15 @@ final class RowStream implements ReplyStream {
             ArrayCommands.replyRows(array, rows, ctx.reply());
             return;
         }
+        giveWayWithoutLock(ctx);
         ctx.reply().stream(new RowStream(array, 0, rows.length, rows, ctx.server().commandLock()));
+    }
+
+    /** A stream reads under the lock, chunk by chunk: a read that runs without it goes to the locked path. */
+    static void giveWayWithoutLock(CommandContext ctx) {
+        if (ctx.withoutLock()) {
+            throw LockFreeReads.GIVE_WAY;
+        }
     }
 
     @Override

@@ -5,16 +5,21 @@ import io.redmap.store.MappedArray;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
 /** One of the numbered databases: keys and the arrays they map. */
 public final class Database {
     private final int index;
-    private Map<ByteKey, MappedArray> entries = new HashMap<>();
+    /**
+     * Concurrent so that a lookup without the command lock (the server's lock-free array reads)
+     * never sees a table half-resized or loops in a bin being rebalanced; changes are still made
+     * under the command lock only, and such a reader validates what it found afterwards.
+     */
+    private Map<ByteKey, MappedArray> entries = new ConcurrentHashMap<>();
     /**
      * The keys as of the last change of the key set, for RANDOMKEY (null once the set changed): a
      * HashMap cannot pick an entry at random, so the pool is rebuilt, once, after a change. Array

@@ -395,6 +395,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
     }
 
     private boolean appendsPending() {
+        if (!server.keyspace().store().mayHavePendingAppends()) {
+            return false; // no lock for the common answer: it would make lock-free reads start again
+        }
         server.commandLock().lock();
         try {
             return server.keyspace().store().hasPendingAppends();

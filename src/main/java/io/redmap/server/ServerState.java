@@ -13,7 +13,6 @@ import io.redmap.acl.Acl;
 import io.redmap.cluster.Cluster;
 import io.redmap.stats.Observability;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The running server's shared parts, as command handlers see them. Commands that touch the
@@ -34,7 +33,7 @@ public final class ServerState {
     private final ServerStats stats = new ServerStats();
     private final ClientPause clientPause = new ClientPause();
     private final InstantaneousMetrics instantaneous = new InstantaneousMetrics(stats);
-    private final ReentrantLock commandLock = new ReentrantLock();
+    private final CommandLock commandLock = new CommandLock();
     private final KeyspaceCommit keyspaceCommit;
     private final KeyspaceEvents keyspaceEvents = new KeyspaceEvents(pubsub);
     private final long startMillis = System.currentTimeMillis();
@@ -140,7 +139,8 @@ public final class ServerState {
         return stats;
     }
 
-    public ReentrantLock commandLock() {
+    /** The lock commands run under; its sequence number lets the array reads run without it (LockFreeReads). */
+    public CommandLock commandLock() {
         return commandLock;
     }
 

@@ -1,7 +1,6 @@
 package io.redmap.stats;
 
 import org.HdrHistogram.AbstractHistogram;
-import org.HdrHistogram.AtomicHistogram;
 import org.HdrHistogram.Histogram;
 
 import java.util.ArrayList;
@@ -18,7 +17,9 @@ import java.util.concurrent.atomic.LongAdder;
  * (INFO, LATENCY HISTOGRAM, CONFIG RESETSTAT): their counters are plain fields and a plain
  * histogram, which the lock orders. Atomic counters cost a locked instruction per update, four per
  * call (the call that records them was 4% of the CPU samples of a pipelined VGET over TLS). The commands that run outside the lock, on
- * several network threads at once (PING, ECHO, AUTH: {@code LOCK_FREE}), count atomically.
+ * several network threads at once (PING, ECHO, AUTH: {@code LOCK_FREE}; VGET, VMGET, VREAD and
+ * VMREAD: {@code LOCK_FREE_READ}), count atomically, and record latencies in a histogram per
+ * thread ({@link ThreadHistograms}).
  */
 public final class CommandCounters {
     /** Redis's range and precision: 1 ns to 1 s, two significant digits (LATENCY_HISTOGRAM_*). */
@@ -27,7 +28,7 @@ public final class CommandCounters {
     private static final int DIGITS = 2;
 
     private final String name;
-    /** Whether calls may come from several threads at once (a LOCK_FREE command). */
+    /** Whether calls may come from several threads at once (a LOCK_FREE or LOCK_FREE_READ command). */
     private final boolean shared;
     private long calls;
     private long nanos;
@@ -37,7 +38,10 @@ public final class CommandCounters {
     private final LongAdder sharedFailed = new LongAdder();
     /** Commands are refused before the lock is taken (arity, ACL, -MOVED), by any thread. */
     private final LongAdder rejected = new LongAdder();
-    private final AtomicReference<AbstractHistogram> latency = new AtomicReference<>();
+    /** The latency histogram of a command run under the lock, made at its first timed call. */
+    private final AtomicReference<Histogram> latency = new AtomicReference<>();
+    /** The latency histograms of a shared command: one per thread that runs it. */
+    private final ThreadHistograms sharedLatency = new ThreadHistograms(LOWEST_NANOS, HIGHEST_NANOS, DIGITS);
 
     CommandCounters(String name, boolean shared) {
         this.name = name;
@@ -64,7 +68,12 @@ public final class CommandCounters {
             }
         }
         if (trackLatency) {
-            histogram().recordValue(Math.clamp(elapsedNanos, LOWEST_NANOS, HIGHEST_NANOS));
+            long clamped = Math.clamp(elapsedNanos, LOWEST_NANOS, HIGHEST_NANOS);
+            if (shared) {
+                sharedLatency.record(clamped);
+            } else {
+                histogram().recordValue(clamped);
+            }
         }
     }
 
@@ -72,12 +81,10 @@ public final class CommandCounters {
         rejected.increment();
     }
 
-    private AbstractHistogram histogram() {
-        AbstractHistogram histogram = latency.get();
+    private Histogram histogram() {
+        Histogram histogram = latency.get();
         if (histogram == null) {
-            latency.compareAndSet(null, shared
-                    ? new AtomicHistogram(LOWEST_NANOS, HIGHEST_NANOS, DIGITS)
-                    : new Histogram(LOWEST_NANOS, HIGHEST_NANOS, DIGITS));
+            latency.compareAndSet(null, new Histogram(LOWEST_NANOS, HIGHEST_NANOS, DIGITS));
             histogram = latency.get();
         }
         return histogram;
@@ -101,7 +108,7 @@ public final class CommandCounters {
 
     /** The latency histogram in nanoseconds, or null before the first timed call. */
     public AbstractHistogram latency() {
-        return latency.get();
+        return shared ? sharedLatency.sum() : latency.get();
     }
 
     /**
@@ -110,7 +117,7 @@ public final class CommandCounters {
      * that long, for the buckets that add calls. Empty before the first timed call.
      */
     public List<long[]> cumulativeMicros() {
-        AbstractHistogram histogram = latency.get();
+        AbstractHistogram histogram = latency();
         List<long[]> buckets = new ArrayList<>();
         if (histogram == null) {
             return buckets;
@@ -138,5 +145,6 @@ public final class CommandCounters {
         sharedFailed.reset();
         rejected.reset();
         latency.set(null);
+        sharedLatency.reset();
     }
 }

@@ -24,7 +24,8 @@ public final class CommandStats {
     }
 
     private void add(CommandSpec spec) {
-        CommandCounters counters = new CommandCounters(spec.name(), spec.has(CommandFlag.LOCK_FREE));
+        CommandCounters counters = new CommandCounters(spec.name(),
+                spec.has(CommandFlag.LOCK_FREE) || spec.has(CommandFlag.LOCK_FREE_READ));
         if (spec.id() >= byId.length) {
             byId = java.util.Arrays.copyOf(byId, spec.id() + 1);
         }

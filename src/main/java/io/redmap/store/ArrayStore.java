@@ -90,6 +90,11 @@ public final class ArrayStore implements AutoCloseable {
         return durability.hasPendingAppends();
     }
 
+    /** {@link #hasPendingAppends} without the command lock: false is sure, true may be stale. */
+    public boolean mayHavePendingAppends() {
+        return durability.mayHavePendingAppends();
+    }
+
     /** Writes the appends that are waiting to be coalesced; false if any failed (see {@link MappedFile#flushPending}). */
     public boolean flushPendingAppends() {
         return durability.flushPendingAppends();

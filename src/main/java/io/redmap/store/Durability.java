@@ -29,6 +29,12 @@ public final class Durability {
     private final Set<MappedFile> dirty = new LinkedHashSet<>();
     /** Files that may hold deferred appends. */
     private final Set<MappedFile> pendingFiles = new LinkedHashSet<>();
+    /**
+     * Whether {@link #pendingFiles} is not empty, for a look without the command lock: a
+     * connection with no appends of its own asks this before each send, and taking the lock for
+     * it would make every lock-free read running meanwhile on another thread start again.
+     */
+    private volatile boolean anyPending;
     private final AppendJournal journal;
     /** Whether small appends may be deferred and coalesced (the server flushes them before replying). */
     private volatile boolean deferAppends;
@@ -66,6 +72,9 @@ public final class Durability {
             } else {
                 file.appendDeferred(data);
                 pendingFiles.add(file);
+                if (!anyPending) {
+                    anyPending = true;
+                }
                 return true;
             }
         } catch (NativeIOException e) {
@@ -162,6 +171,15 @@ public final class Durability {
     }
 
     /**
+     * {@link #hasPendingAppends} without the command lock: false means that every append made
+     * before this call was written (or refused) already; true may be stale, to be asked again
+     * under the lock.
+     */
+    public boolean mayHavePendingAppends() {
+        return anyPending;
+    }
+
+    /**
      * Writes every file's pending appends (before a connection sends its replies).
      *
      * @return false when one failed: the appends it held were dropped, so replies that
@@ -177,6 +195,7 @@ public final class Durability {
             }
         }
         pendingFiles.clear();
+        anyPending = false;
         return ok;
     }
 
@@ -189,6 +208,7 @@ public final class Durability {
     /** A file is about to be unmapped: what was written to it reaches the disk first. */
     void closing(MappedFile file) {
         pendingFiles.remove(file);
+        anyPending = !pendingFiles.isEmpty();
         if (dirty.remove(file)) {
             try {
                 file.sync();

@@ -18,7 +18,8 @@ import java.lang.foreign.MemorySegment;
  * <p>The mapping belongs to a shared {@link Arena}: {@link #close} unmaps at once, and a segment
  * used after that throws instead of reading freed memory.
  *
- * <p>Not thread-safe: the server serialises commands; other users must too.
+ * <p>Not thread-safe: the server serialises commands; other users must too. The one exception is
+ * the server's lock-free array reads, which check {@link #readableWithoutLock} and validate.
  */
 public final class MappedFile implements AutoCloseable {
     /** Writable mappings reserve at least this much address space, so that small arrays never remap. */
@@ -339,6 +340,17 @@ public final class MappedFile implements AutoCloseable {
             gone = true;
             return Change.GONE;
         }
+    }
+
+    /**
+     * Whether a reader that does not hold the command lock may read the mapping as it stands:
+     * mapped, not gone, no appends pending ({@link #segment} would write them) and no check on
+     * disk due ({@link #checkOnDisk} would stat the file and might remap it). It writes nothing;
+     * it reads fields that a lock holder may be changing, so the caller validates what it read
+     * against the command lock's sequence number.
+     */
+    public boolean readableWithoutLock() {
+        return arena != null && !gone && pendingBytes == 0 && BatchClock.nanos() - lastCheckNanos < CHECK_INTERVAL_NANOS;
     }
 
     /** Whether the mapping can no longer be read: unmapped (its last key let go) or gone from disk. */

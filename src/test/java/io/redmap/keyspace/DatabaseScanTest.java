@@ -2,6 +2,10 @@ package io.redmap.keyspace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.redmap.store.ElementShape;
+import io.redmap.store.MappedArray;
+import io.redmap.type.ElementType;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,11 +22,17 @@ import org.junit.jupiter.api.Test;
 
 class DatabaseScanTest {
 
-    /** SCAN only looks at keys: the arrays can stay null. */
+    /**
+     * SCAN only looks at keys: every key maps one array of no file (the keys' map is concurrent,
+     * which takes no null values).
+     */
+    private static final MappedArray NO_ARRAY = new MappedArray(null, "none", ElementType.find("int8").codec(1),
+            ElementShape.SCALAR, 0, false, null);
+
     private static Database databaseWith(int keys) {
         Database database = new Database(0);
         for (int i = 0; i < keys; i++) {
-            database.put(ByteKey.of("key:" + i), null);
+            database.put(ByteKey.of("key:" + i), NO_ARRAY);
         }
         return database;
     }
@@ -74,8 +84,8 @@ class DatabaseScanTest {
         // Arrays.hashCode uses the same polynomial as String: "Aa" and "BB" collide, and so do their concatenations.
         List<ByteKey> colliding = List.of(ByteKey.of("AaAa"), ByteKey.of("AaBB"), ByteKey.of("BBAa"), ByteKey.of("BBBB"));
         assertThat(colliding).extracting(ByteKey::hashCode).containsOnly(colliding.getFirst().hashCode());
-        colliding.forEach(key -> database.put(key, null));
-        database.put(ByteKey.of("other"), null);
+        colliding.forEach(key -> database.put(key, NO_ARRAY));
+        database.put(ByteKey.of("other"), NO_ARRAY);
         List<List<ByteKey>> pages = new ArrayList<>();
         long cursor = 0;
         do {
@@ -138,7 +148,7 @@ class DatabaseScanTest {
             }
             for (int i = random.nextInt(5); i > 0; i--) {
                 ByteKey fresh = ByteKey.of("new:" + added++);
-                database.put(fresh, null);
+                database.put(fresh, NO_ARRAY);
                 removable.add(fresh);
             }
             assertThat(++calls).as("the scan ends").isLessThan(10_000);
