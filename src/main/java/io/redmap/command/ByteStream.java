@@ -11,8 +11,8 @@ import java.util.concurrent.locks.Lock;
 /**
  * Raw rows as one bulk string: a range (VREAD) or rows in any order (VMREAD). Small replies are
  * written at once; large ones a chunk at a time (see {@link ReplyStream}), each chunk under the
- * command lock, handed straight from the mapping to the socket where the connection allows it
- * (a range as one slice, a gather as its rows), else copied once from the mapping. If the array
+ * command lock, copied once from the mapping, or for a gather handed as its rows straight from
+ * the mapping to the socket where the connection allows it. If the array
  * shrinks under a stream, the promised length can no longer be honoured: the stream fails and
  * the connection closes.
  */
@@ -29,9 +29,13 @@ final class ByteStream implements ReplyStream {
      */
     static final long CHUNK_BYTES = 32 << 10;
     /**
-     * Bytes of a range or a gather offered at a time straight to the socket, where the connection allows it
+     * Bytes of a gather offered at a time straight to the socket, where the connection allows it
      * ({@link Reply#bulkDataDirect}): they cost no server memory, and the kernel copies them
      * from the mapping while the command lock is held, so they are the values of that moment.
+     * Ranges (VREAD) went the same way for a while and are copied again: with 100 slow readers of
+     * 512 MiB replies the server's anonymous memory grew by 100 MB and more (63 MB peak copied,
+     * 155-189 MB straight; 467 MB in bench/special/large-replies, which wants 256 MB at most), for
+     * no gain in VREAD of 8 MB against Redis's GET (0.98, redis-benchmark's reader is the limit).
      */
     static final long DIRECT_BYTES = 1 << 20;
 
@@ -99,12 +103,7 @@ final class ByteStream implements ReplyStream {
             reply.bulkHeader(length);
             written = 0;
         }
-        if (rows == null && written < length) { // a range: straight into the socket if it can
-            long source = array.offsetOf(first) + written;
-            long piece = Math.min(DIRECT_BYTES, length - written);
-            checkInFile(source, piece);
-            written += reply.bulkDataDirect(array.segment(), source, piece);
-        } else if (written < length) { // a gather: its rows as they lie in the mapping, likewise
+        if (rows != null && written < length) { // a gather: its rows as they lie in the mapping
             int count = directRowSlices();
             written += reply.bulkDataDirect(array.segment(), slices, count);
         }

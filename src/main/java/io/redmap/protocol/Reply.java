@@ -223,16 +223,11 @@ public final class Reply {
     }
 
     /**
-     * Bytes of a bulk string sent straight from the mapping into the socket, with what this reply
-     * holds ahead of them, when the connection allows it ({@link DirectSink}).
+     * Sends slices of {@code source} in a row (a gather's rows, see {@link DirectSink}) straight to
+     * the socket after what this reply holds ahead of them, when the connection allows it.
      *
-     * @return how many bytes were sent; the caller copies the rest with {@link #bulkData}
+     * @return how many bytes of the slices were sent (0: none, copy them instead)
      */
-    public long bulkDataDirect(MemorySegment source, long offset, long length) {
-        return direct == null ? 0 : direct.send(out, source, offset, length);
-    }
-
-    /** {@link #bulkDataDirect(MemorySegment, long, long)} of slices of {@code source} in a row (see {@link DirectSink}). */
     public long bulkDataDirect(MemorySegment source, long[] slices, int count) {
         return direct == null ? 0 : direct.send(out, source, slices, count);
     }

@@ -21,8 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A VREAD of 16 MB is the same bytes over TLS (encrypted from the output buffer) and over the
- * plain port (sent from the mapping straight into the socket): the file's bytes, then the next
- * reply.
+ * plain port: the file's bytes, then the next reply.
  */
 class TlsLargeReadTest {
     private static final int COUNT = 2_000_000;

@@ -22,13 +22,14 @@ import static io.redmap.it.ArrayClient.f8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A large VREAD (or VMREAD) on a plaintext connection goes from the mapping straight into the socket (the
- * kernel copies it while the command lock is held) when nothing else waits to be sent, else
- * through the output buffer as before: the client gets the file's bytes either way, a fast or a
- * slow reader, framed so that the next reply follows; a write pipelined after it is not in its
- * reply; a file truncated behind the server's back mid-reply closes that connection only.
+ * A large VREAD or VMREAD on a plaintext connection: a gather's rows go from the mapping straight
+ * into the socket (the kernel copies them while the command lock is held) when nothing else waits
+ * to be sent, else through the output buffer, as a range's bytes always do: the client gets the
+ * file's bytes either way, a fast or a slow reader, framed so that the next reply follows; a write
+ * pipelined after it is not in its reply; a file truncated behind the server's back mid-reply
+ * closes that connection only.
  */
-class VreadStraightToTheSocketTest {
+class LargeReadsOnTheWireTest {
     private static final int COUNT = 3_000_000; // 24 MB: several times what a socket buffers
     private TestServer server;
     private byte[] file;
