@@ -103,7 +103,7 @@ final class ByteStream implements ReplyStream {
             reply.bulkHeader(length);
             written = 0;
         }
-        if (rows != null && written < length) { // a gather: its rows as they lie in the mapping
+        if (rows != null && written < length && reply.sendsDirectly()) { // a gather: its rows as they lie in the mapping
             int count = directRowSlices();
             written += reply.bulkDataDirect(array.segment(), slices, count);
         }

@@ -232,6 +232,11 @@ public final class Reply {
         return direct == null ? 0 : direct.send(out, source, slices, count);
     }
 
+    /** Whether {@link #bulkDataDirect} may send anything: only a stream's chunks on a plaintext connection. */
+    public boolean sendsDirectly() {
+        return direct != null;
+    }
+
     /** Lets {@link #bulkDataDirect} send through {@code sink} (null: never). */
     public Reply sendingDirectly(DirectSink sink) {
         this.direct = sink;
