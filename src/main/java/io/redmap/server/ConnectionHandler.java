@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.redmap.BatchClock;
 import io.redmap.command.CommandDispatcher;
+import io.redmap.protocol.DirectSink;
 import io.redmap.protocol.ProtocolException;
 import io.redmap.protocol.Reply;
 import io.redmap.protocol.ReplyScratch;
@@ -47,6 +48,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
     private ChannelHandlerContext context;
     /** The part of the stream written and not yet sent. */
     private ByteBuf unsent;
+    /** {@link #directSink()}: looked up at the first stream of the connection. */
+    private DirectSink directSink;
+    private boolean directSinkKnown;
     private final OutputBufferLimits.SoftLimitClock softLimit = new OutputBufferLimits.SoftLimitClock();
     /** Requests that arrived while a stream was being written, in order. */
     private final ArrayDeque<Object> backlog = new ArrayDeque<>();
@@ -243,17 +247,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
         return false;
     }
 
-    /** Where large streams of mapped bytes go without a copy ({@link SocketSink}): null on TLS. */
-    private io.redmap.protocol.DirectSink directSink() {
+    /** Where a gather's rows go without a copy ({@link SocketSink}): null on TLS or NIO, known once the channel is. */
+    private DirectSink directSink() {
         if (!directSinkKnown) {
             directSink = SocketSink.of(context.channel(), server.stats().bytesWritten);
             directSinkKnown = true;
         }
         return directSink;
     }
-
-    private io.redmap.protocol.DirectSink directSink;
-    private boolean directSinkKnown;
 
     /** A stream's output is sent when this much of it is written (or the reply is complete). */
     private static final int SEND_BYTES = 64 << 10;

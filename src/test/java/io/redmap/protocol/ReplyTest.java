@@ -164,9 +164,7 @@ class ReplyTest {
                 ByteBuf direct = Unpooled.directBuffer(capacity);
                 try {
                     assertThat(direct.hasMemoryAddress()).as("a direct buffer with an address").isTrue();
-                    Reply reply = new Reply(direct, protocol);
-                    reply.reserveDoubles(0);
-                    writeDoubles(reply, texts);
+                    writeDoubles(new Reply(direct, protocol), texts);
                     assertThat(direct.toString(StandardCharsets.US_ASCII)).as("RESP%d, capacity %d", protocol, capacity)
                             .isEqualTo(expected.toString(StandardCharsets.US_ASCII));
                 } finally {
