@@ -35,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -69,6 +70,14 @@ public final class RedmapServer implements AutoCloseable {
     public static RedmapServer start(ServerConfig config) throws IOException, InterruptedException {
         Log.notice("redmap version=" + ServerState.VERSION + " (Redis " + ServerState.REDIS_VERSION
                 + " protocol), bits=64, pid=" + ProcessHandle.current().pid() + ", just started");
+        // What the start needs besides the keyspace (the native calls' linking, Netty's native
+        // transport, the command table) is prepared on the other core while this thread loads
+        // the catalogue: each took a tenth to a fifth of a start (docs/operations.md).
+        CompletableFuture<CommandTable> commands = CompletableFuture.supplyAsync(() -> {
+            ArrayStore.linkNativeCalls();
+            Epoll.isAvailable();
+            return CommandTable.standard();
+        }, task -> Thread.ofPlatform().name("redmap-start").daemon().start(task));
         Path dir = config.dir();
         Cluster cluster = config.getBool("cluster-enabled") ? Cluster.configure(config) : null;
         try {
@@ -102,7 +111,7 @@ public final class RedmapServer implements AutoCloseable {
         store.closeIdleDescriptors(0);
 
         RedmapServer[] self = new RedmapServer[1];
-        ServerState state = new ServerState(config, keyspace, CommandTable.standard(), cluster,
+        ServerState state = new ServerState(config, keyspace, commands.join(), cluster,
                 () -> Thread.ofPlatform().name("redmap-shutdown").start(() -> self[0].close()));
         try {
             state.loadUsers();

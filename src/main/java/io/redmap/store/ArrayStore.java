@@ -26,6 +26,14 @@ public final class ArrayStore implements AutoCloseable {
     }
 
     /** Where multi-page appends are journaled (for messages). */
+    /**
+     * Links the native calls ahead of their first use, which costs about a quarter of a second of
+     * the FFM linker's work (a start calls this on another thread while it reads the catalogue).
+     */
+    public static void linkNativeCalls() {
+        LibC.pageSize();
+    }
+
     public Path journalFile() {
         return journal.file();
     }

@@ -56,7 +56,9 @@ final class LibC {
     static final int S_IFIFO = 0010000;
     static final int S_IFSOCK = 0140000;
 
+    static final int EPERM = 1;
     static final int ENOENT = 2;
+    static final int ENOSYS = 38;
     static final int EINTR = 4;
     static final int EEXIST = 17;
     static final int ELOOP = 40;
@@ -77,6 +79,14 @@ final class LibC {
 
     private static final MethodHandle OPEN = bind("open",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    /** {@code syscall(SYS_openat2, ...)}: glibc has no wrapper for it (Linux 5.6+; 437 on every architecture). */
+    private static final MethodHandle OPENAT2 = bind("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1));
+    private static final long SYS_OPENAT2 = 437;
+    private static final int AT_FDCWD = -100;
+    /** {@code RESOLVE_NO_SYMLINKS} of {@code struct open_how}: no symlink (nor /proc magic link) on the way. */
+    private static final long RESOLVE_NO_SYMLINKS = 0x04;
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle FSTAT = bind("fstat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle STAT = bind("stat", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
@@ -141,6 +151,36 @@ final class LibC {
                 int errno = errno(state);
                 if (errno != EINTR) {
                     throw new NativeIOException("open", path, errno, strerror(errno));
+                }
+            }
+        } catch (NativeIOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw linkageFailure(t);
+        }
+    }
+
+    /**
+     * Opens an absolute path that must contain no symlink at all (openat2 with
+     * {@code RESOLVE_NO_SYMLINKS}): the kernel refuses with {@code ELOOP} when any component is
+     * one, so the path opened is its own real path. {@code ENOSYS} where the kernel lacks openat2.
+     */
+    static int openNoSymlinks(String path, int flags, int mode) throws NativeIOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment cPath = arena.allocateFrom(path);
+            MemorySegment how = arena.allocate(24, 8); // struct open_how { u64 flags, mode, resolve; }
+            how.set(JAVA_LONG, 0, flags & 0xFFFFFFFFL);
+            how.set(JAVA_LONG, 8, (flags & O_CREAT) != 0 ? mode : 0); // EINVAL otherwise
+            how.set(JAVA_LONG, 16, RESOLVE_NO_SYMLINKS);
+            while (true) {
+                long fd = (long) OPENAT2.invokeExact(state, SYS_OPENAT2, AT_FDCWD, cPath, how, 24L);
+                if (fd >= 0) {
+                    return (int) fd;
+                }
+                int errno = errno(state);
+                if (errno != EINTR) {
+                    throw new NativeIOException("openat2", path, errno, strerror(errno));
                 }
             }
         } catch (NativeIOException e) {

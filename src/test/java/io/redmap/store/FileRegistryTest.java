@@ -86,6 +86,31 @@ class FileRegistryTest {
     }
 
     @Test
+    void aDirectoryOnTheWaySwappedForASymlinkAfterwardsIsFollowedOnlyInside() throws Exception {
+        // Files on symlink-free paths are opened the quick way (openat2 refusing symlinks);
+        // once a directory on the way becomes a symlink, the checked way decides.
+        Files.createDirectories(dir.resolve("sub"));
+        Files.write(dir.resolve("sub/y.bin"), new byte[] {1, 2});
+        MappedFile before = registry.acquire("sub/y.bin", false, false);
+        assertThat(before.path()).isEqualTo(dir.toRealPath().resolve("sub/y.bin").toString());
+        registry.release(before, durability);
+
+        Files.move(dir.resolve("sub"), dir.resolve("moved"));
+        Files.createSymbolicLink(dir.resolve("sub"), dir.resolve("moved"));
+        MappedFile inside = registry.acquire("sub/y.bin", false, false);
+        assertThat(inside.path()).isEqualTo(dir.toRealPath().resolve("moved/y.bin").toString());
+        registry.release(inside, durability);
+
+        Files.delete(dir.resolve("sub"));
+        Files.write(outside.resolve("y.bin"), new byte[] {3});
+        Files.createSymbolicLink(dir.resolve("sub"), outside);
+        assertThatThrownBy(() -> registry.acquire("sub/y.bin", false, false))
+                .isInstanceOf(RedmapException.class)
+                .hasMessage(PathPolicy.OUTSIDE);
+        assertThat(registry.size()).isZero();
+    }
+
+    @Test
     void releasingAFileTwiceOrAForeignFileDoesNotCloseAnotherKeysMapping() throws Exception {
         MappedFile file = registry.acquire("x.bin", true, true);
         registry.acquire("x.bin", true, false);
