@@ -47,6 +47,8 @@ public enum ElementType {
     private final int fixedSize;
     private final CodecFactory codecFactory;
     private final String[] aliases;
+    /** The one codec every array of a fixed-size type shares (10,000 keys made 10,000 before). */
+    private ElementCodec sharedCodec;
 
     ElementType(String canonicalName, int fixedSize, CodecFactory codecFactory, String... aliases) {
         this.canonicalName = canonicalName;
@@ -71,7 +73,15 @@ public enum ElementType {
 
     /** The codec for values of {@code valueSize} bytes (the fixed size, or a string's size). */
     public ElementCodec codec(int valueSize) {
-        return codecFactory.create(this, valueSize);
+        if (valueSize != fixedSize) {
+            return codecFactory.create(this, valueSize);
+        }
+        ElementCodec codec = sharedCodec;
+        if (codec == null) {
+            codec = codecFactory.create(this, valueSize);
+            sharedCodec = codec; // codecs are immutable (final fields only): safe to share
+        }
+        return codec;
     }
 
     /**
