@@ -17,6 +17,7 @@ final class Housekeeping {
     private static final long IDLE_DESCRIPTOR_NANOS = 10_000_000_000L;
 
     private final ServerState state;
+    private boolean loadDescriptorsClosed;
 
     Housekeeping(ServerState state) {
         this.state = state;
@@ -33,7 +34,11 @@ final class Housekeeping {
                     state.keyspace().store().syncDirty(message -> Log.warning("background sync failed: " + message));
                 }
             });
-            run("idle descriptors", () -> state.keyspace().store().closeIdleDescriptors(IDLE_DESCRIPTOR_NANOS));
+            // The first run closes the descriptors the catalogue's load opened (the mappings need
+            // none; writes reopen them): 10,000 closes are not made before the first PING.
+            long idle = loadDescriptorsClosed ? IDLE_DESCRIPTOR_NANOS : 0;
+            loadDescriptorsClosed = true;
+            run("idle descriptors", () -> state.keyspace().store().closeIdleDescriptors(idle));
             run("keyspace save", () -> state.keyspaceCommit().commitOrRetry());
             run("replication", () -> state.replication().everySecond());
         } finally {

@@ -107,8 +107,6 @@ public final class RedmapServer implements AutoCloseable {
         // Pipelined appends are coalesced: connections flush them before replying.
         store.durability().deferAppends(true);
         keyspace.deferCommits(true);
-        // Loading opened every file; the mappings need no descriptors (writes reopen them).
-        store.closeIdleDescriptors(0);
 
         RedmapServer[] self = new RedmapServer[1];
         ServerState state = new ServerState(config, keyspace, commands.join(), cluster,

@@ -213,6 +213,46 @@ class RestartTest {
                 .isInstanceOf(JedisDataException.class).hasMessage(message);
     }
 
+    @Test
+    void idleKeysHoldNoDescriptorsSoonAfterARestart() throws Exception {
+        start();
+        Files.createDirectories(dir.resolve("many"));
+        int keys = 200;
+        for (int i = 0; i < keys; i++) {
+            call("MMAP", "k" + i, "many/" + i + ".f8", "double", "WRITABLE");
+        }
+        assertThat(jedis.dbSize()).isEqualTo(keys);
+        assertThat(server.terminate()).isIn(0, 143);
+        restart();
+        // The load opens every file; the first housekeeping pass (each second) closes them all.
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        long open = openFilesUnder(dir.resolve("many"));
+        while (open > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            open = openFilesUnder(dir.resolve("many"));
+        }
+        assertThat(open).as("descriptors of idle keys still open").isZero();
+        assertThat(call("VADD", "k7", "1.5")).isEqualTo(1L);
+        assertThat(jedis.dbSize()).isEqualTo(keys);
+    }
+
+    /** How many of the server's descriptors name a file in {@code directory}. */
+    private long openFilesUnder(Path directory) throws IOException {
+        long count = 0;
+        try (var fds = Files.list(Path.of("/proc/" + server.pid() + "/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    if (Files.readSymbolicLink(fd).startsWith(directory.toRealPath())) {
+                        count++;
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // a descriptor closed while listing
+                }
+            }
+        }
+        return count;
+    }
+
     private void start() {
         server = ServerProcess.start(dir);
         jedis = new Jedis("127.0.0.1", server.port(), 10_000);
