@@ -414,8 +414,26 @@ public final class Keyspace implements AutoCloseable {
             copy = catalogue.keepCopy();
         }
         List<String> problems = new ArrayList<>(loaded.damaged());
+        int count;
+        try {
+            // The files are opened on all cores first (most of a load is those system calls);
+            // then each key maps its file in the catalogue's order.
+            store.preopen(loaded.entries().stream().map(Catalogue.Entry::spec).toList());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while opening the catalogue's files", e);
+        }
+        try {
+            count = openEntries(loaded.entries(), problems);
+        } finally {
+            store.discardPreopened();
+        }
+        return new LoadReport(count, problems, copy);
+    }
+
+    private int openEntries(List<Catalogue.Entry> entries, List<String> problems) {
         int count = 0;
-        for (Catalogue.Entry entry : loaded.entries()) {
+        for (Catalogue.Entry entry : entries) {
             ByteKey key = ByteKey.wrap(entry.key());
             if (entry.db() < 0 || entry.db() >= databases.length) {
                 unavailable.add(entry);
@@ -434,7 +452,7 @@ public final class Keyspace implements AutoCloseable {
                 problems.add("key '" + key + "' (" + entry.spec().path() + "): " + e.getMessage());
             }
         }
-        return new LoadReport(count, problems, copy);
+        return count;
     }
 
     @Override

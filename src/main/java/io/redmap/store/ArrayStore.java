@@ -1,6 +1,7 @@
 package io.redmap.store;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -49,6 +50,18 @@ public final class ArrayStore implements AutoCloseable {
      * @param create whether a missing file may be created
      * @throws io.redmap.RedmapException when the path is refused or the file cannot be mapped
      */
+    /**
+     * Opens the existing files of many arrays ahead, on the machine's cores (up to four), so that
+     * {@link #open} then only maps them: a start's catalogue. {@link #discardPreopened} afterwards.
+     */
+    public void preopen(List<ArraySpec> specs) throws InterruptedException {
+        registry.preopen(specs, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    }
+
+    public void discardPreopened() {
+        registry.discardPreopened();
+    }
+
     public MappedArray open(ArraySpec spec, boolean create) {
         boolean npy = NpyHeader.isNpyPath(spec.path());
         if (npy) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.redmap.RedmapException;
+import io.redmap.type.ElementType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -108,6 +109,56 @@ class FileRegistryTest {
                 .isInstanceOf(RedmapException.class)
                 .hasMessage(PathPolicy.OUTSIDE);
         assertThat(registry.size()).isZero();
+    }
+
+    @Test
+    void filesOpenedAheadOnSeveralThreadsAreTakenByAcquireAndTheRestClosed() throws Exception {
+        List<ArraySpec> specs = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            Files.write(dir.resolve(i + ".bin"), new byte[] {(byte) i});
+            specs.add(spec(i + ".bin", i % 3 != 0));
+        }
+        Files.createSymbolicLink(dir.resolve("link.bin"), dir.resolve("7.bin"));
+        specs.add(spec("link.bin", true));      // a symlink: left to acquire's checked way
+        specs.add(spec("missing.bin", false));  // refused by acquire, with its usual error
+        specs.add(spec("5.bin", false));        // a second key on a file
+        specs.add(spec("never-acquired.bin", false));
+        Files.write(dir.resolve("never-acquired.bin"), new byte[] {1});
+
+        registry.preopen(specs, 3);
+        for (int i = 0; i < 300; i++) {
+            MappedFile file = registry.acquire(i + ".bin", i % 3 != 0, false);
+            assertThat(file.segment().get(JAVA_BYTE, 0)).isEqualTo((byte) i);
+            assertThat(file.path()).isEqualTo(dir.toRealPath().resolve(i + ".bin").toString());
+        }
+        assertThat(registry.acquire("link.bin", true, false)).isSameAs(registry.acquire("7.bin", true, false));
+        assertThatThrownBy(() -> registry.acquire("missing.bin", false, false))
+                .isInstanceOf(RedmapException.class)
+                .hasMessage("cannot open missing.bin: No such file or directory");
+        assertThat(registry.acquire("5.bin", false, false)).isSameAs(registry.acquire("5.bin", true, false));
+        registry.discardPreopened();
+        assertThat(registry.size()).isEqualTo(300);
+        assertThat(openDescriptorsNaming("never-acquired.bin")).isZero();
+    }
+
+    private static ArraySpec spec(String path, boolean writable) {
+        return new ArraySpec(path, ElementType.UINT8, 1, ElementShape.SCALAR, writable);
+    }
+
+    private static long openDescriptorsNaming(String name) throws Exception {
+        long count = 0;
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    if (Files.readSymbolicLink(fd).getFileName().toString().equals(name)) {
+                        count++;
+                    }
+                } catch (java.io.IOException closedMeanwhile) {
+                    // the listing's own descriptor
+                }
+            }
+        }
+        return count;
     }
 
     @Test
