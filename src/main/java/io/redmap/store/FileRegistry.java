@@ -32,8 +32,8 @@ public final class FileRegistry implements AutoCloseable {
     private final PendingBuffers pendingBuffers = new PendingBuffers();
     /** Whether the kernel lets us open with openat2 (see {@link #openWithoutSymlinks}). */
     private volatile boolean quickOpen = true;
-    /** Files opened ahead by {@link #preopen}, by {@link #preopenKey}, until {@link #acquire} takes them. */
-    private final Map<String, Opened> preopened = new ConcurrentHashMap<>();
+    /** Files opened and mapped ahead by {@link #preopen}, by {@link #preopenKey}, until {@link #acquire} takes them. */
+    private final Map<String, MappedFile> preopened = new ConcurrentHashMap<>();
 
     private static final class Shared {
         final MappedFile file;
@@ -63,10 +63,17 @@ public final class FileRegistry implements AutoCloseable {
      */
     public MappedFile acquire(String givenPath, boolean writable, boolean create) {
         int flags = openFlags(writable, create);
-        Opened opened = preopened.isEmpty() ? null : preopened.remove(preopenKey(givenPath, flags));
-        if (opened == null) {
-            opened = openWithoutSymlinks(givenPath, flags);
+        MappedFile ahead = preopened.isEmpty() ? null : preopened.remove(preopenKey(givenPath, flags));
+        if (ahead != null) {
+            if (!files.containsKey(ahead.id())) {
+                Shared shared = new Shared(ahead);
+                shared.references = 1;
+                files.put(ahead.id(), shared);
+                return ahead;
+            }
+            ahead.close(); // another key maps that file already: share its mapping, as below
         }
+        Opened opened = openWithoutSymlinks(givenPath, flags);
         if (opened == null) {
             opened = openChecked(givenPath, flags, writable, create);
         }
@@ -83,11 +90,11 @@ public final class FileRegistry implements AutoCloseable {
     }
 
     /**
-     * Opens existing files ahead, the quick way ({@link #openWithoutSymlinks}), on {@code threads}
-     * threads including the caller's, for {@link #acquire} to take (a start's catalogue: the
-     * system calls of 10,000 opens are most of its load, and they are independent). What this
-     * could not open is opened by acquire as usual, which words the errors. Call
-     * {@link #discardPreopened} afterwards.
+     * Opens and maps existing files ahead, the quick way ({@link #openWithoutSymlinks}), on
+     * {@code threads} threads including the caller's, for {@link #acquire} to take (a start's
+     * catalogue: the system calls of 10,000 opens and maps are most of its load, and they are
+     * independent). What this could not open is opened by acquire as usual, which words the
+     * errors. Call {@link #discardPreopened} afterwards.
      */
     public void preopen(List<ArraySpec> specs, int threads) throws InterruptedException {
         AtomicInteger next = new AtomicInteger();
@@ -100,8 +107,20 @@ public final class FileRegistry implements AutoCloseable {
                     continue; // two keys on one file: the second acquire opens its own
                 }
                 Opened opened = openWithoutSymlinks(spec.path(), flags);
-                if (opened != null && preopened.putIfAbsent(key, opened) != null) {
-                    LibC.close(opened.fd);
+                if (opened == null) {
+                    continue;
+                }
+                MappedFile file;
+                try {
+                    file = MappedFile.map(opened.fd, opened.path, spec.writable(), pendingBuffers, opened.stat);
+                } catch (NativeIOException e) {
+                    continue; // (the descriptor is closed) acquire tries again and reports it
+                }
+                if (!spec.writable()) {
+                    file.closeIdleDescriptor(0); // Reads need only the mapping.
+                }
+                if (preopened.putIfAbsent(key, file) != null) {
+                    file.close();
                 }
             }
         };
@@ -117,8 +136,8 @@ public final class FileRegistry implements AutoCloseable {
 
     /** Closes what {@link #preopen} opened and no acquire took. */
     public void discardPreopened() {
-        for (Opened left : preopened.values()) {
-            LibC.close(left.fd);
+        for (MappedFile left : preopened.values()) {
+            left.close();
         }
         preopened.clear();
     }
