@@ -133,8 +133,14 @@ public final class TlsContexts {
     /** The first handlers of a connection accepted on the TLS port: the TLS engine and its handshake's watch. */
     public void addServerHandlers(ChannelPipeline pipeline) {
         Contexts contexts = current;
-        SSLEngine engine = contexts.acceptor().newEngine(pipeline.channel().alloc());
-        SSLParameters parameters = engine.getSSLParameters();
+        // The context's own handler: with BoringSSL's engine it is not in the JDK's compatibility
+        // mode, so that one unwrap decrypts every record a read brought (a pipelined batch that
+        // spans records), not one record per call.
+        SslHandler handler = contexts.acceptor().newHandler(pipeline.channel().alloc());
+        SSLEngine engine = handler.engine();
+        // A fresh SSLParameters changes only the cipher order (unset fields keep the engine's
+        // settings); the engine's getSSLParameters() copies every enabled suite through JNI.
+        SSLParameters parameters = new SSLParameters();
         parameters.setUseCipherSuitesOrder(contexts.preferServerCiphers());
         engine.setSSLParameters(parameters);
         switch (config.apply("tls-auth-clients")) {
@@ -142,7 +148,6 @@ public final class TlsContexts {
             case "optional" -> engine.setWantClientAuth(true);
             default -> { }
         }
-        SslHandler handler = new SslHandler(engine);
         handler.setHandshakeTimeoutMillis(Long.parseLong(config.apply("tls-handshake-timeout")));
         pipeline.addLast("tls", handler);
         pipeline.addLast("tls-handshake", new HandshakeWatch());
