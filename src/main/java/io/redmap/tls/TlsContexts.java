@@ -2,6 +2,7 @@ package io.redmap.tls;
 
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -132,8 +133,14 @@ public final class TlsContexts {
     /** The first handlers of a connection accepted on the TLS port: the TLS engine and its handshake's watch. */
     public void addServerHandlers(ChannelPipeline pipeline) {
         Contexts contexts = current;
-        SSLEngine engine = contexts.acceptor().newEngine(pipeline.channel().alloc());
-        SSLParameters parameters = engine.getSSLParameters();
+        // The context's own handler: with BoringSSL's engine it is not in the JDK's compatibility
+        // mode, so that one unwrap decrypts every record a read brought (a pipelined batch that
+        // spans records), not one record per call.
+        SslHandler handler = contexts.acceptor().newHandler(pipeline.channel().alloc());
+        SSLEngine engine = handler.engine();
+        // A fresh SSLParameters changes only the cipher order (unset fields keep the engine's
+        // settings); the engine's getSSLParameters() copies every enabled suite through JNI.
+        SSLParameters parameters = new SSLParameters();
         parameters.setUseCipherSuitesOrder(contexts.preferServerCiphers());
         engine.setSSLParameters(parameters);
         switch (config.apply("tls-auth-clients")) {
@@ -141,7 +148,6 @@ public final class TlsContexts {
             case "optional" -> engine.setWantClientAuth(true);
             default -> { }
         }
-        SslHandler handler = new SslHandler(engine);
         handler.setHandshakeTimeoutMillis(Long.parseLong(config.apply("tls-handshake-timeout")));
         pipeline.addLast("tls", handler);
         pipeline.addLast("tls-handshake", new HandshakeWatch());
@@ -203,13 +209,24 @@ public final class TlsContexts {
             SSLEngine probe = server.createSSLEngine();
             String[] suites = new CipherNames(probe.getSupportedCipherSuites(), probe.getEnabledCipherSuites())
                     .enabled(settings.ciphersuites(), settings.ciphers());
-            SslContext acceptor = SslContextBuilder.forServer(serverKeys).sslProvider(Acceptor.PROVIDER)
+            SslContext acceptor = SslContextBuilder.forServer(acceptorKeys(serverKeys)).sslProvider(Acceptor.PROVIDER)
                     .trustManager(trust).protocols(settings.protocols()).ciphers(List.of(suites), SupportedCipherSuiteFilter.INSTANCE)
                     .build();
             return new Contexts(acceptor, client, settings.protocols(), suites, settings.preferServerCiphers());
         } catch (GeneralSecurityException e) {
             throw new IOException("Failed to create the TLS context: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The server's keys as the acceptor's engine takes them. BoringSSL's engine otherwise asks the
+     * JDK's key manager at each handshake and re-encodes the certificate chain and the private key
+     * to PEM and parses them again (a fifth of a handshake's CPU time on the event loop, and a new
+     * key object, whose first signature sets up its Montgomery and blinding values again). Caching
+     * is safe here: a change of any file builds new contexts (CONFIG SET), never changes these.
+     */
+    private static KeyManagerFactory acceptorKeys(KeyManagerFactory keys) {
+        return Acceptor.PROVIDER == SslProvider.OPENSSL ? new OpenSslCachingX509KeyManagerFactory(keys) : keys;
     }
 
     private static KeyManagerFactory keys(String certFile, String keyFile, String password)
