@@ -418,7 +418,11 @@ public final class Keyspace implements AutoCloseable {
         try {
             // The files are opened on all cores first (most of a load is those system calls);
             // then each key maps its file in the catalogue's order.
-            store.preopen(loaded.entries().stream().map(Catalogue.Entry::spec).toList());
+            List<ArraySpec> specs = new ArrayList<>(loaded.entries().size());
+            for (Catalogue.Entry entry : loaded.entries()) {
+                specs.add(entry.spec());
+            }
+            store.preopen(specs);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while opening the catalogue's files", e);

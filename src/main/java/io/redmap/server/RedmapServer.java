@@ -70,11 +70,10 @@ public final class RedmapServer implements AutoCloseable {
     public static RedmapServer start(ServerConfig config) throws IOException, InterruptedException {
         Log.notice("redmap version=" + ServerState.VERSION + " (Redis " + ServerState.REDIS_VERSION
                 + " protocol), bits=64, pid=" + ProcessHandle.current().pid() + ", just started");
-        // What the start needs besides the keyspace (the native calls' linking, Netty's native
-        // transport, the command table) is prepared on the other core while this thread loads
-        // the catalogue: each took a tenth to a fifth of a start (docs/operations.md).
+        // What the start needs besides the keyspace (Netty's native transport, the command
+        // table) is prepared on another core while this thread loads the catalogue: together
+        // they took a quarter of a start (docs/operations.md).
         CompletableFuture<CommandTable> commands = CompletableFuture.supplyAsync(() -> {
-            ArrayStore.linkNativeCalls();
             Epoll.isAvailable();
             return CommandTable.standard();
         }, task -> Thread.ofPlatform().name("redmap-start").daemon().start(task));

@@ -27,14 +27,6 @@ public final class ArrayStore implements AutoCloseable {
     }
 
     /** Where multi-page appends are journaled (for messages). */
-    /**
-     * Links the native calls ahead of their first use, which costs about a quarter of a second of
-     * the FFM linker's work (a start calls this on another thread while it reads the catalogue).
-     */
-    public static void linkNativeCalls() {
-        LibC.pageSize();
-    }
-
     public Path journalFile() {
         return journal.file();
     }
@@ -51,11 +43,13 @@ public final class ArrayStore implements AutoCloseable {
      * @throws io.redmap.RedmapException when the path is refused or the file cannot be mapped
      */
     /**
-     * Opens the existing files of many arrays ahead, on the machine's cores (up to four), so that
+     * Opens and maps the existing files of many arrays ahead, on the machine's cores (up to four), so that
      * {@link #open} then only maps them: a start's catalogue. {@link #discardPreopened} afterwards.
      */
     public void preopen(List<ArraySpec> specs) throws InterruptedException {
-        registry.preopen(specs, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        // A few hundred files open faster than threads start and warm up.
+        int threads = specs.size() < 256 ? 1 : Math.min(4, Runtime.getRuntime().availableProcessors());
+        registry.preopen(specs, threads);
     }
 
     public void discardPreopened() {
