@@ -14,9 +14,10 @@ import java.util.stream.Stream;
 
 /**
  * The training run of the launcher's AOT cache (JDK 25, JEP 483/515): {@code bin/redmap-server}
- * runs this with {@code -XX:AOTCacheOutput}, and the cache then holds every class this loaded and
- * linked and the method profiles of what it ran, so that a server started with {@code -XX:AOTCache}
- * starts faster and compiles its request path sooner.
+ * runs this with {@code -XX:AOTCacheOutput}, and the cache then holds every class this loaded, so
+ * that a server started with {@code -XX:AOTCache} starts faster; linked, and with the method
+ * profiles of what ran, only when no incubator module is in the boot layer (the launcher's
+ * {@code REDMAP_VECTOR_API=no}: JDK 25 archives no module graph with one).
  *
  * <p>It starts an embedded server in a temporary directory, maps keys, restarts it (so that the
  * catalogue is loaded as at a real start), and drives the loads of {@code bench/run} over loopback

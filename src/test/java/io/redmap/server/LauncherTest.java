@@ -86,8 +86,45 @@ class LauncherTest {
         assertThat(Files.getLastModifiedTime(cache).toInstant()).isAfter(Instant.now().minusSeconds(600));
     }
 
+    /**
+     * REDMAP_VECTOR_API=no: no incubator module in the JVM, a cache of its own beside the default
+     * one, and in it classes linked ahead of time (which an incubator module prevents, and without
+     * which the JVM stores no method profiles); VAGG sums with its plain loops, to the same value.
+     */
+    @Test
+    void withoutTheVectorApiTrainsACacheOfItsOwnWithLinkedClasses() throws IOException {
+        Path launcher = tree();
+        Path aotLog = root.resolve("aot.log");
+        Map<String, String> env = Map.of("JAVA_HOME", System.getProperty("java.home"), "REDMAP_VECTOR_API", "no",
+                // a file output is not turned off by the launcher's -Xlog:aot=off (standard output only)
+                "REDMAP_JAVA_OPTS", "-Dredmap.aot.phaseMillis=100 -Xlog:aot=info:file=" + aotLog);
+
+        try (ServerProcess server = ServerProcess.startLauncher(launcher, env, dir, TRAINING)) {
+            try (Jedis jedis = new Jedis("127.0.0.1", server.port())) {
+                mapThousandDoubles(jedis);
+                // 0.25 * (0 + 1 + ... + 999)
+                assertThat(new String((byte[]) call(jedis, "VAGG", "k", "SUM"), StandardCharsets.UTF_8)).isEqualTo("124875");
+            }
+            server.terminate();
+            assertThat(server.log()).contains("training the AOT cache (target/redmap-novector.aot")
+                    .doesNotContain("incubator").doesNotContain("[error");
+        }
+        assertThat(root.resolve("target/redmap-novector.aot")).isRegularFile();
+        assertThat(root.resolve("target/redmap.aot")).doesNotExist();
+        // The server's own JVM wrote this file last: it started with the cache, its classes linked.
+        assertThat(Files.readString(aotLog)).contains("Using AOT-linked classes: true");
+    }
+
     /** A key mapped and read back, twice in a row on the same directory: the catalogue is loaded at each start. */
     private void assertServes(ServerProcess server) throws IOException {
+        try (Jedis jedis = new Jedis("127.0.0.1", server.port())) {
+            mapThousandDoubles(jedis);
+        }
+        server.terminate();
+    }
+
+    /** Maps k (1000 doubles, i / 4) unless the catalogue already brought it, and reads it back. */
+    private void mapThousandDoubles(Jedis jedis) throws IOException {
         Path file = dir.resolve("k.f8");
         if (!Files.exists(file)) {
             ByteBuffer values = ByteBuffer.allocate(8 * 1000).order(ByteOrder.LITTLE_ENDIAN);
@@ -96,16 +133,13 @@ class LauncherTest {
             }
             Files.write(file, values.array());
         }
-        try (Jedis jedis = new Jedis("127.0.0.1", server.port())) {
-            assertThat(jedis.ping()).isEqualTo("PONG");
-            if (jedis.exists("k")) {
-                assertThat(call(jedis, "VCOUNT", "k")).isEqualTo(1000L);
-            } else {
-                assertThat(call(jedis, "MMAP", "k", "k.f8", "double")).isEqualTo(1000L);
-            }
-            assertThat(new String((byte[]) call(jedis, "VGET", "k", "999"), StandardCharsets.UTF_8)).isEqualTo("249.75");
+        assertThat(jedis.ping()).isEqualTo("PONG");
+        if (jedis.exists("k")) {
+            assertThat(call(jedis, "VCOUNT", "k")).isEqualTo(1000L);
+        } else {
+            assertThat(call(jedis, "MMAP", "k", "k.f8", "double")).isEqualTo(1000L);
         }
-        server.terminate();
+        assertThat(new String((byte[]) call(jedis, "VGET", "k", "999"), StandardCharsets.UTF_8)).isEqualTo("249.75");
     }
 
     private static Object call(Jedis jedis, String name, String... args) {
