@@ -72,11 +72,18 @@ public final class RedmapServer implements AutoCloseable {
                 + " protocol), bits=64, pid=" + ProcessHandle.current().pid() + ", just started");
         // What the start needs besides the keyspace (Netty's native transport, the command
         // table) is prepared on another core while this thread loads the catalogue: together
-        // they took a quarter of a start (docs/operations.md).
-        CompletableFuture<CommandTable> commands = CompletableFuture.supplyAsync(() -> {
-            Epoll.isAvailable();
-            return CommandTable.standard();
-        }, task -> Thread.ofPlatform().name("redmap-start").daemon().start(task));
+        // they took a quarter of a start (docs/operations.md). Then the native calls that only
+        // writes need are linked there too, after the table, off the way to the first PING.
+        CompletableFuture<CommandTable> commands = new CompletableFuture<>();
+        Thread.ofPlatform().name("redmap-start").daemon().start(() -> {
+            try {
+                Epoll.isAvailable();
+                commands.complete(CommandTable.standard());
+                ArrayStore.linkNativeCalls();
+            } catch (Throwable t) {
+                commands.completeExceptionally(t);
+            }
+        });
         Path dir = config.dir();
         Cluster cluster = config.getBool("cluster-enabled") ? Cluster.configure(config) : null;
         try {

@@ -27,6 +27,14 @@ public final class ArrayStore implements AutoCloseable {
     }
 
     /** Where multi-page appends are journaled (for messages). */
+    /**
+     * Links the native calls of writes, syncs and unmaps ahead of their first use, which costs the
+     * FFM linker some 0.2 s (a start calls this on another thread, so that no first VADD waits).
+     */
+    public static void linkNativeCalls() {
+        LibC.linkTheRest();
+    }
+
     public Path journalFile() {
         return journal.file();
     }

@@ -9,6 +9,7 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.util.Objects;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -90,23 +91,38 @@ final class LibC {
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle FSTAT = bind("fstat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle STAT = bind("stat", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle FTRUNCATE = bind("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle FALLOCATE = bind("fallocate",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle FSYNC = bind("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle FDATASYNC = bind("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle PWRITE = bind("pwrite",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle MMAP = bind("mmap",
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle MUNMAP = bind("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle MSYNC = bind("msync", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle MADVISE = bind("madvise", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle MINCORE = bind("mincore", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle GETPAGESIZE = LINKER.downcallHandle(
             LIBC.find("getpagesize").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle STRERROR = LINKER.downcallHandle(
-            LIBC.find("strerror").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+
+    /**
+     * The calls a start does not need (writes, syncs, unmaps, hints, errors): each downcall handle
+     * costs the FFM linker some 20 ms at first, so these are linked apart, on another thread while
+     * the catalogue loads ({@link #linkTheRest}), and the ones above first, by the first open.
+     */
+    private static final class Later {
+        static final MethodHandle FTRUNCATE = bind("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+        static final MethodHandle FALLOCATE = bind("fallocate",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+        static final MethodHandle FSYNC = bind("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        static final MethodHandle FDATASYNC = bind("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        static final MethodHandle PWRITE = bind("pwrite",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+        static final MethodHandle MUNMAP = bind("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+        static final MethodHandle MSYNC = bind("msync",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+        static final MethodHandle MADVISE = bind("madvise",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+        static final MethodHandle MINCORE = bind("mincore", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
+        static final MethodHandle STRERROR = LINKER.downcallHandle(
+                LIBC.find("strerror").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    }
+
+    /** Links {@link Later}'s calls (a start does it on another thread). */
+    static void linkTheRest() {
+        Objects.requireNonNull(Later.PWRITE); // reading a field of the holder initialises it
+    }
 
     private LibC() {
     }
@@ -240,7 +256,7 @@ final class LibC {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
             while (true) {
-                int rc = (int) FTRUNCATE.invokeExact(state, fd, size);
+                int rc = (int) Later.FTRUNCATE.invokeExact(state, fd, size);
                 if (rc == 0 || errno(state) != EINTR) {
                     check(rc, state, "ftruncate", path);
                     return;
@@ -257,7 +273,7 @@ final class LibC {
     static void reserve(int fd, long offset, long length, String path) throws NativeIOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
-            int rc = (int) FALLOCATE.invokeExact(state, fd, FALLOC_FL_KEEP_SIZE, offset, length);
+            int rc = (int) Later.FALLOCATE.invokeExact(state, fd, FALLOC_FL_KEEP_SIZE, offset, length);
             check(rc, state, "fallocate", path);
         } catch (NativeIOException e) {
             throw e;
@@ -269,7 +285,8 @@ final class LibC {
     static void fsync(int fd, String path, boolean dataOnly) throws NativeIOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
-            int rc = dataOnly ? (int) FDATASYNC.invokeExact(state, fd) : (int) FSYNC.invokeExact(state, fd);
+            int rc = dataOnly ? (int) Later.FDATASYNC.invokeExact(state, fd)
+                    : (int) Later.FSYNC.invokeExact(state, fd);
             check(rc, state, dataOnly ? "fdatasync" : "fsync", path);
         } catch (NativeIOException e) {
             throw e;
@@ -285,7 +302,7 @@ final class LibC {
             long done = 0;
             long total = data.byteSize();
             while (done < total) {
-                long n = (long) PWRITE.invokeExact(state, fd, data.asSlice(done), total - done, offset + done);
+                long n = (long) Later.PWRITE.invokeExact(state, fd, data.asSlice(done), total - done, offset + done);
                 if (n < 0) {
                     int errno = errno(state);
                     if (errno == EINTR) {
@@ -323,7 +340,8 @@ final class LibC {
 
     static void munmap(long address, long length) {
         try (Arena arena = Arena.ofConfined()) {
-            int ignored = (int) MUNMAP.invokeExact(arena.allocate(CAPTURE), MemorySegment.ofAddress(address), length);
+            int ignored = (int) Later.MUNMAP.invokeExact(arena.allocate(CAPTURE), MemorySegment.ofAddress(address),
+                    length);
         } catch (Throwable t) {
             throw linkageFailure(t);
         }
@@ -333,7 +351,7 @@ final class LibC {
     static void msync(long address, long length, String path) throws NativeIOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
-            int rc = (int) MSYNC.invokeExact(state, MemorySegment.ofAddress(address), length, MS_SYNC);
+            int rc = (int) Later.MSYNC.invokeExact(state, MemorySegment.ofAddress(address), length, MS_SYNC);
             check(rc, state, "msync", path);
         } catch (NativeIOException e) {
             throw e;
@@ -345,7 +363,7 @@ final class LibC {
     /** A hint only: failures are ignored. */
     static void madvise(long address, long length, int advice) {
         try (Arena arena = Arena.ofConfined()) {
-            int ignored = (int) MADVISE.invokeExact(arena.allocate(CAPTURE), MemorySegment.ofAddress(address),
+            int ignored = (int) Later.MADVISE.invokeExact(arena.allocate(CAPTURE), MemorySegment.ofAddress(address),
                     length, advice);
         } catch (Throwable t) {
             throw linkageFailure(t);
@@ -359,7 +377,7 @@ final class LibC {
     static void mincore(long address, long length, MemorySegment vector, String path) throws NativeIOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
-            int rc = (int) MINCORE.invokeExact(state, MemorySegment.ofAddress(address), length, vector);
+            int rc = (int) Later.MINCORE.invokeExact(state, MemorySegment.ofAddress(address), length, vector);
             check(rc, state, "mincore", path);
         } catch (NativeIOException e) {
             throw e;
@@ -390,7 +408,7 @@ final class LibC {
 
     static String strerror(int errno) {
         try {
-            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+            MemorySegment text = (MemorySegment) Later.STRERROR.invokeExact(errno);
             return text.reinterpret(256).getString(0);
         } catch (Throwable t) {
             return "errno " + errno;
