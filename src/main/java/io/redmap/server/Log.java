@@ -11,7 +11,8 @@ import java.util.TimeZone;
  */
 public final class Log {
     /** strftime's {@code %b} in the C locale, as Redis writes it whatever the system's locale. */
-    private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    private static final String[] MONTHS = {
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     private static final long PID = ProcessHandle.current().pid();
     private static volatile PrintStream out = System.out;
     private static volatile int minimum = 2;
@@ -80,7 +81,8 @@ public final class Log {
         twoDigits(text, t.getMinute()).append(':');
         twoDigits(text, t.getSecond()).append('.');
         int ms = t.getNano() / 1_000_000;
-        return text.append((char) ('0' + ms / 100)).append((char) ('0' + ms / 10 % 10)).append((char) ('0' + ms % 10)).toString();
+        return text.append((char) ('0' + ms / 100)).append((char) ('0' + ms / 10 % 10))
+                .append((char) ('0' + ms % 10)).toString();
     }
 
     private static StringBuilder twoDigits(StringBuilder text, int value) {

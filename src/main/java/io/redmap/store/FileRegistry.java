@@ -100,27 +100,10 @@ public final class FileRegistry implements AutoCloseable {
         AtomicInteger next = new AtomicInteger();
         Runnable opener = () -> {
             for (int i = next.getAndIncrement(); i < specs.size(); i = next.getAndIncrement()) {
-                ArraySpec spec = specs.get(i);
-                int flags = openFlags(spec.writable(), false);
-                String key = preopenKey(spec.path(), flags);
-                if (preopened.containsKey(key)) {
-                    continue; // two keys on one file: the second acquire opens its own
-                }
-                Opened opened = openWithoutSymlinks(spec.path(), flags);
-                if (opened == null) {
-                    continue;
-                }
-                MappedFile file;
                 try {
-                    file = MappedFile.map(opened.fd, opened.path, spec.writable(), pendingBuffers, opened.stat);
-                } catch (NativeIOException e) {
-                    continue; // (the descriptor is closed) acquire tries again and reports it
-                }
-                if (!spec.writable()) {
-                    file.closeIdleDescriptor(0); // Reads need only the mapping.
-                }
-                if (preopened.putIfAbsent(key, file) != null) {
-                    file.close();
+                    openAhead(specs.get(i));
+                } catch (NativeIOException | RuntimeException e) {
+                    // (nothing is left open) acquire tries that file again and reports what fails
                 }
             }
         };
@@ -131,6 +114,25 @@ public final class FileRegistry implements AutoCloseable {
         opener.run();
         for (Thread helper : helpers) {
             helper.join();
+        }
+    }
+
+    private void openAhead(ArraySpec spec) throws NativeIOException {
+        int flags = openFlags(spec.writable(), false);
+        String key = preopenKey(spec.path(), flags);
+        if (preopened.containsKey(key)) {
+            return; // two keys on one file: the second acquire opens its own
+        }
+        Opened opened = openWithoutSymlinks(spec.path(), flags);
+        if (opened == null) {
+            return;
+        }
+        MappedFile file = MappedFile.map(opened.fd, opened.path, spec.writable(), pendingBuffers, opened.stat);
+        if (!spec.writable()) {
+            file.closeIdleDescriptor(0); // Reads need only the mapping.
+        }
+        if (preopened.putIfAbsent(key, file) != null) {
+            file.close();
         }
     }
 
@@ -150,10 +152,10 @@ public final class FileRegistry implements AutoCloseable {
      * The quick way, for the usual path with no symlink on it (a start reopens every key of the
      * catalogue this way; see docs/operations.md): the lexical absolute path, when it lies in an
      * allowed directory, is opened with the kernel refusing any symlink on the way, so that it is
-     * the file's real path and no check before or after the open is needed. Three system
-     * calls (stat, openat2, fstat), against ten for {@link #openChecked}. Null when that does not apply or fails
-     * in any way (a symlink, a missing file, a kernel without openat2...): the checked way then
-     * decides, and words the error.
+     * the file's real path and no check before or after the open is needed. Three system calls
+     * (stat, openat2, fstat), against ten for {@link #openChecked}. Null when that does not apply
+     * or fails in any way (a symlink, a missing file, a kernel without openat2...): the checked
+     * way then decides, and words the error.
      */
     private Opened openWithoutSymlinks(String givenPath, int flags) {
         if (!quickOpen || givenPath.indexOf('\0') >= 0) {
