@@ -26,7 +26,6 @@ public final class ArrayStore implements AutoCloseable {
         this.durability = new Durability(syncMode, journal);
     }
 
-    /** Where multi-page appends are journaled (for messages). */
     /**
      * Links the native calls of writes, syncs and unmaps ahead of their first use, which costs the
      * FFM linker some 0.2 s (a start calls this on another thread, so that no first VADD waits).
@@ -35,6 +34,7 @@ public final class ArrayStore implements AutoCloseable {
         LibC.linkTheRest();
     }
 
+    /** Where multi-page appends are journaled (for messages). */
     public Path journalFile() {
         return journal.file();
     }
@@ -45,14 +45,8 @@ public final class ArrayStore implements AutoCloseable {
     }
 
     /**
-     * Maps an array.
-     *
-     * @param create whether a missing file may be created
-     * @throws io.redmap.RedmapException when the path is refused or the file cannot be mapped
-     */
-    /**
-     * Opens and maps the existing files of many arrays ahead, on the machine's cores (up to four), so that
-     * {@link #open} then only maps them: a start's catalogue. {@link #discardPreopened} afterwards.
+     * Opens and maps the existing files of many arrays ahead, on the machine's cores (up to four),
+     * for {@link #open} to take: a start's catalogue. {@link #discardPreopened} afterwards.
      */
     public void preopen(List<ArraySpec> specs) throws InterruptedException {
         // A few hundred files open faster than threads start and warm up.
@@ -64,6 +58,12 @@ public final class ArrayStore implements AutoCloseable {
         registry.discardPreopened();
     }
 
+    /**
+     * Maps an array.
+     *
+     * @param create whether a missing file may be created
+     * @throws io.redmap.RedmapException when the path is refused or the file cannot be mapped
+     */
     public MappedArray open(ArraySpec spec, boolean create) {
         boolean npy = NpyHeader.isNpyPath(spec.path());
         if (npy) {
