@@ -415,18 +415,13 @@ public final class Keyspace implements AutoCloseable {
         }
         List<String> problems = new ArrayList<>(loaded.damaged());
         int count;
-        try {
-            // The files are opened on all cores first (most of a load is those system calls);
-            // then each key maps its file in the catalogue's order.
-            List<ArraySpec> specs = new ArrayList<>(loaded.entries().size());
-            for (Catalogue.Entry entry : loaded.entries()) {
-                specs.add(entry.spec());
-            }
-            store.preopen(specs);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while opening the catalogue's files", e);
+        // The files are opened and mapped on all cores first (most of a load is those system
+        // calls); then each key takes its file in the catalogue's order.
+        List<ArraySpec> specs = new ArrayList<>(loaded.entries().size());
+        for (Catalogue.Entry entry : loaded.entries()) {
+            specs.add(entry.spec());
         }
+        store.preopen(specs);
         try {
             count = openEntries(loaded.entries(), problems);
         } finally {

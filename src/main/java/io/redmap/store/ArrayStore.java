@@ -27,8 +27,9 @@ public final class ArrayStore implements AutoCloseable {
     }
 
     /**
-     * Links the native calls of writes, syncs and unmaps ahead of their first use, which costs the
-     * FFM linker some 0.2 s (a start calls this on another thread, so that no first VADD waits).
+     * Links the native calls of writes, syncs and unmaps ahead of their first use (linking all of
+     * LibC's calls took a start 0.25 s of CPU): a start calls this on another thread, so that no
+     * first VADD waits for it.
      */
     public static void linkNativeCalls() {
         LibC.linkTheRest();
@@ -48,10 +49,9 @@ public final class ArrayStore implements AutoCloseable {
      * Opens and maps the existing files of many arrays ahead, on the machine's cores (up to four),
      * for {@link #open} to take: a start's catalogue. {@link #discardPreopened} afterwards.
      */
-    public void preopen(List<ArraySpec> specs) throws InterruptedException {
-        // A few hundred files open faster than threads start and warm up.
-        int threads = specs.size() < 256 ? 1 : Math.min(4, Runtime.getRuntime().availableProcessors());
-        registry.preopen(specs, threads);
+    public void preopen(List<ArraySpec> specs) {
+        // Only many files are worth the helpers: a small catalogue is opened on the caller alone.
+        registry.preopen(specs, specs.size() >= 256);
     }
 
     public void discardPreopened() {

@@ -1,6 +1,7 @@
 package io.redmap.store;
 
 import io.redmap.RedmapException;
+import io.redmap.SplitWork;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,13 +10,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Opens files for keys, confined by a {@link PathPolicy}, and makes every key on one file share
@@ -66,10 +65,7 @@ public final class FileRegistry implements AutoCloseable {
         MappedFile ahead = preopened.isEmpty() ? null : preopened.remove(preopenKey(givenPath, flags));
         if (ahead != null) {
             if (!files.containsKey(ahead.id())) {
-                Shared shared = new Shared(ahead);
-                shared.references = 1;
-                files.put(ahead.id(), shared);
-                return ahead;
+                return register(ahead);
             }
             ahead.close(); // another key maps that file already: share its mapping, as below
         }
@@ -90,31 +86,22 @@ public final class FileRegistry implements AutoCloseable {
     }
 
     /**
-     * Opens and maps existing files ahead, the quick way ({@link #openWithoutSymlinks}), on
-     * {@code threads} threads including the caller's, for {@link #acquire} to take (a start's
-     * catalogue: the system calls of 10,000 opens and maps are most of its load, and they are
-     * independent). What this could not open is opened by acquire as usual, which words the
-     * errors. Call {@link #discardPreopened} afterwards.
+     * Opens and maps existing files ahead, the quick way ({@link #openWithoutSymlinks}), for
+     * {@link #acquire} to take (a start's catalogue: the system calls of 10,000 opens and maps
+     * are most of its load, and they are independent); with {@code split}, on the caller's thread
+     * and {@link SplitWork}'s helpers. What this could not open is opened by acquire as usual,
+     * which words the errors. Call {@link #discardPreopened} afterwards.
      */
-    public void preopen(List<ArraySpec> specs, int threads) throws InterruptedException {
-        AtomicInteger next = new AtomicInteger();
-        Runnable opener = () -> {
-            for (int i = next.getAndIncrement(); i < specs.size(); i = next.getAndIncrement()) {
+    public void preopen(List<ArraySpec> specs, boolean split) {
+        SplitWork.run(specs.size(), SplitWork.chunks(specs.size(), split), (chunk, from, to) -> {
+            for (long i = from; i < to; i++) {
                 try {
-                    openAhead(specs.get(i));
+                    openAhead(specs.get((int) i));
                 } catch (NativeIOException | RuntimeException e) {
                     // (nothing is left open) acquire tries that file again and reports what fails
                 }
             }
-        };
-        List<Thread> helpers = new ArrayList<>();
-        for (int t = 1; t < threads; t++) {
-            helpers.add(Thread.ofPlatform().name("redmap-open-" + t).daemon().start(opener));
-        }
-        opener.run();
-        for (Thread helper : helpers) {
-            helper.join();
-        }
+        });
     }
 
     private void openAhead(ArraySpec spec) throws NativeIOException {
@@ -256,10 +243,7 @@ public final class FileRegistry implements AutoCloseable {
             if (!writable) {
                 file.closeIdleDescriptor(0); // Reads need only the mapping.
             }
-            shared = new Shared(file);
-            shared.references = 1;
-            files.put(file.id(), shared);
-            return file;
+            return register(file);
         } catch (NativeIOException e) {
             throw openFailure(givenPath, e);
         } finally {
@@ -267,6 +251,14 @@ public final class FileRegistry implements AutoCloseable {
                 LibC.close(fd);
             }
         }
+    }
+
+    /** A newly mapped file, with its first key. */
+    private MappedFile register(MappedFile file) {
+        Shared shared = new Shared(file);
+        shared.references = 1;
+        files.put(file.id(), shared);
+        return file;
     }
 
     /** Lets go of a file a key had; the last one out unmaps it and closes it. */

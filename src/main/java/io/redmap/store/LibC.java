@@ -97,9 +97,9 @@ final class LibC {
             LIBC.find("getpagesize").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
 
     /**
-     * The calls a start does not need (writes, syncs, unmaps, hints, errors): each downcall handle
-     * costs the FFM linker some 20 ms at first, so these are linked apart, on another thread while
-     * the catalogue loads ({@link #linkTheRest}), and the ones above first, by the first open.
+     * The calls a start does not need (writes, syncs, unmaps, hints, errors): linking all 18
+     * downcall handles took a start 0.25 s of CPU, so these are linked apart, on another thread
+     * while the catalogue loads ({@link #linkTheRest}), and the ones above by the first open.
      */
     private static final class Later {
         static final MethodHandle FTRUNCATE = bind("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));

@@ -1,5 +1,7 @@
 package io.redmap.type;
 
+import io.redmap.SplitWork;
+
 import java.lang.foreign.MemorySegment;
 
 /**

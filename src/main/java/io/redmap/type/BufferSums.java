@@ -1,5 +1,7 @@
 package io.redmap.type;
 
+import io.redmap.SplitWork;
+
 /**
  * The pairwise sums of a range's buffers of {@link #BUFFER} values, in order, for numpy's
  * running total (see {@link Aggregates}): the caller adds them one by one, as numpy does, so the

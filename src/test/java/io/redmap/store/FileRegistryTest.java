@@ -125,7 +125,7 @@ class FileRegistryTest {
         specs.add(spec("never-acquired.bin", false));
         Files.write(dir.resolve("never-acquired.bin"), new byte[] {1});
 
-        registry.preopen(specs, 3);
+        registry.preopen(specs, true);
         for (int i = 0; i < 300; i++) {
             MappedFile file = registry.acquire(i + ".bin", i % 3 != 0, false);
             assertThat(file.segment().get(JAVA_BYTE, 0)).isEqualTo((byte) i);

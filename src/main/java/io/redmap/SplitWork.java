@@ -1,4 +1,4 @@
-package io.redmap.type;
+package io.redmap;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -7,8 +7,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs a reduction over a large range on the calling thread and a few helper threads of our own,
- * while the caller waits (the client waits too, so the server may use the machine's cores). One
+ * Runs work over a large range on the calling thread and a few helper threads of our own, while
+ * the caller waits: VAGG's reductions (the client waits too, so the server may use the machine's
+ * cores), and a start's opening of the catalogue's files ({@code store.FileRegistry#preopen}). One
  * core reading a file from the page cache does not use all of the memory bandwidth; whether two
  * do better on a given machine is for bench/special/vagg-numpy to show (on the shared 2-core
  * machine it could not be measured cleanly).
@@ -18,20 +19,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * it may not run at all: the caller then does every chunk itself, and a helper that starts late
  * finds none left). Each chunk's result goes to its own slot; the caller combines them in order.
  *
- * <p>The helpers are daemon threads named {@code redmap-aggregate-N}, started on first use (a
- * server that never aggregates a large range never starts them), one fewer than the processors,
- * at most three. Not the common ForkJoinPool: its size and its other users are not ours to know.
- * Callers hold the command lock, so one reduction runs at a time.
+ * <p>The helpers are daemon threads named {@code redmap-split-N}, started on first use (a server
+ * that never splits a large range never starts them), one fewer than the processors, at most
+ * three. Not the common ForkJoinPool: its size and its other users are not ours to know. Callers
+ * hold the command lock or run before the server serves, so one split runs at a time.
  */
-final class SplitWork {
+public final class SplitWork {
     /** A chunk of the range: indices {@code [from, to)}, numbered {@code chunk} from 0 in order. */
     @FunctionalInterface
-    interface Chunk {
+    public interface Chunk {
         void run(int chunk, long from, long to);
     }
 
     /** Threads that may work on one range: one per processor, up to four. */
-    static final int THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    public static final int THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     /** Chunks of a split range: small enough that the threads finish close together. */
     static final int CHUNKS = 32;
 
@@ -42,14 +43,14 @@ final class SplitWork {
     private static final class Helpers {
         private static final AtomicInteger NUMBER = new AtomicInteger();
         static final ExecutorService POOL = Executors.newFixedThreadPool(THREADS - 1, task -> {
-            Thread thread = new Thread(task, "redmap-aggregate-" + NUMBER.incrementAndGet());
+            Thread thread = new Thread(task, "redmap-split-" + NUMBER.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
     }
 
     /** How many chunks {@link #run} makes of {@code n} indices when {@code split} (else one). */
-    static int chunks(long n, boolean split) {
+    public static int chunks(long n, boolean split) {
         return split && THREADS > 1 ? (int) Math.max(1, Math.min(CHUNKS, n)) : 1;
     }
 
@@ -57,7 +58,7 @@ final class SplitWork {
      * Runs {@code work} over {@code [0, n)} cut into {@code chunks} contiguous chunks of nearly
      * equal size ({@link #chunks}); returns once all are done, rethrowing what one threw.
      */
-    static void run(long n, int chunks, Chunk work) {
+    public static void run(long n, int chunks, Chunk work) {
         if (chunks == 1) {
             work.run(0, 0, n);
             return;
