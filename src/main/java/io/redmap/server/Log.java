@@ -54,6 +54,16 @@ public final class Log {
         write(1, '-', message);
     }
 
+    /** Whether lines of {@code level} (0 debug, 1 verbose, 2 notice, 3 warning) are written. */
+    static boolean enabled(int level) {
+        return level >= minimum;
+    }
+
+    /** A line at {@code level} (0 debug, 1 verbose, 2 notice, 3 warning), marked as Redis marks it. */
+    static void write(int level, String message) {
+        write(level, ".-*#".charAt(level), message);
+    }
+
     private static void write(int level, char mark, String message) {
         if (level >= minimum) {
             out.println(PID + ":" + role + " " + now() + " " + mark + " " + message);

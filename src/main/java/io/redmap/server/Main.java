@@ -18,6 +18,8 @@ public final class Main {
             System.out.println("Examples: redmap-server --port 7777 --dir /data/arrays --mmap-sync always");
             return;
         }
+        NettyLog.install();
+        StartAhead.begin();
         ServerConfig config;
         try {
             config = ServerConfig.fromArgs(args);

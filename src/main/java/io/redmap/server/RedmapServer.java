@@ -70,20 +70,7 @@ public final class RedmapServer implements AutoCloseable {
     public static RedmapServer start(ServerConfig config) throws IOException, InterruptedException {
         Log.notice("redmap version=" + ServerState.VERSION + " (Redis " + ServerState.REDIS_VERSION
                 + " protocol), bits=64, pid=" + ProcessHandle.current().pid() + ", just started");
-        // What the start needs besides the keyspace (Netty's native transport, the command
-        // table) is prepared on another core while this thread loads the catalogue: together
-        // they took a quarter of a start (docs/operations.md). Then the native calls that only
-        // writes need are linked there too, after the table, off the way to the first PING.
-        CompletableFuture<CommandTable> commands = new CompletableFuture<>();
-        Thread.ofPlatform().name("redmap-start").daemon().start(() -> {
-            try {
-                Epoll.isAvailable();
-                commands.complete(CommandTable.standard());
-                ArrayStore.linkNativeCalls();
-            } catch (Throwable t) {
-                commands.completeExceptionally(t);
-            }
-        });
+        CompletableFuture<CommandTable> commands = StartAhead.take(); // Netty, the command table
         Path dir = config.dir();
         Cluster cluster = config.getBool("cluster-enabled") ? Cluster.configure(config) : null;
         try {
