@@ -35,16 +35,20 @@ final class StartAhead {
     }
 
     private static CompletableFuture<CommandTable> prepare() {
-        CompletableFuture<CommandTable> commands = new CompletableFuture<>();
+        // Two threads: the table does not wait for Netty's native library, and the main thread,
+        // which waits for both once its configuration and catalogue are read, gets them sooner.
+        CompletableFuture<CommandTable> commands = CompletableFuture.supplyAsync(CommandTable::standard,
+                task -> Thread.ofPlatform().name("redmap-table").daemon().start(task));
+        CompletableFuture<Void> transport = new CompletableFuture<>();
         Thread.ofPlatform().name("redmap-start").daemon().start(() -> {
             try {
                 Epoll.isAvailable();
-                commands.complete(CommandTable.standard());
-                ArrayStore.linkNativeCalls();
+                transport.complete(null);
+                ArrayStore.linkNativeCalls(); // for the first write, after the start
             } catch (Throwable t) {
-                commands.completeExceptionally(t);
+                transport.completeExceptionally(t);
             }
         });
-        return commands;
+        return commands.thenCombine(transport, (table, ready) -> table);
     }
 }
