@@ -259,10 +259,11 @@ public final class FileRegistry implements AutoCloseable {
     }
 
     /**
-     * The cheap check a start makes of a catalogue entry before deferring its open (one stat, no
-     * descriptor: 10,000 of them took a start about 0.1 s of CPU, in a profile): the path the quick way would open ({@link #openWithoutSymlinks}) is allowed and
-     * names a regular file, and a .npy file is not empty (an empty one is refused, or given a
-     * header, by the open itself). False sends the entry to be opened at once, which words the error.
+     * The cheap check a start makes of a catalogue entry before deferring its open: one stat, no
+     * descriptor (10,000 of them took a start about 0.1 s of CPU, in a profile). The path the
+     * quick way would open ({@link #openWithoutSymlinks}) is allowed and names a regular file, and
+     * a .npy file is not empty (an empty one is refused, or given a header, by the open itself).
+     * False sends the entry to be opened at once, which words the error.
      */
     boolean looksOpenable(ArraySpec spec) {
         String givenPath = spec.path();
