@@ -187,9 +187,10 @@ public final class ArrayStore implements AutoCloseable {
         }
         try {
             array.opened(open(array.spec(), false));
-        } catch (RedmapException e) {
+        } catch (RuntimeException e) {
+            // A RedmapException words what is wrong; anything else is reported as it is.
             array.openFailed();
-            deferredFailures.add(array.givenPath() + ": " + e.getMessage());
+            deferredFailures.add(array.givenPath() + ": " + (e instanceof RedmapException ? e.getMessage() : e.toString()));
         }
         return true;
     }
