@@ -1,5 +1,8 @@
 package io.redmap.server;
 
+import io.redmap.keyspace.ByteKey;
+import io.redmap.keyspace.Database;
+import io.redmap.keyspace.Keyspace;
 import io.redmap.store.ArrayStore;
 import io.redmap.store.ArraySpec;
 import io.redmap.store.MappedArray;
@@ -35,8 +38,13 @@ final class DeferredOpens implements Runnable {
         this.state = state;
     }
 
-    /** Starts the pass on a daemon thread of its own, which ends once no file is left to open. */
+    /**
+     * Starts the pass on a daemon thread of its own, which ends once no file is left to open; from
+     * now on a file that fails to open, here or at its first use, is logged as the load logs one.
+     */
     static void start(ServerState state) {
+        state.keyspace().store().onDeferredFailure((array, why) ->
+                Log.warning("catalogue: " + keyOf(state.keyspace(), array) + "(" + array.givenPath() + "): " + why));
         if (state.keyspace().store().deferredCount() > 0) {
             Thread.ofPlatform().name("redmap-open").daemon().start(new DeferredOpens(state));
         }
@@ -54,7 +62,6 @@ final class DeferredOpens implements Runnable {
                 List<ArraySpec> specs;
                 state.commandLock().lock();
                 try {
-                    logFailures(store); // those of first uses too
                     batch = store.nextDeferred(BATCH);
                     specs = batch.stream().map(MappedArray::spec).toList();
                 } finally {
@@ -81,10 +88,16 @@ final class DeferredOpens implements Runnable {
         }
     }
 
-    /** The files that could not be opened (on first use or here), worded as the load words them. */
-    private static void logFailures(ArrayStore store) {
-        for (String failure : store.takeDeferredFailures()) {
-            Log.warning("catalogue: " + failure);
+    /** {@code key 'name' } of the key that maps this array (looked for: failures are rare), or "" if none. */
+    private static String keyOf(Keyspace keyspace, MappedArray array) {
+        for (int db = 0; db < keyspace.databaseCount(); db++) {
+            Database database = keyspace.database(db);
+            for (ByteKey key : database.keys()) {
+                if (database.get(key) == array) {
+                    return "key '" + key + "' ";
+                }
+            }
         }
+        return "";
     }
 }

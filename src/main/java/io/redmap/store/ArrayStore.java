@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -25,8 +26,8 @@ public final class ArrayStore implements AutoCloseable {
      * under the command lock only.
      */
     private final Set<MappedArray> deferred = new LinkedHashSet<>();
-    /** Why deferred opens failed since {@link #takeDeferredFailures} last took them, for the log. */
-    private final List<String> deferredFailures = new ArrayList<>();
+    /** Told of each deferred open that failed, with why (the server logs it). */
+    private BiConsumer<MappedArray, String> deferredFailure = (array, why) -> { };
 
     /**
      * Opens the store; the append journal lives in the policy's {@code dir}. Call
@@ -190,16 +191,14 @@ public final class ArrayStore implements AutoCloseable {
         } catch (RuntimeException e) {
             // A RedmapException words what is wrong; anything else is reported as it is.
             array.openFailed();
-            deferredFailures.add(array.givenPath() + ": " + (e instanceof RedmapException ? e.getMessage() : e.toString()));
+            deferredFailure.accept(array, e instanceof RedmapException ? e.getMessage() : e.toString());
         }
         return true;
     }
 
-    /** Why deferred opens failed since the last call (for the server's log), and forgets them. */
-    public List<String> takeDeferredFailures() {
-        List<String> taken = List.copyOf(deferredFailures);
-        deferredFailures.clear();
-        return taken;
+    /** Who is told of a deferred open that failed (under the command lock), and why. */
+    public void onDeferredFailure(BiConsumer<MappedArray, String> listener) {
+        this.deferredFailure = listener;
     }
 
     /** The key no longer maps this array: sync what it wrote, and unmap when no key is left on the file. */
