@@ -116,7 +116,7 @@ final class LockFreeReads {
      */
     static MappedArray array(CommandContext ctx, int index) {
         MappedArray array = ctx.server().keyspace().get(ctx.session().db(), ctx.key(index));
-        if (array == null || !array.file().readableWithoutLock()) {
+        if (array == null || !array.readableWithoutLock()) { // (a file not opened yet is opened under the lock)
             throw GIVE_WAY;
         }
         if (!ctx.session().noTouch()) {

@@ -365,10 +365,8 @@ public final class Keyspace implements AutoCloseable {
         List<Catalogue.Entry> entries = new ArrayList<>();
         for (Database database : databases) {
             for (Map.Entry<ByteKey, MappedArray> entry : database.entries().entrySet()) {
-                MappedArray array = entry.getValue();
-                ArraySpec spec = new ArraySpec(array.givenPath(), array.codec().type(), array.codec().size(),
-                        array.elementShape(), array.isWritable());
-                entries.add(new Catalogue.Entry(database.index(), entry.getKey().bytes(), spec));
+                // From the key alone: a key whose file is not opened yet is saved as it was loaded.
+                entries.add(new Catalogue.Entry(database.index(), entry.getKey().bytes(), entry.getValue().spec()));
             }
         }
         entries.addAll(unavailable);
@@ -397,7 +395,7 @@ public final class Keyspace implements AutoCloseable {
     }
 
     /**
-     * Maps every key of the catalogue. A key whose file is missing is reported and left out; it is
+     * Maps every key of the catalogue (opening most files later: see below). A key whose file is missing is reported and left out; it is
      * never recreated empty, and its entry stays in the catalogue (so does one of a database that
      * no longer exists). A damaged catalogue stops the load unless {@code loadDamaged}: then a
      * copy of it is kept first, and its readable entries are loaded.
@@ -414,25 +412,36 @@ public final class Keyspace implements AutoCloseable {
             copy = catalogue.keepCopy();
         }
         List<String> problems = new ArrayList<>(loaded.damaged());
-        int count;
-        // The files are opened and mapped on all cores first (most of a load is those system
-        // calls); then each key takes its file in the catalogue's order.
-        List<ArraySpec> specs = new ArrayList<>(loaded.entries().size());
-        for (Catalogue.Entry entry : loaded.entries()) {
-            specs.add(entry.spec());
+        List<Catalogue.Entry> entries = loaded.entries();
+        // A start opens no file that a stat finds in place (store.openLater): the key's file is
+        // opened on first use, or by the pass after the start (server.DeferredOpens). The few
+        // entries the stat refuses are opened now, on all cores, so that what is wrong with them
+        // is reported here and the key left out, as when every file was opened at load.
+        MappedArray[] later = new MappedArray[entries.size()];
+        List<ArraySpec> now = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            Catalogue.Entry entry = entries.get(i);
+            if (entry.db() >= 0 && entry.db() < databases.length) {
+                later[i] = store.openLater(entry.spec());
+            }
+            if (later[i] == null) {
+                now.add(entry.spec());
+            }
         }
-        store.preopen(specs);
+        int count;
+        store.preopen(now);
         try {
-            count = openEntries(loaded.entries(), problems);
+            count = openEntries(entries, later, problems);
         } finally {
             store.discardPreopened();
         }
         return new LoadReport(count, problems, copy);
     }
 
-    private int openEntries(List<Catalogue.Entry> entries, List<String> problems) {
+    private int openEntries(List<Catalogue.Entry> entries, MappedArray[] later, List<String> problems) {
         int count = 0;
-        for (Catalogue.Entry entry : entries) {
+        for (int i = 0; i < entries.size(); i++) {
+            Catalogue.Entry entry = entries.get(i);
             ByteKey key = ByteKey.wrap(entry.key());
             if (entry.db() < 0 || entry.db() >= databases.length) {
                 unavailable.add(entry);
@@ -441,10 +450,13 @@ public final class Keyspace implements AutoCloseable {
             }
             if (databases[entry.db()].get(key) != null) {
                 problems.add("key '" + key + "' is listed twice in database " + entry.db() + "; the first entry is kept");
+                if (later[i] != null) {
+                    store.close(later[i]);
+                }
                 continue;
             }
             try {
-                databases[entry.db()].put(key, store.open(entry.spec(), false));
+                databases[entry.db()].put(key, later[i] != null ? later[i] : store.open(entry.spec(), false));
                 count++;
             } catch (RedmapException e) {
                 unavailable.add(entry);

@@ -165,6 +165,7 @@ public final class RedmapServer implements AutoCloseable {
         RedmapServer server = new RedmapServer(state, keyspace, acceptors, workers, listeners, background);
         self[0] = server;
         background.scheduleWithFixedDelay(new Housekeeping(state)::everySecond, 1, 1, TimeUnit.SECONDS);
+        DeferredOpens.start(state); // the catalogue's files the load left for later
         writePidFile(config);
         Log.notice("Running mode=" + (cluster == null ? "standalone" : "cluster") + ", port=" + state.port()
                 + (tlsPort != 0 ? ", tls-port=" + tlsPort : "") + ", transport=" + (epoll ? "epoll" : "nio")

@@ -16,17 +16,28 @@ import java.lang.foreign.MemorySegment;
  * multiple of the row size) are ignored and never modified: appends and pops refuse such a file.
  */
 public final class MappedArray {
-    private final MappedFile file;
+    /**
+     * The shared file, or null while its opening is deferred ({@link ArrayStore#openLater}: a
+     * start's catalogue): {@link #file} opens it on first use. Never null again once set. The
+     * layout fields below are final in effect: a deferred .npy key takes them from its header
+     * when it opens (they then equal the catalogue's, or the open fails).
+     */
+    private MappedFile file;
+    /** The store that opens the file on first use, while it is deferred; null otherwise. */
+    private ArrayStore opener;
+    /** Why the deferred open failed: every use of the key then fails with it, as for a deleted file. */
+    private RedmapException openFailure;
     private final String givenPath;
-    private final ElementCodec codec;
-    private final ElementShape shape;
-    private final int dim;
-    private final long rowBytes;
-    private final long headerBytes;
+    private ElementCodec codec;
+    private ElementShape shape;
+    private int dim;
+    private long rowBytes;
+    private long headerBytes;
     private final boolean writable;
+    private final boolean npy;
     private final Durability durability;
     /** The header of a .npy file, whose shape follows every change of length; null for raw files. */
-    private final NpyHeader npyHeader;
+    private NpyHeader npyHeader;
     /**
      * When its key was last used, and Redis's LFU word (last decrement minute, counter; -1 until
      * first counted): bookkeeping of the keyspace ({@code io.redmap.keyspace.KeyAccess}), kept here
@@ -53,6 +64,62 @@ public final class MappedArray {
         this.writable = writable;
         this.durability = durability;
         this.npyHeader = npyHeader;
+        this.npy = npyHeader != null;
+    }
+
+    /** A key whose file {@code opener} opens on first use (see {@link ArrayStore#openLater}). */
+    MappedArray(ArrayStore opener, ArraySpec spec, Durability durability) {
+        this.opener = opener;
+        this.givenPath = spec.path();
+        this.codec = spec.type().codec(spec.valueSize());
+        this.shape = spec.shape();
+        this.dim = shape.rowValues();
+        this.rowBytes = (long) codec.size() * dim;
+        this.writable = spec.writable();
+        this.durability = durability;
+        this.npy = NpyHeader.isNpyPath(spec.path());
+    }
+
+    /** What the catalogue keeps of this key, and what opens it again. */
+    public ArraySpec spec() {
+        return new ArraySpec(givenPath, codec.type(), codec.size(), shape, writable);
+    }
+
+    /** Whether the file is open and mapped (false while its opening is deferred, or after it failed). */
+    public boolean isOpen() {
+        return file != null;
+    }
+
+    /**
+     * {@link MappedFile#readableWithoutLock} for a lock-free reader, which must never open a file:
+     * false while the opening is deferred, so that the read goes to the command lock's path.
+     */
+    public boolean readableWithoutLock() {
+        MappedFile opened = file;
+        return opened != null && opened.readableWithoutLock();
+    }
+
+    /** The deferred open succeeded: {@code opened} is the same key opened now (its file, and a .npy header's layout). */
+    void opened(MappedArray opened) {
+        this.codec = opened.codec;
+        this.shape = opened.shape;
+        this.dim = opened.dim;
+        this.rowBytes = opened.rowBytes;
+        this.headerBytes = opened.headerBytes;
+        this.npyHeader = opened.npyHeader;
+        this.opener = null;
+        this.file = opened.file;
+    }
+
+    /** The deferred open failed: the key answers as one whose file was deleted while mapped. */
+    void openFailed() {
+        this.opener = null;
+        this.openFailure = fileGone();
+    }
+
+    /** The key let go of its file before ever opening it (DEL, FLUSHALL, RENAME over it...). */
+    void closedUnopened() {
+        this.opener = null;
     }
 
 
@@ -72,7 +139,31 @@ public final class MappedArray {
         this.accessCounter = word;
     }
 
+    /**
+     * The mapped file, opened now if its opening was deferred (under the command lock, as every
+     * use of a key but the lock-free reads, which check {@link #readableWithoutLock} first).
+     *
+     * @throws RedmapException the key's "file changed on disk" error when the deferred open failed
+     */
     public MappedFile file() {
+        MappedFile opened = file;
+        return opened != null ? opened : openNow();
+    }
+
+    private MappedFile openNow() {
+        if (openFailure != null) {
+            throw openFailure;
+        }
+        if (opener == null) {
+            throw new IllegalStateException(givenPath + " was let go of before it was opened");
+        }
+        opener.openDeferred(this);
+        if (file == null) {
+            if (openFailure != null) {
+                throw openFailure;
+            }
+            throw new IllegalStateException(givenPath + " was let go of before it was opened");
+        }
         return file;
     }
 
@@ -105,7 +196,7 @@ public final class MappedArray {
 
     /** Whether this key reads the file as .npy (through its header). */
     public boolean isNpy() {
-        return npyHeader != null;
+        return npy;
     }
 
     /**
@@ -121,7 +212,7 @@ public final class MappedArray {
 
     /** Whole rows in the file. */
     public long count() {
-        long data = file.length() - headerBytes;
+        long data = file().length() - headerBytes;
         return data <= 0 ? 0 : data / rowBytes;
     }
 
@@ -130,7 +221,7 @@ public final class MappedArray {
      * count: a truncated file is no error here, VCOUNT shows its real length.
      */
     public long refreshCount() {
-        if (file.checkOnDisk(true) == MappedFile.Change.GONE) {
+        if (file().checkOnDisk(true) == MappedFile.Change.GONE) {
             throw fileGone();
         }
         return count();
@@ -143,7 +234,7 @@ public final class MappedArray {
      * key is mapped again.
      */
     public void verifyOnDisk() {
-        switch (file.checkOnDisk(false)) {
+        switch (file().checkOnDisk(false)) {
             case SHRANK -> throw RedmapException.err("file changed on disk: " + givenPath
                     + " was truncated to " + count() + " elements by another program");
             case GONE -> throw fileGone();
@@ -162,13 +253,13 @@ public final class MappedArray {
     }
 
     public MemorySegment segment() {
-        return file.segment();
+        return file().segment();
     }
 
     /** Copies {@code rowBytes} bytes of {@code source} over row {@code row}. */
     public void writeRow(long row, MemorySegment source, long sourceOffset) {
         requireWritableRows(row, 1);
-        MemorySegment.copy(source, sourceOffset, file.segment(), offsetOf(row), rowBytes);
+        MemorySegment.copy(source, sourceOffset, file().segment(), offsetOf(row), rowBytes);
     }
 
     /**
@@ -178,19 +269,19 @@ public final class MappedArray {
      */
     public void requireWritableRows(long first, long rows) {
         requireWritable();
-        file.npyGuard().requireOutside(offsetOf(first), rows * rowBytes, givenPath);
+        file().npyGuard().requireOutside(offsetOf(first), rows * rowBytes, givenPath);
     }
 
     /** Checks, before anything is changed or replied, that the array may be cut to {@code rows} rows. */
     public void requireTruncatable(long rows) {
         requireWritable();
         requireIntactHeader();
-        file.npyGuard().requireKept(headerBytes + rows * rowBytes, givenPath);
+        file().npyGuard().requireKept(headerBytes + rows * rowBytes, givenPath);
     }
 
     /** A .npy key reads nothing, and must append nothing, when its header was cut behind its back. */
     private void requireIntactHeader() {
-        if (npyHeader != null && file.length() < headerBytes) {
+        if (npyHeader != null && file().length() < headerBytes) {
             throw RedmapException.err("file changed on disk: the .npy header of " + givenPath
                     + " was cut; DEL the key and MMAP it again");
         }
@@ -207,10 +298,10 @@ public final class MappedArray {
         requireWritable();
         requireIntactHeader();
         requireWholeRows();
-        file.npyGuard().headerFor(file.length() + rows.byteSize()); // no room for the shape: refuse before writing
+        file().npyGuard().headerFor(file().length() + rows.byteSize()); // no room for the shape: refuse before writing
         boolean deferred;
         try {
-            deferred = durability.append(file, rows);
+            deferred = durability.append(file(), rows);
         } catch (NativeIOException e) {
             throw ioFailure("append", e);
         }
@@ -222,7 +313,7 @@ public final class MappedArray {
     public void truncateRows(long rows) {
         requireTruncatable(rows);
         try {
-            file.truncate(headerBytes + rows * rowBytes);
+            file().truncate(headerBytes + rows * rowBytes);
         } catch (NativeIOException e) {
             throw ioFailure("truncate", e);
         }
@@ -231,12 +322,12 @@ public final class MappedArray {
 
     /** Keeps a .npy header's shape in step with the file, whichever key changed its length. */
     void shapeChanged() {
-        file.npyShapeChanged();
+        file().npyShapeChanged();
     }
 
     /** Whether the file ends in a partial row, which appends and pops must not touch. */
     public boolean hasPartialRow() {
-        return file.length() > headerBytes && (file.length() - headerBytes) % rowBytes != 0;
+        return file().length() > headerBytes && (file().length() - headerBytes) % rowBytes != 0;
     }
 
     public void requireWholeRows() {
@@ -249,7 +340,7 @@ public final class MappedArray {
     /** Called after every change: syncs at once under {@code mmap-sync always}, or marks the file dirty. */
     public void written() {
         try {
-            durability.written(file);
+            durability.written(file());
         } catch (NativeIOException e) {
             throw ioFailure("sync", e);
         }
@@ -258,7 +349,7 @@ public final class MappedArray {
     /** VSYNC: data and length on disk now, whatever the sync policy. */
     public void sync() {
         try {
-            durability.synced(file);
+            durability.synced(file());
         } catch (NativeIOException e) {
             throw ioFailure("sync", e);
         }

@@ -31,6 +31,8 @@ public final class ServerProcess implements AutoCloseable {
     private final Path dir;
     private final Path configFile;
     private final List<String> options;
+    /** JVM options before the main class ({@code -Dredmap....} switches); kept for {@link #restart}. */
+    private List<String> jvmOptions = List.of();
     private final Process process;
     private final StringBuilder log = new StringBuilder();
     private final Thread drainer;
@@ -58,8 +60,17 @@ public final class ServerProcess implements AutoCloseable {
         return start(dir, configFile, options);
     }
 
+    /** As {@link #start(Path, String...)}, with JVM options too (system properties the server reads). */
+    public static ServerProcess startWithJvmOptions(Path dir, List<String> jvmOptions, String... options) {
+        return start(dir, null, jvmOptions, options);
+    }
+
     private static ServerProcess start(Path dir, Path configFile, String... options) {
-        ServerProcess server = launch(dir, configFile, options);
+        return start(dir, configFile, List.of(), options);
+    }
+
+    private static ServerProcess start(Path dir, Path configFile, List<String> jvmOptions, String... options) {
+        ServerProcess server = launch(dir, configFile, jvmOptions, options);
         try {
             server.port = Integer.parseInt(server.awaitLog(READY, START_TIMEOUT).group(1));
         } catch (RuntimeException | Error e) {
@@ -106,12 +117,16 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     private static ServerProcess launch(Path dir, Path configFile, String... options) {
+        return launch(dir, configFile, List.of(), options);
+    }
+
+    private static ServerProcess launch(Path dir, Path configFile, List<String> jvmOptions, String... options) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-Xmx256m", "-Dio.netty.tryReflectionSetAccessible=true",
-                "-cp", System.getProperty("java.class.path"),
-                "io.redmap.server.Main"));
+                "-Xmx256m", "-Dio.netty.tryReflectionSetAccessible=true"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.redmap.server.Main"));
         if (configFile != null) {
             command.add(configFile.toString());
         }
@@ -123,7 +138,9 @@ public final class ServerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
         }
-        return new ServerProcess(dir, configFile, List.of(options), process);
+        ServerProcess server = new ServerProcess(dir, configFile, List.of(options), process);
+        server.jvmOptions = List.copyOf(jvmOptions);
+        return server;
     }
 
     /** A new server on the same directory with the same config file and options (this one must have exited). */
@@ -131,7 +148,7 @@ public final class ServerProcess implements AutoCloseable {
         if (process.isAlive()) {
             throw new IllegalStateException("the server still runs (pid " + process.pid() + ")");
         }
-        return start(dir, configFile, options.toArray(String[]::new));
+        return start(dir, configFile, jvmOptions, options.toArray(String[]::new));
     }
 
     public int port() {
