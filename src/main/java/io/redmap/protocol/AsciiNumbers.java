@@ -16,9 +16,6 @@ public final class AsciiNumbers {
         }
     };
 
-    /** Digits that any value of fits a long with room to spare (10^18 - 1 < 2^63). */
-    private static final int SAFE_DIGITS = 18;
-
     private AsciiNumbers() {
     }
 
@@ -77,19 +74,6 @@ public final class AsciiNumbers {
         int i = negative ? from + 1 : from;
         if (i == to || text[i] < '1' || text[i] > '9') {
             throw NOT_AN_INTEGER;
-        }
-        if (to - i <= SAFE_DIGITS) {
-            // Below 10^18 nothing can overflow: one test a digit instead of three (a VMGET's 100
-            // indices are parsed here, 4.5% of the server's CPU samples with the checks below).
-            long result = 0;
-            for (; i < to; i++) {
-                int digit = text[i] - '0';
-                if (digit < 0 || digit > 9) {
-                    throw NOT_AN_INTEGER;
-                }
-                result = result * 10 + digit;
-            }
-            return negative ? -result : result;
         }
         // Accumulate as a negative number: its range includes Long.MIN_VALUE.
         long result = 0;

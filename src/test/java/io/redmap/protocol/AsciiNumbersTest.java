@@ -9,8 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * {@link AsciiNumbers#parseLong}: Redis's {@code string2ll} rules on both of its paths, the short
- * one (up to 18 digits, no overflow possible) and the checked one (19 and 20 characters).
+ * {@link AsciiNumbers#parseLong}: Redis's {@code string2ll} rules at every length, up to the limits
+ * of a long and one past them, and on random text against the JDK's parser.
  */
 class AsciiNumbersTest {
 
