@@ -317,3 +317,21 @@ rss_kb() { # pid field (RssAnon, RssFile, VmRSS): kB
 }
 
 fd_count() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
+
+# ------------------------------------------------------------- server CPU time per request
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # pid: utime + stime, in clock ticks
+
+# cpu_per_request PID PORT PIPE N CMD...: one redis-benchmark run of N requests (-c $CLIENTS);
+# prints the microseconds of server CPU (user + system, /proc/PID/stat around the run) per request,
+# or nothing when the run failed. Throughput on a shared machine swings with the neighbours' load;
+# what one request costs the server swings much less.
+cpu_per_request() {
+  local pid="$1" port="$2" pipe="$3" n="$4" t0 t1
+  shift 4
+  t0="$(cpu_ticks "$pid")"
+  # shellcheck disable=SC2086
+  run_bench "$port" "$pipe" "$CLIENTS" "$n" "$@"
+  t1="$(cpu_ticks "$pid")"
+  [ "$B_STATUS" = ok ] && awk -v d="$((t1 - t0))" -v hz="$(getconf CLK_TCK)" -v n="$n" 'BEGIN {printf "%.3f", d * 1e6 / hz / n}'
+}

@@ -19,7 +19,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Integer formatting into the output buffer ({@link AsciiNumbers#writeLong}), 1024 values per
- * invocation into a direct buffer (as the server writes replies); the score is per value.
+ * invocation into a direct buffer (as the server writes replies), and parsing them back
+ * ({@link AsciiNumbers#parseLong(byte[], int, int)}, in place from one packed array as a VMGET's
+ * indices are); the score is per value.
  * Kinds: {@code small} (0..999: counts, lengths), {@code index} (0..999,999), {@code long}
  * (random 64-bit values, negative ones included).
  */
@@ -34,6 +36,9 @@ public class AsciiNumbersBench {
 
     private final long[] values = new long[N];
     private ByteBuf out;
+    /** The values as text, back to back, and where each one starts (and the last ends). */
+    private byte[] packed;
+    private final int[] bounds = new int[N + 1];
 
     @Setup
     public void setup() {
@@ -47,6 +52,13 @@ public class AsciiNumbersBench {
             };
         }
         out = Unpooled.directBuffer(N * 21);
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < N; i++) {
+            bounds[i] = text.length();
+            text.append(values[i]);
+        }
+        bounds[N] = text.length();
+        packed = text.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     @TearDown
@@ -62,5 +74,15 @@ public class AsciiNumbersBench {
             AsciiNumbers.writeLong(out, v);
         }
         return out.writerIndex();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public long parseLong() {
+        long sum = 0;
+        for (int i = 0; i < N; i++) {
+            sum += AsciiNumbers.parseLong(packed, bounds[i], bounds[i + 1]);
+        }
+        return sum;
     }
 }
