@@ -17,7 +17,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.redmap.cluster.Cluster;
 import io.redmap.command.CommandDispatcher;
-import io.redmap.command.CommandTable;
 import io.redmap.keyspace.Keyspace;
 import io.redmap.keyspace.KeyspaceNotSaved;
 import io.redmap.persistence.Catalogue;
@@ -35,7 +34,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -70,7 +68,7 @@ public final class RedmapServer implements AutoCloseable {
     public static RedmapServer start(ServerConfig config) throws IOException, InterruptedException {
         Log.notice("redmap version=" + ServerState.VERSION + " (Redis " + ServerState.REDIS_VERSION
                 + " protocol), bits=64, pid=" + ProcessHandle.current().pid() + ", just started");
-        CompletableFuture<CommandTable> commands = StartAhead.take(); // Netty, the command table
+        StartAhead preparation = StartAhead.take(); // Netty, the command table
         Path dir = config.dir();
         Cluster cluster = config.getBool("cluster-enabled") ? Cluster.configure(config) : null;
         try {
@@ -102,7 +100,7 @@ public final class RedmapServer implements AutoCloseable {
         keyspace.deferCommits(true);
 
         RedmapServer[] self = new RedmapServer[1];
-        ServerState state = new ServerState(config, keyspace, commands.join(), cluster,
+        ServerState state = new ServerState(config, keyspace, preparation.commandTable(), cluster,
                 () -> Thread.ofPlatform().name("redmap-shutdown").start(() -> self[0].close()));
         try {
             state.loadUsers();

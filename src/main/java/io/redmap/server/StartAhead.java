@@ -4,51 +4,78 @@ import io.netty.channel.epoll.Epoll;
 import io.redmap.command.CommandTable;
 import io.redmap.store.ArrayStore;
 
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 
 /**
- * What a start needs besides its configuration and keyspace, prepared on another core: Netty's
+ * What a start needs besides its configuration and keyspace, prepared on other cores: Netty's
  * native transport (its library, and {@code PlatformDependent}, which links malloc and free
- * through FFM), the command table, then the native calls that only writes need. They took 0.4 s
- * of CPU, a quarter of an empty start, and do not depend on the configuration, so {@link Main}
- * begins them on its first line, while the JVM is still reading the configuration and the
- * catalogue (docs/operations.md, "Start-up").
+ * through FFM) on one thread, then the native calls that only writes need; the command table on
+ * another. They took 0.4 s of CPU, a quarter of an empty start, and do not depend on the
+ * configuration, so {@link Main} begins them on its first line, while the JVM is still reading the
+ * configuration and the catalogue (docs/operations.md, "Start-up").
+ *
+ * <p>No lambdas and no CompletableFuture here: with the Vector API module the AOT cache holds no
+ * linked lambdas, and the first one the JVM meets costs tens of milliseconds of set-up, which
+ * would come before the main thread has started anything.
  */
 final class StartAhead {
-    private static CompletableFuture<CommandTable> prepared;
+    private static StartAhead prepared;
+
+    private final CountDownLatch transportReady = new CountDownLatch(1);
+    private final Thread table;
+    private volatile CommandTable commands;
+    private volatile Throwable failure;
 
     private StartAhead() {
+        Thread transport = Thread.ofPlatform().name("redmap-start").daemon().unstarted(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    Epoll.isAvailable();
+                } catch (Throwable t) {
+                    failure = t;
+                } finally {
+                    transportReady.countDown();
+                }
+                ArrayStore.linkNativeCalls(); // for the first write, after the start
+            }
+        });
+        table = Thread.ofPlatform().name("redmap-table").daemon().unstarted(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    commands = CommandTable.standard();
+                } catch (Throwable t) {
+                    failure = t;
+                }
+            }
+        });
+        transport.start();
+        table.start();
     }
 
-    /** Begins the preparation on a thread of its own; the next {@link #take} gets it. */
+    /** Begins the preparation; the next {@link #take} gets it. */
     static synchronized void begin() {
         if (prepared == null) {
-            prepared = prepare();
+            prepared = new StartAhead();
         }
     }
 
-    /** The command table of a start: the one {@link #begin} prepared, or a new preparation. */
-    static synchronized CompletableFuture<CommandTable> take() {
-        CompletableFuture<CommandTable> commands = prepared != null ? prepared : prepare();
+    /** The preparation of a start: the one {@link #begin} made, or a new one. */
+    static synchronized StartAhead take() {
+        StartAhead preparation = prepared != null ? prepared : new StartAhead();
         prepared = null; // an embedded server started again gets a table of its own
-        return commands;
+        return preparation;
     }
 
-    private static CompletableFuture<CommandTable> prepare() {
-        // Two threads: the table does not wait for Netty's native library, and the main thread,
-        // which waits for both once its configuration and catalogue are read, gets them sooner.
-        CompletableFuture<CommandTable> commands = CompletableFuture.supplyAsync(CommandTable::standard,
-                task -> Thread.ofPlatform().name("redmap-table").daemon().start(task));
-        CompletableFuture<Void> transport = new CompletableFuture<>();
-        Thread.ofPlatform().name("redmap-start").daemon().start(() -> {
-            try {
-                Epoll.isAvailable();
-                transport.complete(null);
-                ArrayStore.linkNativeCalls(); // for the first write, after the start
-            } catch (Throwable t) {
-                transport.completeExceptionally(t);
-            }
-        });
-        return commands.thenCombine(transport, (table, ready) -> table);
+    /** The command table, once it and Netty's transport are ready. */
+    CommandTable commandTable() throws InterruptedException {
+        table.join();
+        transportReady.await();
+        Throwable t = failure;
+        if (t != null) {
+            throw new IllegalStateException("the start's preparation failed: " + t, t);
+        }
+        return commands;
     }
 }
