@@ -226,31 +226,14 @@ class RestartTest {
         restart();
         // The load opens every file; the first housekeeping pass (each second) closes them all.
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        long open = openFilesUnder(dir.resolve("many"));
+        long open = server.descriptorsUnder(dir.resolve("many"));
         while (open > 0 && System.nanoTime() < deadline) {
             Thread.sleep(100);
-            open = openFilesUnder(dir.resolve("many"));
+            open = server.descriptorsUnder(dir.resolve("many"));
         }
         assertThat(open).as("descriptors of idle keys still open").isZero();
         assertThat(call("VADD", "k7", "1.5")).isEqualTo(1L);
         assertThat(jedis.dbSize()).isEqualTo(keys);
-    }
-
-    /** How many of the server's descriptors name a file in {@code directory}. */
-    private long openFilesUnder(Path directory) throws IOException {
-        long count = 0;
-        try (var fds = Files.list(Path.of("/proc/" + server.pid() + "/fd"))) {
-            for (Path fd : fds.toList()) {
-                try {
-                    if (Files.readSymbolicLink(fd).startsWith(directory.toRealPath())) {
-                        count++;
-                    }
-                } catch (IOException closedMeanwhile) {
-                    // a descriptor closed while listing
-                }
-            }
-        }
-        return count;
     }
 
     private void start() {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -161,6 +162,24 @@ public final class ServerProcess implements AutoCloseable {
 
     public long pid() {
         return process.pid();
+    }
+
+    /** How many of the server's descriptors name a file in {@code directory} (from /proc). */
+    public long descriptorsUnder(Path directory) throws IOException {
+        Path real = directory.toRealPath();
+        long count = 0;
+        try (var fds = Files.list(Path.of("/proc/" + pid() + "/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    if (Files.readSymbolicLink(fd).startsWith(real)) {
+                        count++;
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // a descriptor closed while listing
+                }
+            }
+        }
+        return count;
     }
 
     public boolean isAlive() {
