@@ -43,6 +43,9 @@ final class SyncManifest implements AutoCloseable {
         SyncManifest manifest = new SyncManifest();
         manifest.clusterView = clusterView;
         Path dir = keyspace.store().files().policy().dir();
+        // Right after a start most files may not be opened yet: all at once on the machine's
+        // cores rather than one by one as the listing below reaches their keys.
+        keyspace.store().openAllDeferred();
         Map<String, SyncedFile> byPath = new LinkedHashMap<>();
         try {
             for (int db = 0; db < keyspace.databaseCount(); db++) {

@@ -167,8 +167,11 @@ public final class ArrayStore implements AutoCloseable {
         return count;
     }
 
-    /** Opens every deferred array now, on the machine's cores (before a listing of all open files). */
-    private void openAllDeferred() {
+    /**
+     * Opens every deferred array now, on the machine's cores, under the command lock: before a
+     * listing of all open files, or anything that is about to use every key's file (a full sync).
+     */
+    public void openAllDeferred() {
         if (deferred.isEmpty()) {
             return;
         }
