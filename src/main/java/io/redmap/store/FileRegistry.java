@@ -150,19 +150,11 @@ public final class FileRegistry implements AutoCloseable {
      * way then decides, and words the error.
      */
     private Opened openWithoutSymlinks(String givenPath, int flags) {
-        if (!quickOpen || givenPath.indexOf('\0') >= 0) {
+        Path lexical = quickPath(givenPath);
+        if (lexical == null) {
             return null;
         }
-        String path;
-        try {
-            Path lexical = policy.dir().resolve(givenPath).normalize();
-            if (!policy.isAllowed(lexical)) {
-                return null;
-            }
-            path = lexical.toString();
-        } catch (InvalidPathException e) {
-            return null;
-        }
+        String path = lexical.toString();
         int fd;
         try {
             // Devices and FIFOs are refused before any open (as by the checked way): opening one
@@ -266,21 +258,33 @@ public final class FileRegistry implements AutoCloseable {
      * False sends the entry to be opened at once, which words the error.
      */
     boolean looksOpenable(ArraySpec spec) {
-        String givenPath = spec.path();
-        if (!quickOpen || givenPath.indexOf('\0') >= 0) {
+        Path lexical = quickPath(spec.path());
+        if (lexical == null) {
             return false;
         }
         try {
-            Path lexical = policy.dir().resolve(givenPath).normalize();
-            if (!policy.isAllowed(lexical)) {
-                return false;
-            }
             // Through java.nio, not LibC: a start that opens no file then never waits for LibC's
             // downcalls to be linked (0.3 - 0.5 s in a fresh JVM, see docs/operations.md).
             BasicFileAttributes stat = Files.readAttributes(lexical, BasicFileAttributes.class);
-            return stat.isRegularFile() && (stat.size() > 0 || !NpyHeader.isNpyPath(givenPath));
-        } catch (InvalidPathException | IOException e) {
+            return stat.isRegularFile() && (stat.size() > 0 || !NpyHeader.isNpyPath(spec.path()));
+        } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * The path the quick way opens: the given path made absolute lexically, when the quick way is
+     * on and that path lies in an allowed directory; otherwise null (the checked way decides).
+     */
+    private Path quickPath(String givenPath) {
+        if (!quickOpen || givenPath.indexOf('\0') >= 0) {
+            return null;
+        }
+        try {
+            Path lexical = policy.dir().resolve(givenPath).normalize();
+            return policy.isAllowed(lexical) ? lexical : null;
+        } catch (InvalidPathException e) {
+            return null;
         }
     }
 

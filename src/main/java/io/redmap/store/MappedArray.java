@@ -151,20 +151,16 @@ public final class MappedArray {
     }
 
     private MappedFile openNow() {
+        if (openFailure == null && opener != null) {
+            opener.openDeferred(this); // sets file, or openFailure
+        }
+        if (file != null) {
+            return file;
+        }
         if (openFailure != null) {
             throw openFailure;
         }
-        if (opener == null) {
-            throw new IllegalStateException(givenPath + " was let go of before it was opened");
-        }
-        opener.openDeferred(this);
-        if (file == null) {
-            if (openFailure != null) {
-                throw openFailure;
-            }
-            throw new IllegalStateException(givenPath + " was let go of before it was opened");
-        }
-        return file;
+        throw new IllegalStateException(givenPath + " was let go of before it was opened");
     }
 
     /** The path as the client gave it to MMAP (what VFILEPATH replies). */
