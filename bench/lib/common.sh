@@ -146,9 +146,14 @@ run_bench() {
   # BENCH_OPTS --tls ...) and checks it on the plain one.
   local load_port="${BENCH_PORT_MAP[$port]:-$port}"
   # shellcheck disable=SC2086
+  # The subshell's `times` (its children's user and system time: redis-benchmark's) goes to a
+  # file: B_CLIENT_CPU, the client's CPU seconds for the run.
+  local times_file="${WORK:-/tmp}/.client-times.$$"
   out="$(timeout "$BENCH_TIMEOUT" redis-benchmark -h 127.0.0.1 -p "$load_port" ${BENCH_OPTS:-} -c "$clients" -n "$n" \
-    -P "$pipe" --csv "$@" 2>&1)"
+    -P "$pipe" --csv "$@" 2>&1; rc=$?; times >"$times_file"; exit $rc)"
   rc=$?
+  B_CLIENT_CPU="$(sed -n 2p "$times_file" 2>/dev/null | awk '{t = 0; for (i = 1; i <= 2; i++) {split($i, p, "m"); t += p[1] * 60 + p[2]} printf "%.3f", t}')"
+  rm -f "$times_file"
   e1="$($RESP errors "$port" 2>/dev/null || echo -1)"
   local line
   line="$(printf '%s\n' "$out" | grep '^"' | grep -v '^"test"' | head -1)"
@@ -324,8 +329,11 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # pid: utime + stime, i
 
 # cpu_per_request PID PORT PIPE N CMD...: one redis-benchmark run of N requests (-c $CLIENTS);
 # prints the microseconds of server CPU (user + system, /proc/PID/stat around the run) per request,
-# or nothing when the run failed. Throughput on a shared machine swings with the neighbours' load;
-# what one request costs the server swings much less.
+# then those of the client (redis-benchmark's user + system), or nothing when the run failed.
+# Throughput on a shared machine swings with the neighbours' load; what one request costs the
+# server swings much less. On two cores the client's cost decides as much as the server's: where
+# redis-benchmark needs more CPU per request against one server (a longer command line to send),
+# that server's throughput is lower at equal server cost.
 cpu_per_request() {
   local pid="$1" port="$2" pipe="$3" n="$4" t0 t1
   shift 4
@@ -333,5 +341,6 @@ cpu_per_request() {
   # shellcheck disable=SC2086
   run_bench "$port" "$pipe" "$CLIENTS" "$n" "$@"
   t1="$(cpu_ticks "$pid")"
-  [ "$B_STATUS" = ok ] && awk -v d="$((t1 - t0))" -v hz="$(getconf CLK_TCK)" -v n="$n" 'BEGIN {printf "%.3f", d * 1e6 / hz / n}'
+  [ "$B_STATUS" = ok ] && awk -v d="$((t1 - t0))" -v hz="$(getconf CLK_TCK)" -v n="$n" -v c="${B_CLIENT_CPU:-0}" \
+    'BEGIN {printf "%.3f %.3f", d * 1e6 / hz / n, c * 1e6 / n}'
 }
