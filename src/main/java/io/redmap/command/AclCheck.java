@@ -148,7 +148,7 @@ final class AclCheck {
             case KEY, MMAPDIR -> stats.aclDeniedKey.increment();
             case CHANNEL -> stats.aclDeniedChannel.increment();
         }
-        server.acl().log().add(reason, session.inMulti() ? "multi" : "toplevel", object, username,
+        server.acl().log().add(reason, session.transaction().inMulti() ? "multi" : "toplevel", object, username,
                 ClientCommands.describe(null, session));
     }
 

@@ -223,7 +223,7 @@ final class ClientCommands {
                 + " fd=-1 name=" + session.name() + " age=" + (now - session.createdMillis()) / 1000
                 + " idle=" + (now - session.lastInteractionMillis()) / 1000 + " flags=" + flags(session)
                 + " db=" + session.db() + " sub=" + session.subscriptions().channelCount()
-                + " psub=" + session.subscriptions().patternCount() + " ssub=0 multi=" + session.multiCount()
+                + " psub=" + session.subscriptions().patternCount() + " ssub=0 multi=" + session.transaction().multiCount()
                 + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0"
                 + " obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=" + session.lastCommand() + " user=" + session.userName()
                 + " redir=-1 resp=" + session.protocol() + " lib-name=" + session.libName()
@@ -239,10 +239,10 @@ final class ClientCommands {
             case PUBSUB -> flags.append('P');
             case NORMAL -> { }
         }
-        if (session.multiCount() >= 0) {
+        if (session.transaction().multiCount() >= 0) {
             flags.append('x');
         }
-        if (session.watchedKeyTouched()) {
+        if (session.transaction().watchedKeyTouched()) {
             flags.append('d');
         }
         if (session.clusterReadOnly()) {

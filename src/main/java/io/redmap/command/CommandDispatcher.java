@@ -54,11 +54,11 @@ public final class CommandDispatcher {
             if (spec.has(CommandFlag.WRITE)) {
                 checkWritesAccepted(session);
             }
-            if (session.inMulti() && !spec.has(CommandFlag.TRANSACTION_CONTROL)) {
+            if (session.transaction().inMulti() && !spec.has(CommandFlag.TRANSACTION_CONTROL)) {
                 if (spec.has(CommandFlag.NO_MULTI)) {
                     throw RedmapException.err("Command not allowed inside a transaction");
                 }
-                session.queue(args);
+                session.transaction().queue(args);
                 reply.simple("QUEUED");
                 return;
             }
@@ -92,12 +92,12 @@ public final class CommandDispatcher {
                 return;
             }
             // A command that could not even be queued dooms the transaction (EXECABORT).
-            if (session.inMulti() && (spec == null || !spec.has(CommandFlag.TRANSACTION_CONTROL))) {
-                session.failMulti();
+            if (session.transaction().inMulti() && (spec == null || !spec.has(CommandFlag.TRANSACTION_CONTROL))) {
+                session.transaction().failMulti();
             }
             replyError(reply, mark, e.replyText());
         } finally {
-            if (session.asking() && !session.inMulti() && (spec == null || !spec.name().equals("asking"))) {
+            if (session.asking() && !session.transaction().inMulti() && (spec == null || !spec.name().equals("asking"))) {
                 session.asking(false); // ASKING is good for the one command (or transaction) after it
             }
         }
@@ -112,8 +112,8 @@ public final class CommandDispatcher {
         if (spec == null) {
             return false;
         }
-        if (TransactionCommands.isExec(spec) && session.inMulti()) {
-            for (Request queued : session.queued()) {
+        if (TransactionCommands.isExec(spec) && session.transaction().inMulti()) {
+            for (Request queued : session.transaction().queued()) {
                 CommandSpec inner = server.commands().find(queued.word(0));
                 if (inner != null && (inner.has(CommandFlag.WRITE) || inner.has(CommandFlag.MAY_REPLICATE))) {
                     return true;

@@ -178,8 +178,8 @@ final class ConnectionCommands {
 
     static void reset(CommandContext ctx) {
         ClientSession session = ctx.session();
-        if (session.inMulti()) {
-            session.endMulti();
+        if (session.transaction().inMulti()) {
+            session.transaction().endMulti();
         }
         ctx.server().watches().unwatchAll(session);
         ctx.server().pubsub().dropAll(session);

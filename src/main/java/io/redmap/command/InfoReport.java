@@ -176,7 +176,7 @@ final class InfoReport {
 
     private static void clients(ServerState server, StringBuilder out) {
         long pubsub = server.clients().all().stream().filter(session -> session.type() == ClientType.PUBSUB).count();
-        long watching = server.clients().all().stream().filter(session -> !session.watched().isEmpty()).count();
+        long watching = server.clients().all().stream().filter(session -> !session.transaction().watched().isEmpty()).count();
         field(out, "connected_clients", server.clients().size());
         field(out, "cluster_connections", 0);
         field(out, "maxclients", server.config().get("maxclients"));
@@ -189,7 +189,7 @@ final class InfoReport {
         field(out, "watching_clients", watching);
         field(out, "clients_in_timeout_table", 0);
         field(out, "total_watched_keys", server.watches().isEmpty() ? 0 : server.clients().all().stream()
-                .mapToLong(session -> session.watched().size()).sum());
+                .mapToLong(session -> session.transaction().watched().size()).sum());
         field(out, "total_blocking_keys", 0);
         field(out, "total_blocking_keys_on_nokey", 0);
     }

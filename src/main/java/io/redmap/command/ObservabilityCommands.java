@@ -226,7 +226,7 @@ final class ObservabilityCommands {
      */
     private static void monitor(CommandContext ctx) {
         ClientSession session = ctx.session();
-        if (session.inMulti()) {
+        if (session.transaction().inMulti()) {
             throw RedmapException.err("MONITOR isn't allowed for DENY BLOCKING client");
         }
         if (session.type() == ClientType.REPLICA || session.type() == ClientType.MASTER

@@ -49,23 +49,23 @@ final class TransactionCommands {
     }
 
     static void multi(CommandContext ctx) {
-        if (ctx.session().inMulti()) {
+        if (ctx.session().transaction().inMulti()) {
             throw RedmapException.err("MULTI calls can not be nested");
         }
-        ctx.session().beginMulti();
+        ctx.session().transaction().beginMulti();
         ctx.reply().ok();
     }
 
     static void exec(CommandContext ctx) {
         ClientSession session = ctx.session();
-        if (!session.inMulti()) {
+        if (!session.transaction().inMulti()) {
             throw RedmapException.err("EXEC without MULTI");
         }
-        boolean failed = session.multiFailed();
-        boolean touched = session.watchedKeyTouched();
+        boolean failed = session.transaction().multiFailed();
+        boolean touched = session.transaction().watchedKeyTouched();
         ctx.server().watches().unwatchAll(session);
         if (failed || touched) {
-            session.endMulti();
+            session.transaction().endMulti();
             if (failed) {
                 throw new RedmapException("EXECABORT", "Transaction discarded because of previous errors.");
             }
@@ -75,10 +75,10 @@ final class TransactionCommands {
         // As in Redis, the client is in MULTI until its commands have run: CLIENT INFO among
         // them shows the x flag and the count.
         try {
-            ClusterRouting.checkTransaction(ctx.server(), session, session.queued());
-            ctx.dispatcher().executeQueued(session, session.queued(), ctx.reply());
+            ClusterRouting.checkTransaction(ctx.server(), session, session.transaction().queued());
+            ctx.dispatcher().executeQueued(session, session.transaction().queued(), ctx.reply());
         } finally {
-            session.endMulti();
+            session.transaction().endMulti();
         }
     }
 
@@ -91,8 +91,8 @@ final class TransactionCommands {
      * watches, in MULTI or not, and replies EXECABORT with the reason (an ERR without its code).
      */
     static RedmapException refusedExec(ServerState server, ClientSession session, RedmapException reason) {
-        if (session.inMulti()) {
-            session.endMulti();
+        if (session.transaction().inMulti()) {
+            session.transaction().endMulti();
         }
         // Refused before dispatch took the command lock, which guards the watch registry.
         server.commandLock().lock();
@@ -106,16 +106,16 @@ final class TransactionCommands {
     }
 
     static void discard(CommandContext ctx) {
-        if (!ctx.session().inMulti()) {
+        if (!ctx.session().transaction().inMulti()) {
             throw RedmapException.err("DISCARD without MULTI");
         }
-        ctx.session().endMulti();
+        ctx.session().transaction().endMulti();
         ctx.server().watches().unwatchAll(ctx.session());
         ctx.reply().ok();
     }
 
     static void watch(CommandContext ctx) {
-        if (ctx.session().inMulti()) {
+        if (ctx.session().transaction().inMulti()) {
             throw RedmapException.err("WATCH inside MULTI is not allowed");
         }
         for (int i = 1; i < ctx.argc(); i++) {

@@ -29,12 +29,8 @@ public final class Keyspace implements AutoCloseable {
     private final Database[] databases;
     private final ArrayStore store;
     private final Catalogue catalogue;
-    /**
-     * Catalogue entries whose file could not be mapped at start (missing, refused). They stay in
-     * the catalogue until the key is mapped, deleted or flushed, so that an operator can put the
-     * file back and restart without losing the key.
-     */
-    private final List<Catalogue.Entry> unavailable = new ArrayList<>();
+    /** Catalogue entries whose file could not be mapped at start, kept in the catalogue. */
+    private final UnavailableEntries unavailable = new UnavailableEntries();
     private final UndoLog undoLog = new UndoLog();
     private final KeyAccess access = new KeyAccess();
     private boolean deferCommits;
@@ -81,12 +77,12 @@ public final class Keyspace implements AutoCloseable {
         return databases[db].get(key);
     }
 
-    /** The array of a key, or {@code ERR You must do MMAP first}. */
     /** RedisMMap's error for a key that is not mapped. */
     public static RedmapException noSuchArray() {
         return RedmapException.err("You must do MMAP first");
     }
 
+    /** The array of a key, or {@code ERR You must do MMAP first}. */
     public MappedArray require(int db, ByteKey key) {
         MappedArray array = databases[db].get(key);
         if (array == null) {
@@ -118,7 +114,7 @@ public final class Keyspace implements AutoCloseable {
         Path missing = create ? CreatedFile.missing(store, spec.path()) : null;
         MappedArray array = store.open(spec, create);
         CreatedFile created = CreatedFile.after(missing);
-        Catalogue.Entry forgotten = takeUnavailable(db, key);
+        Catalogue.Entry forgotten = unavailable.take(db, key);
         database.put(key, array);
         if (created != null) {
             createdFiles.add(array.file().path());
@@ -129,7 +125,7 @@ public final class Keyspace implements AutoCloseable {
                 createdFiles.remove(array.file().path());
             }
             store.close(array);
-            restoreUnavailable(forgotten);
+            unavailable.restore(forgotten);
             if (created != null) {
                 created.deleteIfUnchanged(store, array);
             }
@@ -170,9 +166,9 @@ public final class Keyspace implements AutoCloseable {
         refuseWhileNotSaved();
         MappedArray array = databases[db].remove(key);
         if (array == null) {
-            Catalogue.Entry forgotten = takeUnavailable(db, key);
+            Catalogue.Entry forgotten = unavailable.take(db, key);
             if (forgotten != null) {
-                changed(() -> restoreUnavailable(forgotten), null);
+                changed(() -> unavailable.restore(forgotten), null);
             }
             return false;
         }
@@ -242,8 +238,7 @@ public final class Keyspace implements AutoCloseable {
         }
         Runnable swap = () -> {
             databases[first].swapKeys(databases[second]);
-            unavailable.replaceAll(entry -> entry.db() == first || entry.db() == second
-                    ? new Catalogue.Entry(entry.db() == first ? second : first, entry.key(), entry.spec()) : entry);
+            unavailable.swapDatabases(first, second);
         };
         swap.run();
         changed(swap, null);
@@ -266,13 +261,12 @@ public final class Keyspace implements AutoCloseable {
             removed.add(new HashMap<>(databases[db].entries()));
             databases[db].clear();
         }
-        List<Catalogue.Entry> forgotten = new ArrayList<>();
-        unavailable.removeIf(entry -> entry.db() >= first && entry.db() <= last && forgotten.add(entry));
+        List<Catalogue.Entry> forgotten = unavailable.takeDatabases(first, last);
         changed(() -> {
             for (int db = first; db <= last; db++) {
                 databases[db].putAll(removed.get(db - first));
             }
-            unavailable.addAll(forgotten);
+            unavailable.restoreAll(forgotten);
         }, () -> removed.forEach(entries -> entries.values().forEach(store::close)));
     }
 
@@ -369,25 +363,8 @@ public final class Keyspace implements AutoCloseable {
                 entries.add(new Catalogue.Entry(database.index(), entry.getKey().bytes(), entry.getValue().spec()));
             }
         }
-        entries.addAll(unavailable);
+        unavailable.addTo(entries);
         return entries;
-    }
-
-    /** Forgets the unavailable entry of a key (returned, or null when it had none). */
-    private Catalogue.Entry takeUnavailable(int db, ByteKey key) {
-        for (int i = 0; i < unavailable.size(); i++) {
-            Catalogue.Entry entry = unavailable.get(i);
-            if (entry.db() == db && ByteKey.wrap(entry.key()).equals(key)) {
-                return unavailable.remove(i);
-            }
-        }
-        return null;
-    }
-
-    private void restoreUnavailable(Catalogue.Entry entry) {
-        if (entry != null) {
-            unavailable.add(entry);
-        }
     }
 
     /** What loading the catalogue at start did; {@code damagedCopy} is null unless it was damaged. */
@@ -403,67 +380,7 @@ public final class Keyspace implements AutoCloseable {
      * @throws DamagedCatalogueException when the catalogue is damaged and not {@code loadDamaged}
      */
     public LoadReport load(boolean loadDamaged) throws IOException {
-        Catalogue.Loaded loaded = catalogue.load();
-        Path copy = null;
-        if (!loaded.damaged().isEmpty()) {
-            if (!loadDamaged) {
-                throw new DamagedCatalogueException(catalogue.file(), loaded.damaged(), loaded.entries().size());
-            }
-            copy = catalogue.keepCopy();
-        }
-        List<String> problems = new ArrayList<>(loaded.damaged());
-        List<Catalogue.Entry> entries = loaded.entries();
-        // A start opens no file that a stat finds in place (store.openLater): the key's file is
-        // opened on first use, or by the pass after the start (server.DeferredOpens). The few
-        // entries the stat refuses are opened now, on all cores, so that what is wrong with them
-        // is reported here and the key left out, as when every file was opened at load.
-        MappedArray[] later = new MappedArray[entries.size()];
-        List<ArraySpec> now = new ArrayList<>();
-        for (int i = 0; i < entries.size(); i++) {
-            Catalogue.Entry entry = entries.get(i);
-            if (entry.db() >= 0 && entry.db() < databases.length) {
-                later[i] = store.openLater(entry.spec());
-            }
-            if (later[i] == null) {
-                now.add(entry.spec());
-            }
-        }
-        int count;
-        store.preopen(now);
-        try {
-            count = openEntries(entries, later, problems);
-        } finally {
-            store.discardPreopened();
-        }
-        return new LoadReport(count, problems, copy);
-    }
-
-    private int openEntries(List<Catalogue.Entry> entries, MappedArray[] later, List<String> problems) {
-        int count = 0;
-        for (int i = 0; i < entries.size(); i++) {
-            Catalogue.Entry entry = entries.get(i);
-            ByteKey key = ByteKey.wrap(entry.key());
-            if (entry.db() < 0 || entry.db() >= databases.length) {
-                unavailable.add(entry);
-                problems.add("key '" + key + "': database " + entry.db() + " does not exist");
-                continue;
-            }
-            if (databases[entry.db()].get(key) != null) {
-                problems.add("key '" + key + "' is listed twice in database " + entry.db() + "; the first entry is kept");
-                if (later[i] != null) {
-                    store.close(later[i]);
-                }
-                continue;
-            }
-            try {
-                databases[entry.db()].put(key, later[i] != null ? later[i] : store.open(entry.spec(), false));
-                count++;
-            } catch (RedmapException e) {
-                unavailable.add(entry);
-                problems.add("key '" + key + "' (" + entry.spec().path() + "): " + e.getMessage());
-            }
-        }
-        return count;
+        return new CatalogueLoad(databases, store, catalogue, unavailable).run(loadDamaged);
     }
 
     @Override

@@ -256,7 +256,7 @@ public final class ReplicaSet {
         }
         long offset = replication.state().offset();
         int now = acknowledged(offset);
-        if (now >= wanted || session.inMulti()) {
+        if (now >= wanted || session.transaction().inMulti()) {
             reply.integer(now);
             return;
         }

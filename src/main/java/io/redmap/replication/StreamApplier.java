@@ -45,7 +45,7 @@ final class StreamApplier {
                 replies.clear();
                 dispatcher.dispatch(master, command, new Reply(replies, 2));
                 replication.appliedDb(master.db());
-                if (replies.isReadable() && replies.getByte(replies.readerIndex()) == '-' && !master.inMulti()) {
+                if (replies.isReadable() && replies.getByte(replies.readerIndex()) == '-' && !master.transaction().inMulti()) {
                     // The replica's data no longer matches the master's: say so, as Redis does.
                     Log.warning("== CRITICAL == This replica is sending an error to its master: '"
                             + replies.toString(StandardCharsets.UTF_8).trim() + "' after processing the command '"

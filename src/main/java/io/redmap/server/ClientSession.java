@@ -5,9 +5,7 @@ import io.netty.channel.Channel;
 import io.redmap.BatchClock;
 import io.redmap.acl.User;
 import io.redmap.acl.UserRules;
-import io.redmap.keyspace.ByteKey;
 import io.redmap.protocol.Reply;
-import io.redmap.protocol.Request;
 import io.redmap.pubsub.PublishedMessage;
 import io.redmap.pubsub.Subscriber;
 import io.redmap.pubsub.Subscriptions;
@@ -15,15 +13,11 @@ import io.redmap.stats.CommandClock;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * One client connection's state: protocol version, name, selected database, authentication,
- * transaction state (MULTI queue, WATCHed keys) and Pub/Sub subscriptions.
+ * transaction state (MULTI queue, WATCHed keys: {@link ClientTransaction}) and Pub/Sub subscriptions.
  */
 public final class ClientSession implements Subscriber {
     private final long id;
@@ -38,16 +32,11 @@ public final class ClientSession implements Subscriber {
     private volatile boolean authenticated;
     private volatile User user;
     private volatile String lastCommand = "NULL";
-    private volatile List<Request> multiQueue;
     private volatile boolean clusterReadOnly;
     private boolean noTouch;
     private volatile AutoCloseable attachment;
     private volatile boolean asking;
-    /** Read by other connections' CLIENT LIST: kept apart from the queue that only this connection touches. */
-    private volatile int multiCount = -1;
-    private boolean multiFailed;
-    private final Set<WatchedKey> watched = new HashSet<>();
-    private volatile boolean watchedKeyTouched;
+    private final ClientTransaction transaction = new ClientTransaction();
     private volatile boolean closeAfterReply;
     private volatile boolean killed;
     private final Subscriptions subscriptions = new Subscriptions();
@@ -78,10 +67,6 @@ public final class ClientSession implements Subscriber {
 
     public DeferredAppends deferredAppends() {
         return deferredAppends;
-    }
-
-    /** A key watched by this client, in the database it was watched in. */
-    public record WatchedKey(int db, ByteKey key) {
     }
 
     public ClientSession(long id, Channel channel, boolean authenticated) {
@@ -334,66 +319,9 @@ public final class ClientSession implements Subscriber {
         this.asking = asking;
     }
 
-    public boolean inMulti() {
-        return multiQueue != null;
-    }
-
-    public void beginMulti() {
-        multiQueue = new ArrayList<>();
-        multiFailed = false;
-        multiCount = 0;
-    }
-
-    /**
-     * Queues a command for EXEC. As Redis, a transaction already doomed (a refused command, a
-     * touched watched key) keeps nothing more: its EXEC will run none of it.
-     */
-    public void queue(Request request) {
-        if (multiFailed || watchedKeyTouched) {
-            return;
-        }
-        multiQueue.add(request);
-        multiCount = multiQueue.size();
-    }
-
-    /** CLIENT LIST's {@code multi}: the commands queued (and, during EXEC, being run); -1 outside MULTI. */
-    public int multiCount() {
-        return multiCount;
-    }
-
-    /** A command could not be queued: EXEC will refuse the whole transaction. */
-    public void failMulti() {
-        multiFailed = true;
-    }
-
-    public boolean multiFailed() {
-        return multiFailed;
-    }
-
-    /** What MULTI queued so far. */
-    public List<Request> queued() {
-        return multiQueue;
-    }
-
-    /** Ends MULTI (EXEC once its commands have run, DISCARD, RESET) and returns what was queued. */
-    public List<Request> endMulti() {
-        List<Request> queued = multiQueue;
-        multiQueue = null;
-        multiFailed = false;
-        multiCount = -1;
-        return queued;
-    }
-
-    public Set<WatchedKey> watched() {
-        return watched;
-    }
-
-    public boolean watchedKeyTouched() {
-        return watchedKeyTouched;
-    }
-
-    public void watchedKeyTouched(boolean touched) {
-        this.watchedKeyTouched = touched;
+    /** MULTI's queue and the WATCHed keys. */
+    public ClientTransaction transaction() {
+        return transaction;
     }
 
     /**

@@ -124,6 +124,48 @@ public record ConfigOption(String name, String defaultValue, boolean mutable, Un
         });
     }
 
+    /** {@code replicaof}: "host port", or empty for a master (see {@link #hostAndPort(String)}). */
+    static ConfigOption hostAndPort(String name, String defaultValue, boolean mutable) {
+        return new ConfigOption(name, defaultValue, mutable, ConfigOption::hostAndPort);
+    }
+
+    /** A file mode in octal, kept as four digits ({@code 0600}). */
+    static ConfigOption octalMode(String name, String defaultValue, boolean mutable) {
+        return new ConfigOption(name, defaultValue, mutable, ConfigOption::octalMode);
+    }
+
+    /** {@code replicaof host port} (or {@code no one}, or nothing): kept as "host port" or empty. */
+    private static String hostAndPort(String value) {
+        String[] words = value.trim().split("\\s+");
+        if (value.isBlank() || words.length == 2 && words[0].equalsIgnoreCase("no") && words[1].equalsIgnoreCase("one")) {
+            return "";
+        }
+        if (words.length != 2) {
+            throw new IllegalArgumentException("replicaof needs a host and a port");
+        }
+        try {
+            int port = Integer.parseInt(words[1]);
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Invalid master port");
+        }
+        return words[0] + " " + words[1];
+    }
+
+    private static String octalMode(String value) {
+        try {
+            int mode = Integer.parseInt(value, 8);
+            if (mode < 0 || mode > 0777) {
+                throw new IllegalArgumentException("argument must be an octal file mode such as 0600");
+            }
+            return String.format("%04o", mode);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("argument must be an octal file mode such as 0600");
+        }
+    }
+
     /** Numbers with Redis's memory units: 1k = 1000, 1kb = 1024, up to g/gb. */
     static long parseMemory(String value) {
         String text = value.trim().toLowerCase(Locale.ROOT);

@@ -7,50 +7,34 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.redmap.BatchClock;
 import io.redmap.command.CommandDispatcher;
-import io.redmap.protocol.DirectSink;
 import io.redmap.protocol.ProtocolException;
 import io.redmap.protocol.Reply;
 import io.redmap.protocol.ReplyScratch;
 import io.redmap.protocol.ReplyStream;
 import io.redmap.protocol.Request;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 
 /**
  * One client connection: runs each decoded request through the dispatcher and gathers the
  * replies of a whole read (a pipeline) into one buffer, written and flushed once.
  *
- * <p>A large reply ({@link ReplyStream}) is written a chunk at a time by the event loop's
- * {@link StreamPump}, so that its other clients are served in between, and only while the client
- * keeps up with reading (back-pressure); requests that arrive meanwhile wait in order.
+ * <p>A large reply ({@link ReplyStream}) is written a chunk at a time by its
+ * {@link ReplyStreamWriter}, so that the loop's other clients are served in between, and only
+ * while the client keeps up with reading (back-pressure); requests that arrive meanwhile wait in order.
  * A client whose other unsent output passes its {@code client-output-buffer-limit} is
  * disconnected, as Redis does.
  */
-final class ConnectionHandler extends ChannelInboundHandlerAdapter implements StreamPump.Source {
-    private static final String PROTECTED_MODE = "DENIED Redis is running in protected mode because protected mode is "
-            + "enabled and no password is set for the default user. In this mode connections are only accepted from "
-            + "the loopback interface. If you want to connect from external computers to redmap you may adopt one of "
-            + "the following solutions: 1) Disable protected mode with 'CONFIG SET protected-mode no' from the "
-            + "loopback interface. 2) Set a password with requirepass. 3) Bind only to the loopback interface.";
-
+final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final ServerState server;
     private final CommandDispatcher dispatcher;
     private ClientSession session;
     private ByteBuf pending;
     /** Where this connection's replies format their numbers, one request after another. */
     private final ReplyScratch scratch = new ReplyScratch();
-    private ReplyStream streaming;
-    /** Whether this connection waits in its loop's {@link StreamPump} for a chunk. */
-    private boolean inPump;
+    /** The large reply being written, if any. */
+    private final ReplyStreamWriter streams;
     private ChannelHandlerContext context;
-    /** The part of the stream written and not yet sent. */
-    private ByteBuf unsent;
-    /** {@link #directSink()}: looked up at the first stream of the connection. */
-    private DirectSink directSink;
-    private boolean directSinkKnown;
     private final OutputBufferLimits.SoftLimitClock softLimit = new OutputBufferLimits.SoftLimitClock();
     /** Requests that arrived while a stream was being written, in order. */
     private final ArrayDeque<Object> backlog = new ArrayDeque<>();
@@ -68,22 +52,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
     ConnectionHandler(ServerState server, CommandDispatcher dispatcher) {
         this.server = server;
         this.dispatcher = dispatcher;
+        this.streams = new ReplyStreamWriter(server, this);
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         context = ctx;
         server.stats().connectionsReceived.increment();
-        ServerConfig config = server.config();
-        if (server.clients().size() >= config.getLong("maxclients")) {
-            server.stats().connectionsRejected.increment();
-            refuse(ctx, "ERR max number of clients reached");
-            return;
-        }
-        if (refusedByProtectedMode(config.getBool("protected-mode"), server.acl().defaultUser().rules().nopass(),
-                ctx.channel().remoteAddress())) {
-            server.stats().connectionsRejected.increment();
-            refuse(ctx, PROTECTED_MODE);
+        if (!ConnectionAdmission.admit(server, ctx)) {
             return;
         }
         session = new ClientSession(server.clients().nextId(), ctx.channel(), false);
@@ -100,28 +76,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
         ctx.fireChannelActive();
     }
 
-    /**
-     * Protected mode, as Redis 7 has it: with protected-mode on and a default user that needs no
-     * password (no requirepass, no password given by ACL SETUSER default), only clients on the
-     * loopback interface may connect.
-     */
-    static boolean refusedByProtectedMode(boolean protectedMode, boolean defaultUserNopass, SocketAddress remote) {
-        boolean loopback = remote instanceof InetSocketAddress inet
-                && inet.getAddress() != null && inet.getAddress().isLoopbackAddress();
-        return protectedMode && defaultUserNopass && !loopback;
-    }
-
-    private static void refuse(ChannelHandlerContext ctx, String error) {
-        ctx.writeAndFlush(ctx.alloc().buffer().writeBytes(("-" + error + "\r\n").getBytes(StandardCharsets.UTF_8)))
-                .addListener(ChannelFutureListener.CLOSE);
-    }
-
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
         if (session == null || session.killed()) {
             return;
         }
-        if (streaming != null || paused) {
+        if (streams.active() || paused) {
             backlog.add(message);
             if (backlog.size() == BACKLOG_PAUSE) {
                 ctx.channel().config().setAutoRead(false);
@@ -166,13 +126,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
         ReplyStream stream = reply.takeStream();
         if (stream != null) {
             flush(ctx);
-            streaming = stream;
-            stream.resumeWith(() -> ctx.executor().execute(() -> {
-                if (streaming == stream) {
-                    nextChunk(ctx);
-                }
-            }));
-            nextChunk(ctx);
+            streams.start(ctx, session, stream);
         }
     }
 
@@ -195,75 +149,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
             return;
         }
         paused = false;
-        while (!paused && streaming == null && !backlog.isEmpty() && ctx.channel().isActive()) {
+        while (!paused && !streams.active() && !backlog.isEmpty() && ctx.channel().isActive()) {
             handle(ctx, backlog.poll());
         }
-        if (!paused && streaming == null) {
+        if (!paused && !streams.active()) {
             flush(ctx);
             ctx.channel().config().setAutoRead(true);
         }
-    }
-
-    /**
-     * Writes the current stream on until {@code deadline} ({@link StreamPump} calls this, each of
-     * the loop's streams in turn). Chunks are small (a few microseconds of work) and
-     * gathered into one buffer, sent when it holds {@link #SEND_BYTES} or the reply is complete.
-     * They are produced only while the channel is writable, i.e. while less than the high-water
-     * mark of output waits for the client: a slow reader is sent the whole reply at its own pace
-     * and holds a bounded part of it ({@link #channelWritabilityChanged} queues it again).
-     */
-    @Override
-    public boolean writeUntil(long deadline) {
-        inPump = false;
-        while (streaming != null && !streaming.paused() && context.channel().isActive() && context.channel().isWritable()) {
-            if (unsent == null) {
-                unsent = context.alloc().ioBuffer(SEND_BYTES);
-            }
-            boolean done;
-            try {
-                done = streaming.writeChunk(new Reply(unsent, session.protocol()).sendingDirectly(directSink()));
-            } catch (RuntimeException | InternalError e) {
-                // Half a reply is already on the wire: the only safe end is to close the connection.
-                Log.warning("closing client " + session.address() + ": a streamed reply failed: " + e.getMessage());
-                endStream();
-                context.close();
-                return false;
-            }
-            if (done || unsent.readableBytes() >= SEND_BYTES) {
-                sendUnsent();
-            }
-            if (done) {
-                finishStream();
-                return false;
-            }
-            if (System.nanoTime() >= deadline) {
-                inPump = context.channel().isWritable();
-                return inPump;
-            }
-        }
-        if (streaming != null && !context.channel().isActive()) {
-            endStream();
-        }
-        return false;
-    }
-
-    /** Where a gather's rows go without a copy ({@link SocketSink}): null on TLS or NIO, known once the channel is. */
-    private DirectSink directSink() {
-        if (!directSinkKnown) {
-            directSink = SocketSink.of(context.channel(), server.stats().bytesWritten);
-            directSinkKnown = true;
-        }
-        return directSink;
-    }
-
-    /** A stream's output is sent when this much of it is written (or the reply is complete). */
-    private static final int SEND_BYTES = 64 << 10;
-
-    private void sendUnsent() {
-        ByteBuf chunk = unsent;
-        unsent = null;
-        server.stats().bytesWritten.add(chunk.readableBytes());
-        context.writeAndFlush(chunk, context.voidPromise());
     }
 
     /**
@@ -275,7 +167,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
             message.release();
             return;
         }
-        if (streaming != null || repliesAwaitingAppends > 0) {
+        if (streams.active() || repliesAwaitingAppends > 0) {
             if (heldMessages == null) {
                 heldMessages = ctx.alloc().buffer(message.readableBytes());
             }
@@ -291,20 +183,19 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
 
     /** Sends the messages held while a reply was on its way. */
     private void sendHeldMessages(ChannelHandlerContext ctx) {
-        if (heldMessages != null && streaming == null && repliesAwaitingAppends == 0) {
+        if (heldMessages != null && !streams.active() && repliesAwaitingAppends == 0) {
             ByteBuf held = heldMessages;
             heldMessages = null;
             writeMessage(ctx, held);
         }
     }
 
-    /** The stream is complete: the requests that waited for it run now. */
-    private void finishStream() {
-        endStream();
-        while (streaming == null && !paused && !backlog.isEmpty() && context.channel().isActive()) {
+    /** The stream is complete (its writer has ended it): the requests that waited for it run now. */
+    void streamComplete() {
+        while (!streams.active() && !paused && !backlog.isEmpty() && context.channel().isActive()) {
             handle(context, backlog.poll());
         }
-        if (streaming == null && !paused) {
+        if (!streams.active() && !paused) {
             flush(context);
             sendHeldMessages(context);
             context.channel().config().setAutoRead(true);
@@ -314,29 +205,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
     /** The client has read enough of a stream's output: the next chunk may be produced. */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (streaming != null && ctx.channel().isWritable()) {
-            nextChunk(ctx);
+        if (streams.active() && ctx.channel().isWritable()) {
+            streams.nextChunk();
         }
         ctx.fireChannelWritabilityChanged();
-    }
-
-    /** Queues this connection's stream for its next chunk, unless it is queued already. */
-    private void nextChunk(ChannelHandlerContext ctx) {
-        if (!inPump) {
-            inPump = true;
-            StreamPump.current().add(this, ctx.executor());
-        }
-    }
-
-    private void endStream() {
-        if (streaming != null) {
-            streaming.close();
-            streaming = null;
-        }
-        if (unsent != null) {
-            unsent.release();
-            unsent = null;
-        }
     }
 
     /**
@@ -442,7 +314,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements St
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        endStream();
+        streams.end();
         backlog.clear();
         if (heldMessages != null) {
             heldMessages.release();

@@ -56,7 +56,7 @@ final class Housekeeping {
         for (ClientSession session : state.clients().all()) {
             // As in Redis, replication links are never idle clients (their own timeout is repl-timeout).
             boolean replicationLink = session.type() == ClientType.REPLICA || session.type() == ClientType.MASTER;
-            if (!replicationLink && !session.inMulti() && now - session.lastInteractionMillis() > timeoutSeconds * 1000) {
+            if (!replicationLink && !session.transaction().inMulti() && now - session.lastInteractionMillis() > timeoutSeconds * 1000) {
                 Log.verbose("Closing idle client " + session.address());
                 session.kill();
             }

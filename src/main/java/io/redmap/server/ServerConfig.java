@@ -2,9 +2,7 @@ package io.redmap.server;
 
 import java.util.Collection;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.Set;
-import java.nio.file.StandardCopyOption;
 import io.redmap.protocol.DecoderLimits;
 
 import java.io.IOException;
@@ -17,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 
 /**
  * The server's configuration: redis.conf syntax in a file, {@code --name value} on the command
@@ -58,7 +55,7 @@ public final class ServerConfig {
                         OutputBufferLimits::normalize, OutputBufferLimits::merge),
                 ConfigOption.choice("mmap-sync", "everysec", true, "always", "everysec", "no"),
                 ConfigOption.string("mmap-allow-path", "", false),
-                new ConfigOption("mmap-file-mode", "0600", false, ServerConfig::octalMode),
+                ConfigOption.octalMode("mmap-file-mode", "0600", false),
                 ConfigOption.bool("enable-mmap-create", true, true),
                 ConfigOption.choice("loglevel", "notice", true, "debug", "verbose", "notice", "warning", "nothing"),
                 ConfigOption.string("logfile", "", false),
@@ -72,7 +69,7 @@ public final class ServerConfig {
                 ConfigOption.clamped("hz", 10, 0, Integer.MAX_VALUE, 1, 500),
                 // Replication (SPEC F), with Redis's names and defaults. replicaof is "host port",
                 // or empty for a master; REPLICAOF keeps it current, so CONFIG REWRITE saves it.
-                new ConfigOption("replicaof", "", false, ServerConfig::hostAndPort),
+                ConfigOption.hostAndPort("replicaof", "", false),
                 ConfigOption.integer("repl-backlog-size", 1024 * 1024, 1, Long.MAX_VALUE, true),
                 ConfigOption.bool("replica-read-only", true, true),
                 ConfigOption.integer("replica-priority", 100, 0, Integer.MAX_VALUE, true),
@@ -237,55 +234,7 @@ public final class ServerConfig {
         if (configFile == null) {
             throw new IllegalStateException("The server is running without a config file");
         }
-        List<String> lines = Files.exists(configFile) ? Files.readAllLines(configFile, StandardCharsets.UTF_8) : List.of();
-        List<String> out = new ArrayList<>();
-        Set<String> written = new HashSet<>();
-        for (String line : lines) {
-            List<String> words = line.strip().startsWith("#") ? List.of() : ConfigLine.split(line.strip());
-            String name = words.isEmpty() ? null : words.getFirst().toLowerCase(Locale.ROOT);
-            name = name == null ? null : ALIASES.getOrDefault(name, name);
-            if (name != null && OPTIONS.containsKey(name)) {
-                if (written.add(name)) {
-                    addLine(out, directive(name, get(name)));
-                }
-            } else {
-                out.add(line);
-            }
-        }
-        for (ConfigOption option : OPTIONS.values()) {
-            if (!written.contains(option.name()) && !fromIncludedFiles.contains(option.name())
-                    && !get(option.name()).equals(option.defaultValue())) {
-                addLine(out, directive(option.name(), get(option.name())));
-            }
-        }
-        Path temp = configFile.resolveSibling(configFile.getFileName() + ".tmp");
-        Files.write(temp, out, StandardCharsets.UTF_8);
-        Files.move(temp, configFile, StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    /**
-     * A line of the rewritten file; {@code replicaof host port} is written as Redis writes it,
-     * unquoted, and not at all on a master (the empty string: no line).
-     */
-    private static String directive(String name, String value) {
-        if (name.equals("replicaof")) {
-            return value.isEmpty() ? "" : name + " " + value;
-        }
-        if (OPTIONS.get(name).isList()) {
-            return value.lines().map(line -> name + " " + line).collect(Collectors.joining("\n"));
-        }
-        return name + " " + quote(value);
-    }
-
-    private static void addLine(List<String> out, String line) {
-        if (!line.isEmpty()) {
-            out.add(line);
-        }
-    }
-
-    private static String quote(String value) {
-        return value.isEmpty() || value.contains(" ") ? "\"" + value.replace("\"", "\\\"") + "\"" : value;
+        ConfigRewrite.rewrite(this, configFile, fromIncludedFiles);
     }
 
     /** Sets an option at start (any option) after checking its value. */
@@ -359,7 +308,7 @@ public final class ServerConfig {
             "slave-announce-ip", "replica-announce-ip", "slave-announce-port", "replica-announce-port",
             "min-slaves-to-write", "min-replicas-to-write", "min-slaves-max-lag", "min-replicas-max-lag");
 
-    private static ConfigOption option(String name) {
+    static ConfigOption option(String name) {
         ConfigOption option = OPTIONS.get(canonicalName(name));
         if (option == null) {
             throw new IllegalArgumentException("Bad directive or wrong number of arguments");
@@ -423,37 +372,5 @@ public final class ServerConfig {
     /** {@code client-output-buffer-limit}, per class of client. */
     public OutputBufferLimits outputBufferLimits() {
         return outputBufferLimits;
-    }
-
-    /** {@code replicaof host port} (or {@code no one}, or nothing): kept as "host port" or empty. */
-    private static String hostAndPort(String value) {
-        String[] words = value.trim().split("\\s+");
-        if (value.isBlank() || words.length == 2 && words[0].equalsIgnoreCase("no") && words[1].equalsIgnoreCase("one")) {
-            return "";
-        }
-        if (words.length != 2) {
-            throw new IllegalArgumentException("replicaof needs a host and a port");
-        }
-        try {
-            int port = Integer.parseInt(words[1]);
-            if (port < 0 || port > 65535) {
-                throw new NumberFormatException();
-            }
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Invalid master port");
-        }
-        return words[0] + " " + words[1];
-    }
-
-    private static String octalMode(String value) {
-        try {
-            int mode = Integer.parseInt(value, 8);
-            if (mode < 0 || mode > 0777) {
-                throw new IllegalArgumentException("argument must be an octal file mode such as 0600");
-            }
-            return String.format("%04o", mode);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("argument must be an octal file mode such as 0600");
-        }
     }
 }

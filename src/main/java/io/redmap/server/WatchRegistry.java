@@ -17,17 +17,17 @@ import java.util.function.Predicate;
  * loops do not retry for nothing.
  */
 public final class WatchRegistry {
-    private final Map<ClientSession.WatchedKey, Set<ClientSession>> watchers = new HashMap<>();
+    private final Map<ClientTransaction.WatchedKey, Set<ClientSession>> watchers = new HashMap<>();
 
     public void watch(ClientSession session, int db, ByteKey key) {
-        ClientSession.WatchedKey watched = new ClientSession.WatchedKey(db, key);
-        if (session.watched().add(watched)) {
+        ClientTransaction.WatchedKey watched = new ClientTransaction.WatchedKey(db, key);
+        if (session.transaction().watched().add(watched)) {
             watchers.computeIfAbsent(watched, k -> new HashSet<>()).add(session);
         }
     }
 
     public void unwatchAll(ClientSession session) {
-        for (ClientSession.WatchedKey watched : session.watched()) {
+        for (ClientTransaction.WatchedKey watched : session.transaction().watched()) {
             Set<ClientSession> sessions = watchers.get(watched);
             if (sessions != null) {
                 sessions.remove(session);
@@ -36,18 +36,18 @@ public final class WatchRegistry {
                 }
             }
         }
-        session.watched().clear();
-        session.watchedKeyTouched(false);
+        session.transaction().watched().clear();
+        session.transaction().watchedKeyTouched(false);
     }
 
     public void touch(int db, ByteKey key) {
         if (watchers.isEmpty()) {
             return;
         }
-        Set<ClientSession> sessions = watchers.get(new ClientSession.WatchedKey(db, key));
+        Set<ClientSession> sessions = watchers.get(new ClientTransaction.WatchedKey(db, key));
         if (sessions != null) {
             for (ClientSession session : sessions) {
-                session.watchedKeyTouched(true);
+                session.transaction().watchedKeyTouched(true);
             }
         }
     }
@@ -57,14 +57,14 @@ public final class WatchRegistry {
      * watched keys that existed before it, the ones it removed. A flush that fails touches nothing.
      */
     public void touchFlushed(int db, BiPredicate<Integer, ByteKey> exists, Runnable flush) {
-        List<ClientSession.WatchedKey> removed = new ArrayList<>();
-        for (ClientSession.WatchedKey watched : watchers.keySet()) {
+        List<ClientTransaction.WatchedKey> removed = new ArrayList<>();
+        for (ClientTransaction.WatchedKey watched : watchers.keySet()) {
             if ((db < 0 || watched.db() == db) && exists.test(watched.db(), watched.key())) {
                 removed.add(watched);
             }
         }
         flush.run();
-        for (ClientSession.WatchedKey watched : removed) {
+        for (ClientTransaction.WatchedKey watched : removed) {
             touch(watched.db(), watched.key());
         }
     }
@@ -74,13 +74,13 @@ public final class WatchRegistry {
      * affects (SWAPDB: those that exist in either of the two databases, Redis's touchAllWatchedKeysInDb).
      */
     public void touchWatchedIn(int db, Predicate<ByteKey> changes) {
-        List<ClientSession.WatchedKey> affected = new ArrayList<>();
-        for (ClientSession.WatchedKey watched : watchers.keySet()) {
+        List<ClientTransaction.WatchedKey> affected = new ArrayList<>();
+        for (ClientTransaction.WatchedKey watched : watchers.keySet()) {
             if (watched.db() == db && changes.test(watched.key())) {
                 affected.add(watched);
             }
         }
-        for (ClientSession.WatchedKey watched : affected) {
+        for (ClientTransaction.WatchedKey watched : affected) {
             touch(watched.db(), watched.key());
         }
     }

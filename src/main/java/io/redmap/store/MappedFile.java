@@ -1,6 +1,5 @@
 package io.redmap.store;
 
-import io.redmap.BatchClock;
 import io.redmap.RedmapException;
 
 import java.lang.foreign.Arena;
@@ -26,22 +25,13 @@ public final class MappedFile implements AutoCloseable {
     static final long MIN_WRITABLE_RESERVATION = 16L << 20;
     private static final long PAGE = 4096;
 
-    private final FileId id;
+    /** The descriptor and the path: opened on demand, closed when idle, checked against the disk. */
+    private final OnDiskFile disk;
     private final String path;
-    /**
-     * The open descriptor, or -1: a mapping outlives its descriptor, so reads never need one.
-     * Writes open it on demand and {@link #closeIdleDescriptor} closes it again, so that ten
-     * thousand idle keys hold no descriptors.
-     */
-    private int fd;
-    private long lastDescriptorUseNanos;
-    private boolean writable;
     private long length;
+    /** The mapping's owner; null once closed (no arena = closed). */
     private Arena arena;
     private MemorySegment mapping;
-    /** Set once the path no longer names this file (deleted or replaced): the key must be mapped again. */
-    private boolean gone;
-    private long lastCheckNanos;
     /**
      * Appends accepted but not yet written: a pipeline of small VADDs becomes one pwrite. They
      * are written before anything reads the mapping ({@link #segment}), changes or syncs the
@@ -75,20 +65,10 @@ public final class MappedFile implements AutoCloseable {
         GONE
     }
 
-    /**
-     * Another program may truncate, delete or replace a mapped file. Checking costs a system call
-     * (a stat), so commands check at most once per this interval: at 100 microseconds, 50 clients
-     * sending one request at a time (about 40,000 a second) still cost a stat per request, as many
-     * system calls as the reads and writes of their requests. VCOUNT and MEMORY USAGE always check.
-     */
-    private static final long CHECK_INTERVAL_NANOS = 1_000_000;
-
     private MappedFile(FileId id, String path, int fd, boolean writable, long length, PendingBuffers buffers) {
         this.buffers = buffers;
-        this.id = id;
+        this.disk = new OnDiskFile(id, path, fd, writable);
         this.path = path;
-        this.fd = fd;
-        this.writable = writable;
         this.length = length;
     }
 
@@ -117,7 +97,7 @@ public final class MappedFile implements AutoCloseable {
         try {
             MappedFile file = new MappedFile(new FileId(stat.device(), stat.inode()), path, fd, writable, stat.size(), buffers);
             file.remap(file.reservationFor(stat.size()));
-            file.lastDescriptorUseNanos = System.nanoTime();
+            file.disk.usedNow();
             success = true;
             return file;
         } finally {
@@ -128,7 +108,7 @@ public final class MappedFile implements AutoCloseable {
     }
 
     public FileId id() {
-        return id;
+        return disk.id();
     }
 
     /** The absolute path the file was opened at. */
@@ -137,7 +117,7 @@ public final class MappedFile implements AutoCloseable {
     }
 
     public boolean isWritable() {
-        return writable;
+        return disk.isWritable();
     }
 
     /** How many changes this server has made to the file (see {@link #changes}); only grows. */
@@ -198,7 +178,7 @@ public final class MappedFile implements AutoCloseable {
     }
 
     private boolean reserve(long end) throws NativeIOException {
-        return reservation.ensure(fd(), path, length, end);
+        return reservation.ensure(disk.fd(), path, length, end);
     }
 
     /**
@@ -229,7 +209,6 @@ public final class MappedFile implements AutoCloseable {
         return droppedAppends;
     }
 
-
     /**
      * Writes {@code data} (a native segment) at the end of the file, which grows by its size.
      * The bytes go through {@code pwrite}, so the file never shows a length without its data.
@@ -242,11 +221,11 @@ public final class MappedFile implements AutoCloseable {
             remap(reservationFor(newLength));
         }
         try {
-            LibC.pwriteFully(fd(), data, length, path);
+            LibC.pwriteFully(disk.fd(), data, length, path);
         } catch (NativeIOException e) {
             // A short write (disk full) may have extended the file: put the length back.
             try {
-                LibC.ftruncate(fd(), length, path);
+                LibC.ftruncate(disk.fd(), length, path);
             } catch (NativeIOException suppressed) {
                 e.addSuppressed(suppressed);
             }
@@ -263,7 +242,7 @@ public final class MappedFile implements AutoCloseable {
             throw new IllegalArgumentException("truncate to " + newLength + " of a " + length + "-byte file");
         }
         npyGuard.requireKept(newLength, path);
-        LibC.ftruncate(fd(), newLength, path);
+        LibC.ftruncate(disk.fd(), newLength, path);
         length = newLength;
         reservation.truncated(newLength);
     }
@@ -278,7 +257,7 @@ public final class MappedFile implements AutoCloseable {
      * a header that claims too few rows, never too many; the next change (or MMAP) sets it right.
      */
     void npyShapeChanged() {
-        byte[] header = writable ? npyGuard.headerFor(length()) : null;
+        byte[] header = disk.isWritable() ? npyGuard.headerFor(length()) : null;
         if (header != null && length() >= header.length) {
             MemorySegment.copy(MemorySegment.ofArray(header), 0, segment(), 0, header.length);
         }
@@ -287,8 +266,8 @@ public final class MappedFile implements AutoCloseable {
     /** Makes everything written so far durable: data and length (fdatasync also writes mmap'ed pages). */
     public void sync() throws NativeIOException {
         flushPending();
-        if (writable) {
-            LibC.fsync(fd(), path, true);
+        if (disk.isWritable()) {
+            LibC.fsync(disk.fd(), path, true);
         }
     }
 
@@ -300,7 +279,7 @@ public final class MappedFile implements AutoCloseable {
      */
     public long refreshLength() throws NativeIOException {
         flushPending();
-        follow(LibC.fstat(fd(), path).size());
+        follow(LibC.fstat(disk.fd(), path).size());
         return length;
     }
 
@@ -315,29 +294,26 @@ public final class MappedFile implements AutoCloseable {
     /**
      * Compares the file with what is on disk now, with one {@code stat} of its path: whether the
      * path still names it, and its size. With {@code force} false, skips the check when one ran less than
-     * {@link #CHECK_INTERVAL_NANOS} ago.
+     * {@link OnDiskFile#CHECK_INTERVAL_NANOS} ago.
      */
     public Change checkOnDisk(boolean force) {
-        if (gone) {
+        if (disk.isGone()) {
             return Change.GONE;
         }
-        long now = BatchClock.nanos();
-        if (!force && now - lastCheckNanos < CHECK_INTERVAL_NANOS) {
+        if (!disk.checkDue(force)) {
             return Change.NONE;
         }
-        lastCheckNanos = now;
         try {
             flushPending();
-            LibC.Stat atPath = LibC.stat(path);
-            if (atPath == null || atPath.device() != id.device() || atPath.inode() != id.inode()) {
-                gone = true;
+            long size = disk.sizeAtPath();
+            if (size < 0) {
                 return Change.GONE;
             }
             long before = length;
-            follow(atPath.size());
+            follow(size);
             return length < before ? Change.SHRANK : Change.NONE;
         } catch (NativeIOException e) {
-            gone = true;
+            disk.markGone();
             return Change.GONE;
         }
     }
@@ -350,78 +326,34 @@ public final class MappedFile implements AutoCloseable {
      * against the command lock's sequence number.
      */
     public boolean readableWithoutLock() {
-        return arena != null && !gone && pendingBytes == 0 && BatchClock.nanos() - lastCheckNanos < CHECK_INTERVAL_NANOS;
+        return arena != null && !disk.isGone() && pendingBytes == 0 && disk.checkedRecently();
     }
 
     /** Whether the mapping can no longer be read: unmapped (its last key let go) or gone from disk. */
     public boolean isClosedOrGone() {
-        return arena == null || gone;
+        return arena == null || disk.isGone();
     }
 
     /** Reopens read-write and remaps, when a read-only file is now mapped writable by a key. */
     void upgradeToWritable(int readWriteFd) throws NativeIOException {
-        if (writable) {
-            LibC.close(readWriteFd);
-            return;
+        if (disk.upgradeToWritable(readWriteFd)) {
+            remap(reservationFor(length));
         }
-        if (fd >= 0) {
-            LibC.close(fd);
-        }
-        fd = readWriteFd;
-        lastDescriptorUseNanos = System.nanoTime();
-        writable = true;
-        remap(reservationFor(length));
-    }
-
-    /**
-     * The descriptor, reopened when it was closed for idleness. The reopened file must be the one
-     * mapped (same device and inode): otherwise the file was replaced, and this one is gone.
-     */
-    private int fd() throws NativeIOException {
-        // The batch's clock, not a reading of our own: each append asks for the descriptor, and on
-        // kvm-clock a reading was 4% of a VADD load's CPU. Idleness is judged in seconds (and the
-        // housekeeping that judges it ticks the batch clock every second).
-        lastDescriptorUseNanos = BatchClock.nanos();
-        if (fd >= 0) {
-            return fd;
-        }
-        if (gone) {
-            throw new NativeIOException("open", path, LibC.ENOENT, "the file was deleted or replaced");
-        }
-        int flags = (writable ? LibC.O_RDWR : LibC.O_RDONLY) | LibC.O_NOFOLLOW | LibC.O_CLOEXEC | LibC.O_NONBLOCK;
-        int reopened = LibC.open(path, flags, 0);
-        LibC.Stat stat;
-        try {
-            stat = LibC.fstat(reopened, path);
-        } catch (NativeIOException e) {
-            LibC.close(reopened);
-            throw e;
-        }
-        if (stat.device() != id.device() || stat.inode() != id.inode()) {
-            LibC.close(reopened);
-            gone = true;
-            throw new NativeIOException("open", path, LibC.ENOENT, "the file was deleted or replaced");
-        }
-        fd = reopened;
-        return fd;
     }
 
     /** Closes the descriptor if no write used it for {@code idleNanos}; the mapping stays. */
     public void closeIdleDescriptor(long idleNanos) {
-        if (fd >= 0 && System.nanoTime() - lastDescriptorUseNanos >= idleNanos) {
-            LibC.close(fd);
-            fd = -1;
-        }
+        disk.closeIfIdle(idleNanos);
     }
 
-
     private long reservationFor(long bytes) {
-        long wanted = writable ? Math.max(MIN_WRITABLE_RESERVATION, bytes + bytes / 2) : Math.max(bytes, 1);
+        long wanted = disk.isWritable() ? Math.max(MIN_WRITABLE_RESERVATION, bytes + bytes / 2) : Math.max(bytes, 1);
         return (wanted + PAGE - 1) / PAGE * PAGE;
     }
 
     private void remap(long capacity) throws NativeIOException {
-        long address = LibC.mmap(fd(), capacity, writable, path);
+        boolean writable = disk.isWritable();
+        long address = LibC.mmap(disk.fd(), capacity, writable, path);
         Arena newArena = Arena.ofShared();
         MemorySegment newMapping = MemorySegment.ofAddress(address)
                 .reinterpret(capacity, newArena, unused -> LibC.munmap(address, capacity));
@@ -435,7 +367,7 @@ public final class MappedFile implements AutoCloseable {
     }
 
     private void requireWritable() {
-        if (!writable) {
+        if (!disk.isWritable()) {
             throw new IllegalStateException(path + " is mapped read-only");
         }
     }
@@ -452,19 +384,16 @@ public final class MappedFile implements AutoCloseable {
             arena.close();
             arena = null;
         }
-        if (fd >= 0) {
-            LibC.close(fd);
-            fd = -1;
-        }
+        disk.closeDescriptor();
     }
 
     /** Gives back the blocks reserved past the end, which the file system would keep after close. */
     private void releaseReservation() {
-        if (!writable || gone || !reservation.isHeldPast(length)) {
+        if (!disk.isWritable() || disk.isGone() || !reservation.isHeldPast(length)) {
             return;
         }
         try {
-            int descriptor = fd();
+            int descriptor = disk.fd();
             reservation.release(descriptor, path, LibC.fstat(descriptor, path).size());
         } catch (NativeIOException e) {
             // The blocks stay allocated (a file replaced meanwhile keeps its own): nothing is lost but space.

@@ -38,7 +38,7 @@ public final class BFloat16 {
         }
         double r = HalfFloat.roundNarrow(s, Math.abs(d), FRAC_BITS, MIN_EXP);
         if (r > MAX) {
-            throw FloatText.outOfRange(s);
+            throw FloatParser.outOfRange(s);
         }
         // r is a bfloat16 value, hence an exact float whose low 16 bits are zero.
         return (short) (Float.floatToRawIntBits((float) Math.copySign(r, d)) >>> 16);

@@ -42,7 +42,7 @@ public final class HalfFloat {
         }
         double r = roundNarrow(s, Math.abs(d), FRAC_BITS, MIN_EXP);
         if (r > MAX) {
-            throw FloatText.outOfRange(s);
+            throw FloatParser.outOfRange(s);
         }
         // r is exactly representable as a half, so both conversions below are exact; copySign
         // keeps "-0" and tiny negatives that rounded to zero negative, as strtof would.

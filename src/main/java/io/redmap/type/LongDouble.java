@@ -63,11 +63,11 @@ public final class LongDouble {
 
     /** Parses to r[0] = significand, r[1] = sign/exponent field (low 16 bits). */
     private static void parseBits(String s, long[] r) {
-        int kind = FloatText.classify(s);
+        int kind = FloatParser.classify(s);
         long sign = s.charAt(0) == '-' ? 0x8000 : 0;
-        if (kind != FloatText.FINITE) { // infinities keep their sign; NaN is unsigned, as in glibc
-            r[0] = kind == FloatText.NAN ? QNAN_SIG : INT_BIT;
-            r[1] = MAX_EXP | (kind == FloatText.NEG_INF ? 0x8000 : 0);
+        if (kind != FloatParser.FINITE) { // infinities keep their sign; NaN is unsigned, as in glibc
+            r[0] = kind == FloatParser.NAN ? QNAN_SIG : INT_BIT;
+            r[1] = MAX_EXP | (kind == FloatParser.NEG_INF ? 0x8000 : 0);
             return;
         }
         // Collect significant digits (no leading zeros) and the power of ten they are scaled by.
@@ -115,7 +115,7 @@ public final class LongDouble {
             return;
         }
         if (lead > 4932) { // at least 1e4933 > max 1.19e4932
-            throw FloatText.outOfRange(s);
+            throw FloatParser.outOfRange(s);
         }
         if (scale >= 0 && lead < 18) {
             // Integers below 1e18 fit in a long: exact, no BigInteger needed (the common case).
@@ -132,7 +132,7 @@ public final class LongDouble {
         BigInteger den = scale >= 0 ? BigInteger.ONE : BigInteger.TEN.pow((int) -scale);
         num = scale > 0 ? num.multiply(BigInteger.TEN.pow((int) scale)) : num;
         if (!encode(num, den, r)) {
-            throw FloatText.outOfRange(s);
+            throw FloatParser.outOfRange(s);
         }
         r[1] |= sign;
     }

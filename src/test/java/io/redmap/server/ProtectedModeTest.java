@@ -18,14 +18,14 @@ class ProtectedModeTest {
 
     @Test
     void withoutPasswordOnlyLoopbackClientsAreAccepted() {
-        assertThat(ConnectionHandler.refusedByProtectedMode(true, true, REMOTE)).isTrue();
-        assertThat(ConnectionHandler.refusedByProtectedMode(true, true, LOOPBACK)).isFalse();
-        assertThat(ConnectionHandler.refusedByProtectedMode(true, true, LOOPBACK6)).isFalse();
+        assertThat(ConnectionAdmission.refusedByProtectedMode(true, true, REMOTE)).isTrue();
+        assertThat(ConnectionAdmission.refusedByProtectedMode(true, true, LOOPBACK)).isFalse();
+        assertThat(ConnectionAdmission.refusedByProtectedMode(true, true, LOOPBACK6)).isFalse();
     }
 
     @Test
     void aDefaultUserPasswordOrProtectedModeOffLetsRemoteClientsIn() {
-        assertThat(ConnectionHandler.refusedByProtectedMode(true, false, REMOTE)).isFalse();
-        assertThat(ConnectionHandler.refusedByProtectedMode(false, true, REMOTE)).isFalse();
+        assertThat(ConnectionAdmission.refusedByProtectedMode(true, false, REMOTE)).isFalse();
+        assertThat(ConnectionAdmission.refusedByProtectedMode(false, true, REMOTE)).isFalse();
     }
 }

@@ -215,12 +215,12 @@ class FloatTextWriteTest {
         long p = 1;
         for (int t = 0; t <= 18; t++, p *= 10) {
             for (long v : new long[] {p - 1, p, p + 1}) {
-                assertThat(FloatText.digitCount(v)).as("%d", v).isEqualTo(Long.toString(v).length());
+                assertThat(ShortestDecimal.digitCount(v)).as("%d", v).isEqualTo(Long.toString(v).length());
             }
         }
         for (int b = 0; b < 60; b++) {
             for (long v : new long[] {(1L << b) - 1, 1L << b, (1L << b) + 1}) {
-                assertThat(FloatText.digitCount(v)).as("%d", v).isEqualTo(Long.toString(v).length());
+                assertThat(ShortestDecimal.digitCount(v)).as("%d", v).isEqualTo(Long.toString(v).length());
             }
         }
     }
