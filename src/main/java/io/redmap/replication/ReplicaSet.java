@@ -70,6 +70,7 @@ public final class ReplicaSet {
         if (!id.equals("?")) {
             partialSyncsRefused++;
         }
+        logFullSyncReason(link.name(), id, wanted, state);
         server.keyspace().store().flushPendingAppends();
         SyncManifest manifest;
         try {
@@ -88,6 +89,28 @@ public final class ReplicaSet {
         manifest.write(reply.buffer());
         Log.notice("Replica " + link.name() + " asks for synchronization: full sync of "
                 + manifest.files().size() + " file(s) from offset " + state.offset());
+    }
+
+    /** Why a replica gets a full sync, in the words of Redis's log (operators grep for them). */
+    private static void logFullSyncReason(String replica, String id, long wanted, ReplicationState state) {
+        if (id.equals("?")) {
+            Log.notice("Full resync requested by replica " + replica);
+        } else if (!state.continues(id, wanted)) {
+            if (!id.equals(state.replicationId()) && !id.equals(state.secondReplicationId())) {
+                Log.notice("Partial resynchronization not accepted: Replication ID mismatch (Replica asked for '" + id
+                        + "', my replication IDs are '" + state.replicationId() + "' and '" + state.secondReplicationId() + "')");
+            } else {
+                Log.notice("Partial resynchronization not accepted: Requested offset for second ID was " + wanted
+                        + ", but I can reply up to " + state.secondOffset());
+            }
+        } else {
+            Log.notice("Unable to partial resync with replica " + replica + " for lack of backlog (Replica request was: "
+                    + wanted + ").");
+            if (wanted > state.offset() + 1) {
+                Log.warning("Warning: replica " + replica + " tried to PSYNC with an offset that is greater than the master"
+                        + " replication offset.");
+            }
+        }
     }
 
     /**

@@ -167,8 +167,14 @@ public final class Replication {
     public void everySecond() {
         long now = System.currentTimeMillis();
         long timeoutMillis = server.config().getLong("repl-timeout") * 1000;
-        if (!replicas.isEmpty() && !isReplica()
-                && now - lastPingMillis >= server.config().getLong("repl-ping-replica-period") * 1000) {
+        if (replicas.isEmpty() || isReplica()) {
+            // The period counts from when there are replicas to ping: a master just promoted (or
+            // just given its first replica) does not PING them at once. A PING still on its way
+            // when a replica is promoted leaves this master ahead of the new one, which then has
+            // to send it a full sync; right after a failover, when a fail-back is likeliest, the
+            // replicas have just been sent the stream anyway.
+            lastPingMillis = now;
+        } else if (now - lastPingMillis >= server.config().getLong("repl-ping-replica-period") * 1000) {
             lastPingMillis = now;
             feedCommand("PING");
         }

@@ -118,6 +118,8 @@ class ReplicationPartialResyncTest {
         nodes.await("a full sync", () -> master.stat("sync_full") == full + 1);
         assertConverged();
         assertThat(master.stat("sync_partial_err")).as("sync_partial_err").isEqualTo(refused + 1);
+        // The reason, in Redis's words, for the operator who wonders why a replica synced whole.
+        master.awaitLog("Unable to partial resync with replica 127.0.0.1:" + replica.port() + " for lack of backlog");
     }
 
     @Test
@@ -141,5 +143,6 @@ class ReplicationPartialResyncTest {
         assertThat(master.stat("sync_full")).isEqualTo(1);
         assertThat(master.stat("sync_partial_ok")).isZero();
         assertThat(master.stat("sync_partial_err")).isZero();
+        master.awaitLog("Full resync requested by replica 127.0.0.1:" + replica.port());
     }
 }
