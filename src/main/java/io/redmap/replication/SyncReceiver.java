@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -158,8 +159,22 @@ final class SyncReceiver {
         try {
             fileThread.execute(this::abort);
         } catch (RejectedExecutionException stopped) {
-            abort();
+            // REPLICAOF stopped the link, and with it the file thread, which still runs the writes
+            // it holds: a write after an abort here would make the temporary file again, for good.
+            // So the abort waits for them, off the event loop.
+            Thread.ofPlatform().name("redmap-sync-abort").daemon().start(this::abortAfterTheFileThread);
         }
+    }
+
+    private void abortAfterTheFileThread() {
+        try {
+            while (!fileThread.awaitTermination(1, TimeUnit.MINUTES)) {
+                Log.warning("MASTER <-> REPLICA sync: still waiting for the file writes of an abandoned sync to end");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        abort();
     }
 
     private static byte[] bytes(String text) {
