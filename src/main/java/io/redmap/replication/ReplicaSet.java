@@ -55,7 +55,8 @@ public final class ReplicaSet {
         session.replicationRole(ClientType.REPLICA);
         ReplicationState state = replication.state();
         Backlog backlog = replication.backlog();
-        if (backlog != null && state.continues(id, wanted) && backlog.covers(wanted)) {
+        boolean sameHistory = state.continues(id, wanted);
+        if (backlog != null && sameHistory && backlog.covers(wanted)) {
             reply.simple("CONTINUE " + state.replicationId());
             ByteBuf missed = backlog.from(wanted, reply.buffer().alloc());
             reply.buffer().writeBytes(missed);
@@ -70,7 +71,7 @@ public final class ReplicaSet {
         if (!id.equals("?")) {
             partialSyncsRefused++;
         }
-        logFullSyncReason(link.name(), id, wanted, state);
+        logFullSyncReason(link.name(), id, wanted, sameHistory, state);
         server.keyspace().store().flushPendingAppends();
         SyncManifest manifest;
         try {
@@ -92,10 +93,11 @@ public final class ReplicaSet {
     }
 
     /** Why a replica gets a full sync, in the words of Redis's log (operators grep for them). */
-    private static void logFullSyncReason(String replica, String id, long wanted, ReplicationState state) {
+    private static void logFullSyncReason(String replica, String id, long wanted, boolean sameHistory,
+                                          ReplicationState state) {
         if (id.equals("?")) {
             Log.notice("Full resync requested by replica " + replica);
-        } else if (!state.continues(id, wanted)) {
+        } else if (!sameHistory) {
             if (!id.equals(state.replicationId()) && !id.equals(state.secondReplicationId())) {
                 Log.notice("Partial resynchronization not accepted: Replication ID mismatch (Replica asked for '" + id
                         + "', my replication IDs are '" + state.replicationId() + "' and '" + state.secondReplicationId() + "')");
